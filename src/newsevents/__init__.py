@@ -1,0 +1,88 @@
+"""newsevents: raw news articles in, structured political event data out.
+
+The few things most users call::
+
+    import newsevents
+    doc = newsevents.extract(open("article.txt").read())      # a Document: article, actors, quotes, events ...
+    events = newsevents.code_text("Russia accused Ukraine of shelling.", published="2022-01-13")
+    for doc in newsevents.extract_files(["corpus/"]):           # folders, JSONL/CSV dumps, HTML, .gz
+        ...
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import IngestError, NewseventsError
+from .model import Article, Document, Event, Location, Mention, Quote, Rejection, Sentence
+from .pipeline import Pipeline
+from .settings import Settings
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The pipeline for ``settings``, built once per process (models load once)."""
+    return Pipeline(settings or Settings())
+
+
+def extract(text: str | Article, settings: Settings | None = None, source: str = "<text>",
+            published: str | None = None) -> Document:
+    """Every stage over one article: scraped text or an HTML page as a string, or an Article.
+
+    Raises an :class:`~newsevents.errors.IngestError` for input that is not an article.
+    """
+    from .ingest import read_text
+
+    settings = settings or Settings()
+    article = text if isinstance(text, Article) else read_text(text, source=source, settings=settings, published=published)
+    return get_pipeline(settings)(article)
+
+
+def extract_files(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Document | Rejection]:
+    """A Document for each article under ``paths`` (or a Rejection saying why not), streaming."""
+    from .ingest import read
+
+    settings = settings or Settings()
+    pipeline = get_pipeline(settings)
+    rejected: list[Rejection] = []
+
+    def articles():
+        for item in read(paths, settings):
+            if isinstance(item, Rejection):
+                rejected.append(item)
+            else:
+                yield item
+
+    for doc in pipeline.pipe(articles()):
+        while rejected:
+            yield rejected.pop(0)
+        yield doc
+    yield from rejected
+
+
+def code_text(text: str, published: str | None = None, settings: Settings | None = None) -> list[Event]:
+    """Events coded from ``text`` taken as it is (one sentence or a short passage, no furniture
+    removal or language check), dated against ``published`` when given."""
+    return code_document(text, published, settings).events
+
+
+def code_document(text: str, published: str | None = None, settings: Settings | None = None) -> Document:
+    """Like :func:`code_text`, returning the whole Document (sentences, actors, quotes ...)."""
+    from .ingest import article_id, normalise_date
+
+    article = Article(id=article_id(text) if text.strip() else "empty", body=text, language="en", source="<text>",
+                      published=normalise_date(published) if published else None)
+    return get_pipeline(settings or Settings())(article)
+
+
+__all__ = [
+    "Article", "Document", "Event", "IngestError", "Location", "Mention", "NewseventsError", "Pipeline", "Quote",
+    "Rejection", "Sentence", "Settings", "code_document", "code_text", "extract", "extract_files", "get_pipeline",
+]

@@ -1,0 +1,97 @@
+"""Exceptions raised by newsevents.
+
+The tree::
+
+    NewseventsError                 anything newsevents raises on purpose
+    ├── SettingsError               an unknown or invalid setting (names the valid ones)
+    ├── ModelError                  the spaCy model (or a shipped model) is missing or not the pinned one
+    ├── IngestError                 one input could not become an article; has .source and .reason
+    │   ├── EmptyInput              nothing but whitespace
+    │   ├── BinaryInput             bytes that are not text (NUL bytes, an image, a PDF ...)
+    │   ├── DecodeFailure           the encoding could not be detected
+    │   ├── InputTooLarge           bigger than settings.max_input_bytes
+    │   ├── CorruptArchive          a truncated or broken .gz file
+    │   ├── NoArticle               HTML with no article text in it
+    │   ├── BadRecord               a JSONL/CSV record that is broken or lacks the text field
+    │   ├── NotEnglish              the detected language is not one we code
+    │   └── UnsupportedInput        a path that does not exist or is not a file we read
+    └── StoreError                  the store cannot be opened or written
+        ├── StoreLocked             another process holds the store for writing
+        └── SchemaMismatch          the store was written by a newer schema than this version knows
+
+Every message names the file (or record) and what to do next. In a batch, an IngestError for
+one input is reported and the batch goes on.
+"""
+
+from __future__ import annotations
+
+
+class NewseventsError(Exception):
+    """Base class of every error newsevents raises on purpose."""
+
+
+class SettingsError(NewseventsError, ValueError):
+    pass
+
+
+class ModelError(NewseventsError):
+    pass
+
+
+class IngestError(NewseventsError):
+    """One input (file, record, page) that could not become an article."""
+
+    reason = "ingest-error"
+
+    def __init__(self, source: str, message: str):
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+
+class EmptyInput(IngestError):
+    reason = "empty"
+
+
+class BinaryInput(IngestError):
+    reason = "binary"
+
+
+class DecodeFailure(IngestError):
+    reason = "undecodable"
+
+
+class InputTooLarge(IngestError):
+    reason = "too-large"
+
+
+class CorruptArchive(IngestError):
+    reason = "corrupt-archive"
+
+
+class NoArticle(IngestError):
+    reason = "no-article"
+
+
+class BadRecord(IngestError):
+    reason = "bad-record"
+
+
+class NotEnglish(IngestError):
+    reason = "not-english"
+
+
+class UnsupportedInput(IngestError):
+    reason = "unsupported"
+
+
+class StoreError(NewseventsError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+class SchemaMismatch(StoreError):
+    pass

@@ -1,0 +1,1 @@
+"""Event coding: who did what to whom (CAMEO and PLOVER), with negation and modality."""

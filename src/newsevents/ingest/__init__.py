@@ -1,0 +1,253 @@
+"""Ingest: turn what users have (scraped text, HTML pages, JSONL/CSV dumps, folders, .gz files,
+stdin) into :class:`~newsevents.model.Article` objects.
+
+:func:`read` streams: it yields one Article or one Rejection (with a named reason) per input
+article, never holding the corpus in memory, and never stops a batch for one bad input.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import (
+    BadRecord,
+    CorruptArchive,
+    EmptyInput,
+    IngestError,
+    InputTooLarge,
+    NotEnglish,
+    UnsupportedInput,
+)
+from ..model import Article, Rejection
+from ..settings import Settings
+from .decode import decode, normalise
+from .furniture import clean_text
+from .html import extract_html, looks_like_html
+from .language import detect_language
+from .records import csv_records, jsonl_records, pick
+
+__all__ = ["read", "read_text", "read_bytes", "article_id", "iter_files", "make_article"]
+
+_EXTENSIONS = {
+    ".txt": "text", ".text": "text", ".md": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv", ".tsv": "csv",
+}
+STDIN = "-"
+
+
+def read(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Article | Rejection]:
+    """Every article in ``paths`` (files, folders read recursively, ``-`` for stdin), in order."""
+    settings = settings or Settings()
+    for path in iter_files(paths):
+        yield from _read_one(path, settings)
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
+    """The files under ``paths``: folders recursively in name order, hidden files skipped."""
+    for p in paths:
+        p = str(p)
+        if p == STDIN:
+            yield p
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield str(child)
+        else:
+            yield p
+
+
+def _read_one(path: str, settings: Settings) -> Iterator[Article | Rejection]:
+    try:
+        fmt = _format_of(path, settings)
+        if fmt in ("jsonl", "csv"):
+            yield from _read_records(path, fmt, settings)
+            return
+        data = _read_bytes(path, settings)
+        yield read_bytes(data, source=path, settings=settings, fmt=fmt)
+    except IngestError as exc:
+        yield Rejection(exc.source, exc.reason, exc.message)
+
+
+def _format_of(path: str, settings: Settings) -> str:
+    if settings.input_format != "auto":
+        return settings.input_format
+    name = path[:-3] if path.endswith(".gz") else path
+    return _EXTENSIONS.get(Path(name).suffix.lower(), "auto")
+
+
+def _open(path: str) -> IO[bytes]:
+    if path == STDIN:
+        return sys.stdin.buffer
+    p = Path(path)
+    if not p.exists():
+        raise UnsupportedInput(path, "no such file or folder")
+    if not p.is_file():
+        raise UnsupportedInput(path, "not a regular file")
+    if path.endswith(".gz"):
+        return gzip.open(p, "rb")
+    return open(p, "rb")
+
+
+def _read_bytes(path: str, settings: Settings) -> bytes:
+    limit = settings.max_input_bytes
+    if path != STDIN and not path.endswith(".gz") and Path(path).is_file() and Path(path).stat().st_size > limit:
+        size = Path(path).stat().st_size
+        raise InputTooLarge(path, f"the file is {size:,} bytes, over the limit of {limit:,} (max_input_bytes)")
+    stream = _open(path)
+    try:
+        data = stream.read(limit + 1)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise CorruptArchive(path, f"the compressed file is truncated or corrupt ({exc})") from exc
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if len(data) > limit:
+        raise InputTooLarge(path, f"the input is over the limit of {limit:,} bytes (max_input_bytes)")
+    return data
+
+
+def _read_records(path: str, fmt: str, settings: Settings) -> Iterator[Article | Rejection]:
+    stream = _open(path)
+    try:
+        records = jsonl_records(stream, path) if fmt == "jsonl" else csv_records(stream, path, settings)
+        for where, record in records:
+            if isinstance(record, IngestError):
+                yield Rejection(record.source, record.reason, record.message)
+                continue
+            try:
+                yield _article_from_record(record, where, fmt, settings)
+            except IngestError as exc:
+                yield Rejection(exc.source, exc.reason, exc.message)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield Rejection(path, CorruptArchive.reason, f"the compressed file is truncated or corrupt ({exc}); the records before the damage were read")
+    except Exception as exc:  # csv.Error and the like: the rest of the file cannot be read
+        if isinstance(exc, IngestError):
+            raise
+        yield Rejection(path, BadRecord.reason, f"the file cannot be read further ({exc.__class__.__name__}: {exc})")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _article_from_record(record: dict[str, Any], where: str, fmt: str, settings: Settings) -> Article:
+    text = pick(record, settings.text_fields)
+    if not isinstance(text, str):
+        fields = ", ".join(sorted(map(str, record))) or "(none)"
+        raise BadRecord(where, f"the record has no text field: fields are {fields}; expected one of {', '.join(settings.text_fields)}")
+    title = pick(record, settings.title_fields)
+    text = normalise(text)
+    if looks_like_html(text):
+        meta = extract_html(text, where, url=pick(record, settings.url_fields))
+    else:
+        cleaned = clean_text(text, has_title=title is not None)
+        meta = dict(body=cleaned.body, title=cleaned.title, published=cleaned.published, author=cleaned.author,
+                    views_total=cleaned.views_total, views_today=cleaned.views_today, dateline=cleaned.dateline,
+                    tags=cleaned.tags)
+    published = pick(record, settings.date_fields)
+    external = pick(record, settings.id_fields)
+    return make_article(
+        meta.pop("body"), where, settings, fmt=fmt,
+        **{**meta, "title": str(title) if title is not None else meta.get("title"),
+           "published": normalise_date(published) if published is not None else meta.get("published"),
+           "url": pick(record, settings.url_fields) or meta.get("url"),
+           "publisher": pick(record, settings.source_fields) or meta.get("publisher"),
+           "external_id": str(external) if external is not None else None},
+    )
+
+
+def read_bytes(data: bytes, source: str = "<bytes>", settings: Settings | None = None, fmt: str = "auto") -> Article:
+    """One article from the bytes of a text or HTML file (raises a named IngestError)."""
+    settings = settings or Settings()
+    return read_text(decode(data, source), source=source, settings=settings, fmt=fmt)
+
+
+def read_text(text: str, source: str = "<text>", settings: Settings | None = None, fmt: str = "auto",
+              published: str | None = None, url: str | None = None) -> Article:
+    """One article from scraped text or an HTML page given as a string (raises a named IngestError)."""
+    settings = settings or Settings()
+    text = normalise(text)
+    if fmt == "html" or (fmt == "auto" and looks_like_html(text)):
+        meta = extract_html(text, source, url=url)
+        fmt = "html"
+    else:
+        c = clean_text(text)
+        meta = dict(body=c.body, title=c.title, published=c.published, author=c.author, views_total=c.views_total,
+                    views_today=c.views_today, dateline=c.dateline, tags=c.tags, url=url)
+        fmt = "text"
+    if published:
+        meta["published"] = normalise_date(published)
+    return make_article(meta.pop("body"), source, settings, fmt=fmt, **meta)
+
+
+def make_article(body: str, source: str, settings: Settings | None = None, fmt: str = "text", **meta: Any) -> Article:
+    """An Article from a cleaned body: truncation, language check and content id applied."""
+    settings = settings or Settings()
+    body = body.strip()
+    if not body:
+        raise EmptyInput(source, "no article text is left once page furniture is removed")
+    warnings = []
+    if len(body) > settings.max_body_chars:
+        body, note = _truncate(body, settings.max_body_chars)
+        warnings.append(note)
+    language = "en"
+    if settings.detect_language:
+        language, prob = detect_language(body)
+        if language not in settings.languages:
+            raise NotEnglish(
+                source,
+                f"the article is in '{language}' (probability {prob:.2f}); only {', '.join(settings.languages)} "
+                "is coded (set languages to change this)",
+            )
+    meta = {k: v for k, v in meta.items() if v is not None}
+    meta.setdefault("tags", [])
+    if meta.get("published"):
+        meta["published"] = normalise_date(meta["published"])
+    return Article(id=article_id(body), body=body, language=language, source=source, format=fmt, warnings=warnings, **meta)
+
+
+def article_id(body: str) -> str:
+    """A stable id from the normalised content: the same text ingested twice is one article."""
+    key = re.sub(r"\s+", " ", normalise(body)).strip().lower()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise_date(value: Any) -> str | None:
+    """ISO 8601 for a date value from a record or a page (None when it cannot be read)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):  # a Unix timestamp
+        try:
+            return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc).replace(tzinfo=None).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False})
+    return parsed.isoformat() if parsed else None
+
+
+def _truncate(body: str, limit: int) -> tuple[str, str]:
+    cut = body.rfind("\n\n", 0, limit)
+    if cut < limit // 2:
+        cut = max(body.rfind(". ", 0, limit) + 1, 0) or limit
+    note = f"body truncated from {len(body):,} to {cut:,} characters (max_body_chars={limit:,})"
+    return body[:cut].rstrip(), note

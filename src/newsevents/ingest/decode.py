@@ -1,0 +1,60 @@
+"""Bytes to clean Unicode text: binary detection, encoding detection, normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from ..errors import BinaryInput, DecodeFailure, EmptyInput
+
+# Control characters other than tab/newline/carriage return/form feed: more than a few of these
+# in a text means it is binary (an image, a PDF, an executable) or badly broken.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width, BOM, soft hyphen
+_ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF", b"MZ")
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode ``data`` to normalised text, or raise a named IngestError naming ``source``.
+
+    UTF-8 (with or without BOM) is tried first since nearly all news is UTF-8; otherwise
+    charset-normalizer guesses the encoding from the bytes.
+    """
+    if not data.strip():
+        raise EmptyInput(source, "the input is empty (nothing but whitespace)")
+    head = data[:8192]
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head and not _looks_utf16(head):
+        raise BinaryInput(source, "the input is binary (not text): is it an image, a PDF or an archive?")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _guess(data, source)
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > 0.01 * len(sample) + 4:
+        raise BinaryInput(source, "the input is mostly control characters, not text")
+    return normalise(_CONTROL.sub("", text))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    return head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _guess(data: bytes, source: str) -> str:
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeFailure(source, "the text encoding could not be detected; convert the file to UTF-8")
+    try:
+        return data.decode(best.encoding, errors="replace")
+    except LookupError as exc:  # an encoding name Python does not know
+        raise DecodeFailure(source, f"unknown text encoding {best.encoding!r}; convert the file to UTF-8") from exc
+
+
+def normalise(text: str) -> str:
+    """NFC, one kind of newline and space, no invisible characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    return _ODD_SPACES.sub(" ", text)

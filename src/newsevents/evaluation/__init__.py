@@ -1,0 +1,1 @@
+"""Evaluation against gold data: scorers shared by `newsevents evaluate` and benchmarks/."""

@@ -12,7 +12,7 @@ event per source/target pair, sharing ``group`` with ``compound=True``.
 
 from __future__ import annotations
 
-from ..actors import resolve_span
+from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
 from .args import Arguments, arguments, np_bounds, source_of
@@ -78,18 +78,18 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0) -> list[Event]
     if not args.sources:
         confidence -= 0.2
     pairs = _pairs(args)
-    compound = len(pairs) > 1
+    compound = len(pairs) > 1 or args.reciprocal
     group = f"g{index}.{first_id}" if compound else None
     out = []
     for k, (s, t) in enumerate(pairs):
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
-            source=_ref(doc, s), target=_ref(doc, t), cameo=code.code, cameo_root=code.root, cameo_name=code.name,
+            source=_ref(doc, s, joined=args.reciprocal), target=_ref(doc, t), cameo=code.code, cameo_root=code.root, cameo_name=code.name,
             plover=code.plover, plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
             rule=f"{MODEL_ID}/{m.rule}", principal=k == 0, compound=compound, group=group, sentence_index=index,
         ))
-    if args.reported and args.reporter is not None:
+    if args.reported and args.reporter is not None and _speaker_first(m):
         out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
     return out
 
@@ -154,6 +154,13 @@ def speech_act(doc: Document, m: Match, args: Arguments, sentence: Span, index: 
     )
 
 
+def _speaker_first(m: Match) -> bool:
+    """True for "Peskov said Russia ...", false for a closing attribution ("..., officials said"),
+    which only names the news source and is not coded as an event of its own."""
+    speech = next(node for node in m.chain() if node.role == "report")
+    return speech.content is None or speech.trigger.i < speech.content.trigger.i
+
+
 def link_quotes(doc: Document) -> None:
     """Point events inside a quote (or reported by its cue) at it, and the quote at them."""
     for qi, q in enumerate(doc.quotes):
@@ -174,19 +181,25 @@ def link_quotes(doc: Document) -> None:
 def _pairs(args: Arguments) -> list[tuple]:
     sources = args.sources or [None]
     targets = args.targets or [None]
-    if args.reciprocal:  # "A and B met": each met the other
-        return [(s, t) for s in sources for t in sources if s is not t]
     return [(s, t) for s in sources for t in targets]
 
 
-def _ref(doc: Document, head) -> ActorRef | None:
+def _ref(doc: Document, head, joined: bool = False) -> ActorRef | None:
+    """The ActorRef of the noun phrase headed by ``head``; ``joined`` takes its coordinated
+    nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named."""
     if head is None:
         return None
-    start, end = np_bounds(head)
+    start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"))
+    if joined:
+        end = max(end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i))
     sent_doc = head.doc
     a = sent_doc[start].idx
     b = sent_doc[end - 1].idx + len(sent_doc[end - 1].text)
-    return resolve_span(doc, a, b)
+    ref = resolve_span(doc, a, b)
+    if joined and len({m.code for m in mentions_in(doc, a, b) if m.code}) > 1:
+        ref.code = ref.country = ref.sector = ref.entity = None
+        ref.name = ""
+    return ref
 
 
 def _trim(span: Span, body: str) -> Span:

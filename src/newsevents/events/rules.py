@@ -62,6 +62,7 @@ class Match:
     negated: bool = False
     modal: str = ""  # "", future, cond, must
     rule: str = ""
+    base: str = ""  # the code before negation or modality recoded it
     extra: list = field(default_factory=list)  # tokens that belong to the trigger span (particles, "to")
 
     @property
@@ -176,7 +177,7 @@ def modal(t) -> str:
                 return "must"
             if w in COND_AUX:
                 return "cond"
-            if w == "to" and t.head is not t and t.head.lower_ == "going":
+            if w == "to" and t.head != t and t.head.lower_ == "going":
                 return "future"
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
         return "cond"
@@ -347,6 +348,7 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
         return None
     neg = negated(t)
     mod = modal(t)
+    base = result
     was_negated = False
     if neg:
         recoded = apply_negation(result)
@@ -361,7 +363,7 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             result = apply_modal(result, mod)
     m = Match(result, trigger=t, pred=t if t.pos_ != "NOUN" or t.dep_ == "ROOT" else t.head, role=role or "",
               key=key or "", noun=noun, content=content, negated=was_negated, modal=mod,
-              rule=f"{role or 'event'}:{key}", extra=[extra] if extra is not None else [])
+              rule=f"{role or 'event'}:{key}", base=base, extra=[extra] if extra is not None else [])
     if hit is None and content is None:
         m.noun, m.pred = t, t  # a nominal clause head
     return m
@@ -376,7 +378,7 @@ def code_sentence(sent) -> Match | None:
     cands = []
     for t in sent:  # fallback: the trigger nearest the root
         d, h = 0, t
-        while h.head is not h and d < 30:
+        while h.head != h and d < 30:
             h, d = h.head, d + 1
         if t.pos_ in ("VERB", "AUX", "ADJ"):
             cands.append((d, 0, t.i, t))

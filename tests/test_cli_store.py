@@ -90,7 +90,7 @@ def test_demo_writes_into_the_store_given_by_the_environment(tmp_path, monkeypat
 
 
 @pytest.mark.slow
-@pytest.mark.skipif("events" not in STAGE_FACTORIES, reason="the events stage has not landed yet")
+@pytest.mark.skipif(not {"actors", "events"} <= set(STAGE_FACTORIES), reason="needs the actors and events stages")
 def test_demo_store_answers_the_seed_query(tmp_path, canonical_only):
     store = str(tmp_path / "demo.duckdb")
     run("demo", "--no-show", "--store", store)

@@ -5,7 +5,7 @@ meaning, not on strings:
 
 - the same source and the same target, compared by actor code, where a bare state code is its
   government (``RUS`` and ``RUSGOV`` are both "the Russian state acting"); uncoded actors by
-  their normalised name;
+  their resolved name;
 - the same kind of action: the PLOVER event type (so "urged" coded 0214 and "called for" coded
   1011 both count as REQUEST), else the CAMEO root;
 - the same polarity (negated or not) and the same reality (asserted/reported against
@@ -13,6 +13,9 @@ meaning, not on strings:
 - dates within ``merge_window_days`` of each other (the whole event spans at most the window);
 - compatible places: none given, the same GeoNames id or name, or one place inside the
   country the other names. Two different cities are two events.
+
+A mention with no actor, an actor known only by its words ("he", "the official"), or no date
+at all merges only within its own article (the same event told twice there).
 
 The first five make the ``merge_key`` (looked up by equality); dates and places are checked for
 each candidate. Each mention keeps its own row, evidence and coding; the event row summarises
@@ -36,14 +39,16 @@ _FEATURE_RANK = {"country": 0, "continent": 0, "region": 0, "admin1": 1, "admin2
 
 def actor_key(code: str | None, country: str | None, name: str | None, text: str | None) -> str:
     """Who an actor is, for merging: its code (a bare state code taken as its government), else
-    its normalised name, else ``""`` (no actor)."""
+    its resolved name (``~name``), else the words that name it in this article (``?words``:
+    "he" or "the official" say nothing about who it is elsewhere), else ``""`` (no actor)."""
     if code:
         code = code.upper()
         if country and code == country.upper():
             return code + "GOV"
         return code
-    label = name or text
-    return "~" + normalise_name(label) if label else ""
+    if name:
+        return "~" + normalise_name(name)
+    return "?" + normalise_name(text) if text else ""
 
 
 def normalise_name(text: str) -> str:
@@ -56,15 +61,20 @@ def normalise_name(text: str) -> str:
 
 
 def mention_key(row: dict[str, Any]) -> str:
-    """The part of a mention's meaning that must match exactly (see the module docstring)."""
+    """The part of a mention's meaning that must match exactly (see the module docstring).
+
+    A mention whose actors are unknown or known only by their words in the article, or which
+    has no date, cannot be matched with reports elsewhere: its key names its article, so it
+    merges only with the same event reported again in the same article.
+    """
     kind = row["plover"].upper() if row.get("plover") else f"CAMEO{row.get('cameo_root') or ''}"
-    return "|".join((
-        actor_key(row["source_code"], row["source_country"], row["source_name"], row["source_text"]),
-        actor_key(row["target_code"], row["target_country"], row["target_name"], row["target_text"]),
-        kind,
-        "negated" if row.get("negated") else "",
-        "real" if row.get("modality") in REALIS else "irreal",
-    ))
+    source = actor_key(row["source_code"], row["source_country"], row["source_name"], row["source_text"])
+    target = actor_key(row["target_code"], row["target_country"], row["target_name"], row["target_text"])
+    key = "|".join((source, target, kind, "negated" if row.get("negated") else "",
+                    "real" if row.get("modality") in REALIS else "irreal"))
+    if not (source or target) or source.startswith("?") or target.startswith("?") or row.get("date") is None:
+        key += f"|in:{row['article_id']}"
+    return key
 
 
 @dataclass
@@ -142,8 +152,8 @@ def summarise(event_id: str, event_num: int, mentions: list[dict[str, Any]], add
     ms = sorted(mentions, key=lambda m: (m["published_date"] or date.max, m["mention_id"]))
     first = ms[0]
     coded = _representative(ms, lambda m: m["cameo"])
-    source = _representative(ms, lambda m: m["source_code"] or m["source_name"])
-    target = _representative(ms, lambda m: m["target_code"] or m["target_name"])
+    source = _representative(ms, lambda m: m["source_code"] or m["source_name"] or m["source_text"])
+    target = _representative(ms, lambda m: m["target_code"] or m["target_name"] or m["target_text"])
     dates = [m["date"] for m in ms if m["date"] is not None]
     earliest = min((m for m in ms if m["date"] is not None), key=lambda m: m["date"], default=first)
     placed = [m for m in ms if place_of(m)]
@@ -155,8 +165,8 @@ def summarise(event_id: str, event_num: int, mentions: list[dict[str, Any]], add
         event_id=event_id, event_num=event_num, merge_key=first["merge_key"],
         date=min(dates) if dates else None, date_last=max(dates) if dates else None,
         date_precision=earliest["date_precision"],
-        **{f"source_{f}": source[f"source_{f}"] for f in ("name", "code", "country", "sector")},
-        **{f"target_{f}": target[f"target_{f}"] for f in ("name", "code", "country", "sector")},
+        **{f"source_{f}": source[f"source_{f}"] for f in ("text", "name", "code", "country", "sector")},
+        **{f"target_{f}": target[f"target_{f}"] for f in ("text", "name", "code", "country", "sector")},
         **{f: coded[f] for f in ("cameo", "cameo_root", "cameo_name", "plover", "plover_mode", "quad_class",
                                  "goldstein", "negated")},
         modality=Counter(m["modality"] for m in ms).most_common(1)[0][0],

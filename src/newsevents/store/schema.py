@@ -90,8 +90,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "events": [
         ("event_id", "VARCHAR"), ("event_num", "BIGINT"), ("merge_key", "VARCHAR"), ("date", "DATE"),
         ("date_last", "DATE"), ("date_precision", "VARCHAR"),
-        *[c for c in _actor("source") if not c[0].endswith(("_text", "_start", "_end"))],
-        *[c for c in _actor("target") if not c[0].endswith(("_text", "_start", "_end"))],
+        *[c for c in _actor("source") if not c[0].endswith(("_start", "_end"))],
+        *[c for c in _actor("target") if not c[0].endswith(("_start", "_end"))],
         *_CODING, *_place("place"),
         ("num_mentions", "INTEGER"), ("num_sources", "INTEGER"), ("num_articles", "INTEGER"), ("avg_tone", "DOUBLE"),
         ("confidence", "DOUBLE"), ("is_root", "BOOLEAN"), ("first_published", "DATE"), ("source_url", "VARCHAR"),

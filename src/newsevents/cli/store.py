@@ -84,6 +84,7 @@ def stats(
     dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
     plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
     until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
     """Event counts, mentions, mean Goldstein and the quad-class mix per period and dyad (or actor).
@@ -93,11 +94,9 @@ def stats(
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text)
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit)
     with _open(store) as s:
-        frame = s.stats(by=by, per=per, by_country=by_country, filters=filters)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        write_result(table.to_reader(), format, output, "stats", None)
+        write_result(s.stats_reader(by, per, by_country, filters), format, output, "stats", None)
 
 
 @app.command()

@@ -263,11 +263,16 @@ class Store(abc.ABC):
               filters: q.Filters | None = None, **kw: Any):
         """Events per period (day, week, month, year) and dyad (or source, target, actor, none):
         counts, mentions, mean and mention-weighted Goldstein, and the quad-class mix."""
-        return self.sql(*q.stats(_filters(filters, kw), by, per, by_country))
+        return self.stats_reader(by, per, by_country, filters, **kw).read_all().to_pandas(date_as_object=False)
 
     def reader(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:
         """Like :meth:`query`, streaming Arrow record batches (for exports of any size)."""
         return self._reader(*q.select(kind, _filters(filters, kw)))
+
+    def stats_reader(self, by: str = "month", per: str = "dyad", by_country: bool = False,
+                     filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:
+        """Like :meth:`stats`, as Arrow record batches."""
+        return self._reader(*q.stats(_filters(filters, kw), by, per, by_country))
 
     def sql(self, sql: str, params: list[Any] | None = None):
         """Any read-only SQL over the tables (see docs/store.md), as a pandas DataFrame."""

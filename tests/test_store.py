@@ -16,6 +16,7 @@ from factories import RUS, USA, report
 
 from newsevents import open_store
 from newsevents.errors import SchemaMismatch, SettingsError, StoreError, StoreLocked
+from newsevents.pipeline import STAGE_FACTORIES
 from newsevents.settings import Settings
 from newsevents.store import DuckDBStore, Filters, MemoryStore
 from newsevents.store import schema
@@ -276,7 +277,7 @@ def test_a_store_locked_by_another_process_says_so(tmp_path):
         with pytest.raises(StoreLocked, match=rf"PID {proc.pid}.*one writer at a time"):
             open_store(path)
         with pytest.raises(StoreLocked):
-            open_store(path, read_only=True)
+            open_store(path, read_only=True, wait=0.3)  # waits a little, then gives up
         cli = subprocess.run([sys.executable, "-m", "newsevents", "query", "--store", path], capture_output=True,
                              text=True, env={**os.environ, "PYTHONPATH": SRC})
         assert cli.returncode == 2 and "locked" in cli.stderr and "Traceback" not in cli.stderr
@@ -395,3 +396,26 @@ def test_stats(filled):
     assert daily.events.tolist() == [1, 1] and daily.mean_goldstein.tolist() == [-4.0, -2.0]
     with pytest.raises(SettingsError, match="valid: day"):
         filled.stats(by="fortnight")
+
+
+# ------------------------------------------------------------------ the canonical sample
+
+def test_the_canonical_article_round_trips(sample_doc, tmp_path):
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write([sample_doc])
+        assert s.get_document(sample_doc.article.id) == sample_doc
+        assert len(s.mentions()) == len(sample_doc.events) and len(s.quotes()) == len(sample_doc.quotes)
+        assert s.write([sample_doc]).skipped == 1
+
+
+@pytest.mark.skipif(not {"actors", "events"} <= set(STAGE_FACTORIES), reason="needs the actors and events stages")
+def test_a_second_report_of_the_seed_ultimatum_merges_with_it(sample_doc, tmp_path):
+    import newsevents
+
+    other = newsevents.extract("Russia issued an ultimatum to the United States, officials in Washington said.\n\n"
+                               "The demands concern NATO.", source="wire.txt", published="2022-01-14")
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write([sample_doc, other])
+        [event] = s.events(dyad="RUS-USA", plover="THREATEN").itertuples()
+        assert (event.num_mentions, event.num_articles, event.num_sources) == (2, 2, 2)
+        assert set(s.mentions(event_id=event.event_id).article_id) == {sample_doc.article.id, other.article.id}

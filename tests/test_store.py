@@ -68,6 +68,13 @@ def test_writing_twice_changes_nothing(store):
     assert store.counts() == counts
 
 
+def test_progress_after_each_commit(tmp_path):
+    seen = []
+    with DuckDBStore(tmp_path / "s.duckdb", commit_every=2) as s:
+        s.write([talks(i) for i in range(5)], progress=lambda c: seen.append(c.articles + c.skipped))
+    assert seen == [2, 4, 5]
+
+
 def test_round_trip_and_lookup(store):
     docs = corpus()
     store.write(docs)

@@ -13,7 +13,7 @@ import abc
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -102,13 +102,15 @@ class Store(abc.ABC):
         self.close()
 
     # ------------------------------------------------------------------ writing
-    def write(self, documents: Iterable[Document]) -> WriteCounts:
+    def write(self, documents: Iterable[Document],
+              progress: Callable[[WriteCounts], None] | None = None) -> WriteCounts:
         """Write ``documents``, ``commit_every`` articles per transaction.
 
         Each article is written whole or not at all. An article already in the store (same id,
         that is the same content) is skipped, so writing twice changes nothing and a killed run
         is resumed by writing the same input again. An article whose rows cannot be stored is
-        counted in ``failed`` with its reason, and the others are written.
+        counted in ``failed`` with its reason, and the others are written. ``progress`` is
+        called with the counts so far after each commit.
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; open it with read_only=False to write")
@@ -116,6 +118,8 @@ class Store(abc.ABC):
         docs = iter(documents)
         while batch := list(islice(docs, self.commit_every)):
             counts.add(self._write_batch(batch))
+            if progress is not None:
+                progress(counts)
         return counts
 
     def _write_batch(self, docs: list[Document]) -> WriteCounts:

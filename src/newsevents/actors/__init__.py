@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
 from . import dictionary as _dictionary
-from .find import Analysis, Coded, code_token, find_names, matcher_for
+from .find import Analysis, Coded, code_phrase_head, code_token, find_names, matcher_for
 from .phrases import actor_phrase, actor_phrases
 
 __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "resolve_span"]
@@ -196,7 +196,7 @@ def _mention_at_head(doc: Document, start: int, end: int):
     if covering:
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)
-    c = code_token(head, an, an.dictionary)
+    c = code_phrase_head(head, an, an.dictionary)
     if c is None or (not c.code and not c.country and not c.sector):
         return None
     return Mention(text="", start=start, end=end, name=c.entry.name if c.entry else c.name, code=c.code,

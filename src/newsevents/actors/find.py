@@ -104,8 +104,8 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
     for t in doc:
         if t.i in out or t.pos_ != "PROPN" or t.text not in d.surnames:
             continue
-        if t.ent_type_ and t.ent_type_ != "PERSON":
-            continue
+        if t.ent_type_ and t.ent_type_ != "PERSON" and (t.ent_iob_ == "I" or (t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")):
+            continue  # part of a longer non-person name
         prev = doc[t.i - 1] if t.i else None
         if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and prev.i not in out:
             continue  # another person with the same surname ("Hunter Biden")
@@ -208,8 +208,8 @@ def _modifier_signal(tok: Token, an: Analysis, d: Dictionary, seen: set[int]) ->
         sig.country, sig.sector, sig.via = country, sector, tok
         if entry.type in ("organization", "metonym") and code:
             sig.code = code
-        if entry.type in ("capital",):
-            sig.sector = "GOV"
+        if entry.type in ("capital", "metonym", "country") and is_place_use(tok):
+            sig.sector, sig.code = None, None  # "security talks in Geneva": a place, not its government
         return sig
     described = described_entry(tok, an, d) if tok.pos_ in _NOMINAL_POS else None
     if described is not None:
@@ -280,6 +280,29 @@ def nominal_extent(tok: Token) -> tuple[int, int]:
     return start, end
 
 
+def code_phrase_head(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
+    """Like :func:`code_token`, and a noun that is no actor itself is coded from the actor
+    modifying it ("Turkish demands" -> TUR, "the U.S. State Department call" -> USAGOV): event
+    sources and targets are often written that way."""
+    c = code_token(tok, an, d)
+    if c is not None or tok.pos_ not in _NOMINAL_POS:
+        return c
+    seen = {tok.i}
+    sig = _Signal()
+    for m in sorted((m for m in tok.lefts if m.dep_ in {"poss", "compound", "amod", "nmod"}), key=lambda m: -m.i):
+        sig = _combine(sig, _modifier_signal(m, an, d, seen))
+    for prep in tok.rights:
+        if prep.dep_ == "prep" and prep.lower_ in {"of", "by"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    sig = _combine(sig, _modifier_signal(obj, an, d, seen))
+    if not (sig.country or sig.code):
+        return None
+    start, end = nominal_extent(tok)
+    return Coded(start, end, tok.i, tok.doc[start:end].text, "nominal", None, sig.code or _compose(sig.country, sig.sector),
+                 sig.country, sig.sector, None, rule="modifier")
+
+
 def code_token(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     """The actor mention headed by ``tok``, coded from the dictionary and the phrase around it
     (cached per token), or None when ``tok`` heads no actor."""
@@ -348,7 +371,7 @@ def _code_name(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     code, country, sector, role = _entry_code(entry, an.date, agent=agent)
     kind = "metonym" if entry.type in ("capital", "metonym") else "name"
     etype = {"capital": "organization", "metonym": "organization", "demonym": "group"}.get(entry.type, entry.type)
-    if entry.type == "demonym" and tok.tag_ not in {"NNS", "NNPS"} and not tok.text.endswith("s"):
+    if entry.type == "demonym" and (tok.pos_ not in _NOMINAL_POS or tok.dep_ in {"amod", "compound"}):
         return None  # an adjective ("Russian"), not the people
     c = Coded(span.start, span.end, tok.i, entry.name, kind, etype, code, country, sector, role,
               rule=f"dictionary:{entry.type}", entry=entry, gender=entry.gender,

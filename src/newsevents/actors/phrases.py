@@ -14,21 +14,33 @@ from spacy.tokens import Token
 
 from ..model import ActorRef, Document
 
-_LEFT_SKIP = {"punct", "cc", "preconj", "case", "mark", "advmod", "neg"}
-_RIGHT_KEEP_PREPS = {"of"}
-_TRIM = {"punct", "cc"}
+_LEFT_SKIP = {"punct", "cc", "preconj", "case", "mark", "neg"}
+# prepositional phrases attached to the head that gold spans keep ("The armies of Brazil",
+# "A court in Argentina", "the UAE Ambassador to Bahrain", "A car bombing by the Islamic State")
+RIGHT_PREPS = {"of", "in", "to", "by", "from", "for"}
+_TRIM = {"punct", "cc", "advmod", "prep"}
+
+
+# names and people keep only "of" phrases: "in Washington" after a name is almost always where
+# something happened, attached to the noun by the parser
+_NAME_PREPS = {"of", "to"}
+# quantity words a phrase climbs to: "dozens of demonstrators", "a number of political parties"
+QUANTITIES = {"dozens", "hundreds", "thousands", "scores", "tens", "millions", "number", "group", "groups", "handful",
+              "some", "many", "most", "all", "several", "both", "one", "two", "three", "four", "five", "none", "each",
+              "members", "member", "majority", "rest", "lot", "lots", "couple", "band"}
 
 
 def _right_end(tok: Token) -> int:
     end = tok.i + 1
+    preps = _NAME_PREPS if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" else RIGHT_PREPS
     for c in tok.rights:
-        if c.dep_ == "prep" and c.lower_ in _RIGHT_KEEP_PREPS:
+        if c.dep_ == "prep" and c.lower_ in preps:
             end = max(end, _subtree_end(c))
         elif c.dep_ == "appos":
-            end = max(end, _subtree_end(c))
+            end = max(end, token_extent(c)[1])
         elif c.dep_ == "case":  # possessive 's closing a possessor
             end = max(end, c.i + 1)
-        elif c.dep_ in {"punct"} and c.text == ")" and end == c.i - 1:
+        elif c.dep_ == "punct" and c.text == ")" and c.i == end:
             end = c.i + 1
     return end
 
@@ -37,24 +49,42 @@ def _subtree_end(tok: Token) -> int:
     return max(t.i for t in tok.subtree) + 1
 
 
-def token_extent(tok: Token) -> tuple[int, int]:
-    """Token extent ``[start, end)`` of the actor phrase headed by ``tok``."""
+def token_extent(tok: Token, right: bool = True) -> tuple[int, int]:
+    """Token extent ``[start, end)`` of the actor phrase headed by ``tok`` (its left part only
+    when ``right`` is false)."""
     doc = tok.doc
     start = tok.i
     for c in tok.lefts:
         if c.dep_ in _LEFT_SKIP:
             continue
         start = min(start, min(t.i for t in c.subtree))
-    end = _right_end(tok)
+    end = _right_end(tok) if right else tok.i + 1
     # a parenthesised acronym right after the head: "Nigerian Air Force ( NAF )"
     if end + 2 < len(doc) + 1 and end < len(doc) and doc[end].text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")" \
             and doc[end + 1].is_upper:
         end += 3
-    while end - 1 > start and doc[end - 1].dep_ in _TRIM and doc[end - 1].text != ")":
+    while end - 1 > start and doc[end - 1].dep_ in _TRIM and doc[end - 1].text != ")" and doc[end - 1].head.i < end - 1:
         end -= 1
-    while start < end - 1 and (doc[start].dep_ in _TRIM or doc[start].is_space):
+    while start < end - 1 and (doc[start].dep_ in {"punct", "cc"} or doc[start].is_space):
         start += 1
     return start, end
+
+
+#: Dependency labels of noun-phrase heads that can be an event's source or target.
+HEAD_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr", "dative", "ROOT", "poss", "oprd", "agent",
+             "csubj", "iobj", "npadvmod"}
+
+
+def phrase_extent(tok: Token) -> tuple[int, int]:
+    """Token extent of the actor phrase around head ``tok``: a possessor climbs to what it
+    possesses ("Trump 's decision"), a quantity's complement to the quantity ("dozens of
+    demonstrators")."""
+    if tok.dep_ == "poss" and tok.head.pos_ in {"NOUN", "PROPN"}:
+        return token_extent(tok.head, right=False)
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in QUANTITIES \
+            and tok.head.head.i < tok.i:
+        tok = tok.head.head
+    return token_extent(tok)
 
 
 def actor_phrase(doc: Document, start: int, end: int | None = None) -> tuple[int, int]:
@@ -62,28 +92,31 @@ def actor_phrase(doc: Document, start: int, end: int | None = None) -> tuple[int
     root of ``body[start:end]``): ``(start, end)`` in the article body."""
     parse = doc.parse
     span = parse.char_span(start, end if end is not None else start + 1, alignment_mode="expand")
-    tok = span.root
-    s, e = token_extent(tok)
+    s, e = phrase_extent(span.root)
     return parse[s].idx, parse[e - 1].idx + len(parse[e - 1])
 
 
 def actor_phrases(doc: Document) -> list[ActorRef]:
-    """Every actor noun phrase of ``doc`` (one per actor mention head that is not inside a larger
-    actor phrase's modifiers), coded with :func:`~newsevents.actors.resolve_span`."""
-    from . import resolve_span
+    """The maximal actor noun phrases of ``doc``: every noun phrase whose head codes as an actor
+    (a mention, a role noun, or a noun an actor modifies: "Turkish demands"), extended to the
+    conventional extent, possessors climbing to what they possess ("Trump 's decision"), and
+    phrases nested in another dropped. Each is coded with :func:`~newsevents.actors.resolve_span`."""
+    from . import analyse, resolve_span
+    from .find import code_phrase_head
 
     parse = doc.parse
-    heads = []
-    for m in doc.actors:
-        span = parse.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None:
-            heads.append(span.root)
-    out, seen = [], set()
-    for tok in sorted(set(heads), key=lambda t: t.i):
-        s, e = token_extent(tok)
-        cs, ce = parse[s].idx, parse[e - 1].idx + len(parse[e - 1])
-        if (cs, ce) in seen:
+    an = analyse(doc)
+    extents = set()
+    for tok in parse:
+        if tok.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"} or tok.dep_ not in HEAD_DEPS:
             continue
-        seen.add((cs, ce))
+        c = code_phrase_head(tok, an, an.dictionary)
+        if c is None or not (c.code or c.country or c.sector):
+            continue
+        extents.add(phrase_extent(tok))
+    maximal = [x for x in extents if not any(o != x and o[0] <= x[0] and x[1] <= o[1] for o in extents)]
+    out = []
+    for s, e in sorted(maximal):
+        cs, ce = parse[s].idx, parse[e - 1].idx + len(parse[e - 1])
         out.append(resolve_span(doc, cs, ce))
     return out

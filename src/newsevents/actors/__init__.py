@@ -9,17 +9,20 @@ quote's speaker) and :func:`actor_phrase` for the conventional extent of an acto
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
 from . import dictionary as _dictionary
 from .find import Analysis, Coded, code_phrase_head, code_token, find_names, matcher_for
-from .phrases import actor_phrase, actor_phrases
+from .phrases import actor_phrase, actor_phrases, phrase_extent
 
-__all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "resolve_span"]
+__all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
 
-_CACHE_KEY = "newsevents.actors"
+# Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
+# the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
+_ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
 
@@ -51,7 +54,7 @@ class ActorStage:
 def analyse(doc: Document, d=None, matcher=None) -> Analysis:
     """The per-document analysis (names found, heads coded), cached on the parse."""
     parse = doc.parse
-    an = parse.user_data.get(_CACHE_KEY)
+    an = _ANALYSES.get(parse)
     if an is not None:
         return an
     if d is None or matcher is None:
@@ -62,7 +65,7 @@ def analyse(doc: Document, d=None, matcher=None) -> Analysis:
     an = Analysis(date=doc.article.published)
     an.names, an.partial = find_names(parse, d, matcher)
     an.dictionary = d
-    parse.user_data[_CACHE_KEY] = an
+    _ANALYSES[parse] = an
     return an
 
 
@@ -197,6 +200,10 @@ def _mention_at_head(doc: Document, start: int, end: int):
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)
     c = code_phrase_head(head, an, an.dictionary)
+    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region"}:
+        entry = an.names[head.i][1]  # a place asked about as an actor ("sent troops to Mali"): its country
+        return Mention(text="", start=start, end=end, name=entry.name, code=entry.country or entry.code,
+                       country=entry.country)
     if c is None or (not c.code and not c.country and not c.sector):
         return None
     return Mention(text="", start=start, end=end, name=c.entry.name if c.entry else c.name, code=c.code,

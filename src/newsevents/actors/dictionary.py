@@ -148,16 +148,25 @@ def _load_countries(d: Dictionary, extra: dict) -> None:
     with (_data_dir() / "countries.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             rows[row["alpha3"]] = row
+    # a generated name or demonym shared by several countries ("French": France, French Guiana,
+    # Saint Pierre and Miquelon ...) is ambiguous: only countries.yaml can give it to one
+    seen: dict[str, set[str]] = {}
+    for a3, row in rows.items():
+        for n in [*row["names"].split("|"), row["demonym"]]:
+            if n:
+                seen.setdefault(n, set()).add(a3)
+    curated = {n for add in extra.values() for key in ("names", "demonyms") for n in (add or {}).get(key) or ()}
+    ambiguous = {n for n, where in seen.items() if len(where) > 1} | curated
     for a3, row in rows.items():
         add = extra.get(a3) or {}
-        drop = set(add.get("drop") or ())
+        drop = set(add.get("drop") or ()) | ambiguous
         names = [n for n in row["names"].split("|") if n and n not in drop] + list(add.get("names") or ())
-        name = row["name"] if row["name"] not in drop else names[0]
+        name = row["name"] if (row["name"] not in drop or row["name"] in (add.get("names") or ())) else (names or [row["name"]])[0]
         country = Entry(name=name, type="country", code=a3, country=a3, nouns=("country", "nation"))
         d.countries[a3] = country
         for n in names:
             d.add_name(n, country)
-        demonyms = [row["demonym"]] if row["demonym"] else []
+        demonyms = [row["demonym"]] if row["demonym"] and row["demonym"] not in drop else []
         demonyms += list(add.get("demonyms") or ())
         for dem in demonyms:
             d.add_name(dem, Entry(name=dem, type="demonym", code=a3, country=a3))
@@ -199,8 +208,10 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
             bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
         for n in (person["name"], *(person.get("aliases") or ())):
             d.add_name(n, entry)
-            last = n.split()[-1]
-            if len(n.split()) > 1 and last not in {"Jr.", "Jr", "II", "III"}:
+            words = n.split()
+            last = words[-1]
+            # "Putin" for Vladimir Putin; not "Abdulaziz" for "Salman bin Abdulaziz" (a patronymic)
+            if len(words) > 1 and last not in {"Jr.", "Jr", "II", "III"} and words[-2].lower() not in _PARTICLES:
                 bucket = d.surnames.setdefault(last, [])
                 bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
     for sector, lists in (data.get("sectors") or {}).items():
@@ -211,6 +222,8 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
         d.roles[noun.lower()] = RoleNoun(sector, noun.lower() not in _COLLECTIVE, True, noun.lower())
     d.max_role_words = max((len(k.split()) for k in d.roles), default=1)
 
+
+_PARTICLES = {"bin", "ibn", "bint", "ben", "al", "abu", "ould", "king", "queen", "prince", "sheikh"}
 
 # Relational nouns that name a body rather than one person.
 _COLLECTIVE = {"officials", "representatives", "delegation", "side", "counterparts", "leaders", "leadership",

@@ -102,7 +102,7 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
                 partial.add(t.i)
     # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name
     for t in doc:
-        if t.i in out or t.pos_ != "PROPN" or t.text not in d.surnames:
+        if t.i in out or t.text not in d.surnames or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
             continue
         if t.ent_type_ and t.ent_type_ != "PERSON" and (t.ent_iob_ == "I" or (t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")):
             continue  # part of a longer non-person name
@@ -453,8 +453,14 @@ def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dicti
     sector = noun.sector
     if noun.relational:
         sector = sig.sector or (noun.sector if (sig.country or sig.code or True) else None)
-    # a body's own code when the role belongs to it ("Taliban spokesman", "Taliban fighters")
-    code = sig.code if (sig.code and (noun.relational or sector == sig.sector)) else _compose(sig.country, sector)
+    # a body's own code when the role belongs to it ("Taliban spokesman", "Taliban fighters");
+    # an international body's own members keep its code with their sector ("NATO troops")
+    if sig.code and (noun.relational or sector == sig.sector):
+        code = sig.code
+    elif sig.code and not sig.country and sector:
+        code = sig.code + sector
+    else:
+        code = _compose(sig.country, sector)
     start, end = nominal_extent(tok)
     plural = tok.tag_ in {"NNS", "NNPS"}
     person = noun.person and not plural

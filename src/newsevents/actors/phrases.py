@@ -18,52 +18,55 @@ _LEFT_SKIP = {"punct", "cc", "preconj", "case", "mark", "neg"}
 # prepositional phrases attached to the head that gold spans keep ("The armies of Brazil",
 # "A court in Argentina", "the UAE Ambassador to Bahrain", "A car bombing by the Islamic State")
 RIGHT_PREPS = {"of", "in", "to", "by", "from", "for"}
-_TRIM = {"punct", "cc", "advmod", "prep"}
-
-
-# names and people keep only "of" phrases: "in Washington" after a name is almost always where
-# something happened, attached to the noun by the parser
+# names and people keep only "of"/"to" phrases: "in Washington" after a name is almost always
+# where something happened, attached to the noun by the parser
 _NAME_PREPS = {"of", "to"}
+_TEMPORAL = {"DATE", "TIME"}
 # quantity words a phrase climbs to: "dozens of demonstrators", "a number of political parties"
 QUANTITIES = {"dozens", "hundreds", "thousands", "scores", "tens", "millions", "number", "group", "groups", "handful",
               "some", "many", "most", "all", "several", "both", "one", "two", "three", "four", "five", "none", "each",
               "members", "member", "majority", "rest", "lot", "lots", "couple", "band"}
+INCLUDE_PARTICIPLES = True  # "The missiles fired by the Israeli military", "people affected by ..."
 
 
-def _right_end(tok: Token) -> int:
-    end = tok.i + 1
-    preps = _NAME_PREPS if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" else RIGHT_PREPS
-    for c in tok.rights:
-        if c.dep_ == "prep" and c.lower_ in preps:
-            end = max(end, _subtree_end(c))
-        elif c.dep_ == "appos":
-            end = max(end, token_extent(c)[1])
-        elif c.dep_ == "case":  # possessive 's closing a possessor
-            end = max(end, c.i + 1)
-        elif c.dep_ == "punct" and c.text == ")" and c.i == end:
-            end = c.i + 1
-    return end
+def _temporal(tok: Token) -> bool:
+    return tok.ent_type_ in _TEMPORAL and tok.dep_ in {"npadvmod", "advmod", "nmod"}
 
 
-def _subtree_end(tok: Token) -> int:
-    return max(t.i for t in tok.subtree) + 1
-
-
-def token_extent(tok: Token, right: bool = True) -> tuple[int, int]:
-    """Token extent ``[start, end)`` of the actor phrase headed by ``tok`` (its left part only
-    when ``right`` is false)."""
+def token_extent(tok: Token, right: bool = True, conj: bool = False) -> tuple[int, int]:
+    """Token extent ``[start, end)`` of the actor phrase headed by ``tok``: its left modifiers,
+    then (when ``right``) "of/in/to/by ..." phrases, appositions, past-participle modifiers, a
+    possessive 's and a parenthesised acronym; coordinated heads only when ``conj`` (inside an
+    "of" phrase: "The armies of Brazil and Argentina"); dates and relative clauses never."""
     doc = tok.doc
     start = tok.i
     for c in tok.lefts:
-        if c.dep_ in _LEFT_SKIP:
+        if c.dep_ in _LEFT_SKIP or _temporal(c):
             continue
         start = min(start, min(t.i for t in c.subtree))
-    end = _right_end(tok) if right else tok.i + 1
+    end = tok.i + 1
+    if right:
+        preps = _NAME_PREPS if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" else RIGHT_PREPS
+        for c in tok.rights:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs:
+                    end = max(end, token_extent(objs[0], conj=True)[1])
+            elif c.dep_ == "appos":
+                end = max(end, token_extent(c)[1])
+            elif c.dep_ == "acl" and INCLUDE_PARTICIPLES and c.tag_ == "VBN" and c.i == end \
+                    and not any(x.dep_ in {"dobj", "nsubj"} for x in c.children):
+                end = max(end, max(t.i for t in c.subtree) + 1)
+            elif c.dep_ == "case":  # possessive 's closing a possessor
+                end = max(end, c.i + 1)
+            elif c.dep_ == "punct" and c.text == ")" and c.i == end:
+                end = c.i + 1
+            elif c.dep_ == "conj" and conj:
+                end = max(end, token_extent(c, conj=True)[1])
     # a parenthesised acronym right after the head: "Nigerian Air Force ( NAF )"
-    if end + 2 < len(doc) + 1 and end < len(doc) and doc[end].text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")" \
-            and doc[end + 1].is_upper:
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].is_upper:
         end += 3
-    while end - 1 > start and doc[end - 1].dep_ in _TRIM and doc[end - 1].text != ")" and doc[end - 1].head.i < end - 1:
+    while end - 1 > start and doc[end - 1].dep_ in {"punct", "cc"} and doc[end - 1].text != ")":
         end -= 1
     while start < end - 1 and (doc[start].dep_ in {"punct", "cc"} or doc[start].is_space):
         start += 1

@@ -17,10 +17,6 @@ from newsevents.model import Article
 from newsevents.pipeline import STAGE_FACTORIES, Pipeline
 from newsevents.settings import Settings
 
-# ../shared beside the checkout (CI, developers); a worktree one level deeper finds /work/shared
-SHARED = next((p for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")) if p.is_dir()),
-              Path("shared-missing"))
-SAMPLE = SHARED / "samples" / "kremlin-2022-01-13.txt"
 DATA = Path(dictionary.__file__).resolve().parents[1] / "data" / "actors"
 
 
@@ -55,11 +51,10 @@ def test_stage_is_registered():
     assert STAGE_FACTORIES["actors"] == "newsevents.actors:ActorStage"
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/samples is not here (a user's clone)")
-def test_sample_actors_done_when():
+def test_sample_actors_done_when(sample_text):
     from newsevents.ingest import read_text
 
-    article = read_text(SAMPLE.read_text(encoding="utf-8"), source=str(SAMPLE))
+    article = read_text(sample_text, source="kremlin-2022-01-13.txt")
     doc = _pipeline()(article)
     body = doc.article.body
     peskov = mention(doc, "Dmitry Peskov")

@@ -22,6 +22,8 @@ Stage = Callable[[Document], Document]
 STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
     "parse": "newsevents.nlp:ParseStage",
     "actors": "newsevents.actors:ActorStage",
+    "quotes": "newsevents.quotes:QuoteStage",
+    "events": "newsevents.events:EventStage",
 }
 
 

@@ -610,10 +610,14 @@ async function drawTimeline(params) {
   timelineTable(dated);
   if (!dated.length) { chart.replaceChildren(); chart.dataset.state = 'empty'; return; }
   const keys = ['neutral', 'verbal_cooperation', 'material_cooperation', 'verbal_conflict', 'material_conflict'];
+  // Stacked here rather than by Vega-Lite, which does not stack bars that span [x, x2].
   const bars = [];
   for (const r of dated) {
+    let below = 0;
     keys.forEach((k, q) => {
-      if (r[k]) bars.push({ period: r.period, end: shift(r.period, by), quad: QUADS[q].label, order: q, events: r[k] });
+      if (!r[k]) return;
+      bars.push({ period: r.period, end: shift(r.period, by), quad: QUADS[q].label, events: r[k], y0: below, y1: below + r[k] });
+      below += r[k];
     });
   }
   const line = dated.map((r) => ({ period: r.period, mid: middle(r.period, shift(r.period, by)), mean_goldstein: r.mean_goldstein, events: r.events }));
@@ -626,8 +630,9 @@ async function drawTimeline(params) {
   }
   const format = by === 'year' ? '%Y' : by === 'month' ? '%b %Y' : '%d %b %Y';
   // Both layers share this x (scale and axis); each names its own field.
-  // (domainMin/Max rather than domain, which Vega-Lite 6 mismerges with x2; ms since 1970 are read as UTC)
-  const scale = { type: 'utc', domainMin: Date.parse(`${first}T00:00:00Z`), domainMax: Date.parse(`${last}T00:00:00Z`) };
+  // domainMin/Max rather than domain (Vega-Lite 6 mismerges domain with x2); ISO strings with Z rather
+  // than numbers, which vega-interpreter's datetime() reads as a year.
+  const scale = { type: 'utc', domainMin: `${first}T00:00:00Z`, domainMax: `${last}T00:00:00Z` };
   const x = { type: 'temporal', title: null, scale, axis: { format, labelAngle: 0, labelOverlap: true } };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -639,10 +644,9 @@ async function drawTimeline(params) {
         mark: { type: 'rect', tooltip: true, stroke: '#fff', strokeWidth: 1 },
         encoding: {
           x: { field: 'period' }, x2: { field: 'end' },
-          y: { aggregate: 'sum', field: 'events', type: 'quantitative', stack: 'zero', title: 'events', axis: { tickMinStep: 1 } },
+          y: { field: 'y0', type: 'quantitative', title: 'events', axis: { tickMinStep: 1 } }, y2: { field: 'y1' },
           color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: 5 } },
-          order: { field: 'order' },
-          tooltip: [{ field: 'period', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', aggregate: 'sum', title: 'events' }],
+          tooltip: [{ field: 'period', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', title: 'events' }],
         },
       },
       {

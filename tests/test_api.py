@@ -3,6 +3,7 @@ and the command line give, page, refuse bad input with JSON errors, and let go o
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -254,6 +255,10 @@ def test_vendored_libraries_ship_with_their_licences():
     assert "Apache License" in (vendor / "swagger-ui" / "LICENSE").read_text()
     readme = (vendor / "README.md").read_text()
     assert all(v in readme for v in ("6.4.0", "6.4.3", "7.3.0", "2.3.2", "5.35.0"))
+    sums = re.findall(r"^ {4}([0-9a-f]{64})  (\S+)$", readme, re.M)
+    assert len(sums) == 6
+    for digest, name in sums:  # the README says what is shipped
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_openapi_docs_describe_every_route(client):

@@ -372,7 +372,7 @@ async function extract(ev) {
   }
   const params = {
     format: $('#input-format').value, published: $('#input-published').value,
-    store: $('#input-store').checked ? 'true' : '', source: file ? file.name : '',
+    store: $('#input-store').checked ? 'true' : '', source: file ? file.name : 'pasted text',
   };
   setStatus(status, 'Coding… (the first article after the server starts also loads the language model)', 'busy');
   $('#extract-form button[type=submit]').disabled = true;

@@ -13,6 +13,7 @@ import textwrap
 import pytest
 from factories import report
 from fastapi.testclient import TestClient
+from test_cli_store import path  # noqa: F401  (a store file holding test_store.corpus())
 from test_store import SRC, corpus
 
 import newsevents
@@ -28,14 +29,6 @@ class FakePipeline:
 
     def __call__(self, article):
         return Document(article=article, sentences=[Sentence(article.body, 0, len(article.body))], stages=["fake"])
-
-
-@pytest.fixture
-def path(tmp_path):
-    p = tmp_path / "s.duckdb"
-    with open_store(p) as s:
-        s.write(corpus())
-    return str(p)
 
 
 @pytest.fixture

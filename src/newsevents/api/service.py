@@ -42,11 +42,8 @@ class Service:
             self._turn.wait_for(lambda: self._writers == 0)
             self._readers += 1
         try:
-            store = open_store(self.settings.store_path, read_only=True, settings=self.settings)
-            try:
+            with open_store(self.settings.store_path, read_only=True, settings=self.settings) as store:
                 yield store
-            finally:
-                store.close()
         finally:
             with self._turn:
                 self._readers -= 1
@@ -60,11 +57,8 @@ class Service:
             self._turn.wait_for(lambda: self._readers == 0 and not self._writing)
             self._writing = True
         try:
-            store = open_store(self.settings.store_path, settings=self.settings)
-            try:
+            with open_store(self.settings.store_path, settings=self.settings) as store:
                 yield store
-            finally:
-                store.close()
         finally:
             with self._turn:
                 self._writers -= 1

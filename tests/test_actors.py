@@ -204,3 +204,41 @@ def test_actor_phrase_extent():
     body = doc.article.body
     s, e = actor_phrase(doc, body.index("court"))
     assert body[s:e] == "a Swiss court"
+
+
+def test_resolve_span_place_asked_as_actor_gives_its_country():
+    doc = run("France sent troops to Mali.")
+    assert code_of(doc, "Mali") == ("MLI", None, "MLI")
+
+
+def test_members_of_an_international_body_keep_its_code():
+    doc = run("NATO troops patrolled the border.")
+    assert code_of(doc, "NATO troops") == (None, "MIL", "IGOWSTNATMIL")
+
+
+def test_shared_demonym_goes_to_the_main_country():
+    # countryinfo gives "French" to France and to French overseas territories alike
+    doc = run("The French government protested.")
+    assert code_of(doc, "The French government") == ("FRA", "GOV", "FRAGOV")
+
+
+def test_surname_without_article_particle():
+    doc = run("Assad said the war would go on.", "2016-05-01")
+    assert mention(doc, "Assad").name == "Bashar al-Assad"
+
+
+def test_actor_modifying_a_thing_codes_the_phrase():
+    doc = run("Turkish demands were rejected by the council.")
+    assert code_of(doc, "Turkish demands")[0] == "TUR"
+
+
+def test_docs_example_actor_file_loads(tmp_path):
+    docs = Path(__file__).resolve().parents[1] / "docs" / "actors.md"
+    block = docs.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    d = dictionary.load((str(path),))
+    assert d.names["NLF"][0].code == "XYZREBNLF"
+    assert d.names["Uncle Sam"][0].code == "USA" and d.names["America"][0].code == "USA"
+    assert role_at(d.names["Ana Example"][0], "2024-01-01").country == "IGOUNO"
+    assert d.roles["magistrate"].sector == "JUD" and d.names["Sahel"][0].code == "SAH"

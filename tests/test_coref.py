@@ -96,3 +96,13 @@ def test_pronoun_it_and_they():
 def test_unresolved_pronoun_is_not_an_actor():
     doc = run("It was raining in the morning.")
     assert not [x for x in doc.actors if x.text == "It"]
+
+
+def test_expletive_it_is_no_actor():
+    doc = run("NATO met on Monday. It is vital that the talks continue.")
+    assert not [x for x in doc.actors if x.text == "It"]
+
+
+def test_it_needs_a_nearby_acting_antecedent():
+    doc = run("The delegates spoke about the people of Iraq. It only underscores the risk.")
+    assert not [x for x in doc.actors if x.text == "It"]

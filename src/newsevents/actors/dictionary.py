@@ -212,8 +212,9 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
             last = words[-1]
             # "Putin" for Vladimir Putin; not "Abdulaziz" for "Salman bin Abdulaziz" (a patronymic)
             if len(words) > 1 and last not in {"Jr.", "Jr", "II", "III"} and words[-2].lower() not in _PARTICLES:
-                bucket = d.surnames.setdefault(last, [])
-                bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
+                for key in {last, re.sub(r"^(?:al|el|Al|El)-", "", last)}:  # "al-Assad" is also "Assad"
+                    bucket = d.surnames.setdefault(key, [])
+                    bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
     for sector, lists in (data.get("sectors") or {}).items():
         for kind in ("groups", "people"):
             for noun in (lists or {}).get(kind) or ():
@@ -230,6 +231,21 @@ _COLLECTIVE = {"officials", "representatives", "delegation", "side", "counterpar
                "members", "mission", "sources", "spokespeople", "partners", "party", "parties"}
 
 
+def _merge_countries(base: dict, extra: dict) -> dict:
+    """Country additions merged field by field: lists add up, mappings update, values replace."""
+    out = {k: dict(v or {}) for k, v in base.items()}
+    for code, fields in extra.items():
+        target = out.setdefault(code, {})
+        for key, value in (fields or {}).items():
+            if isinstance(value, list) and key != "capitals":
+                target[key] = [*target.get(key, []), *value]
+            elif isinstance(value, dict):
+                target[key] = {**target.get(key, {}), **value}
+            else:
+                target[key] = value
+    return out
+
+
 @lru_cache(maxsize=8)
 def load(user_files: tuple[str, ...] = ()) -> Dictionary:
     """The shipped dictionary merged with ``user_files`` (YAML), built once per process."""
@@ -243,7 +259,7 @@ def load(user_files: tuple[str, ...] = ()) -> Dictionary:
             raise SettingsError(f"{path}: actor file not found (given with --actors / Settings.actors_files)")
         data = _read_yaml(p)
         user.append((str(p), data))
-        countries = {**countries, **(data.get("countries") or {})}
+        countries = _merge_countries(countries, data.get("countries") or {})
     _load_countries(d, countries)
     for name in ("regions.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
         _merge(d, _read_yaml(base / name), name)

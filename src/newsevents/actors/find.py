@@ -280,6 +280,17 @@ def nominal_extent(tok: Token) -> tuple[int, int]:
     return start, end
 
 
+def _expletive_it(tok: Token) -> bool:
+    """ "It is vital that ...", "it seems ...": an "it" that stands for a clause, not an actor."""
+    if tok.lower_ != "it" or tok.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = tok.head
+    if verb.lemma_ in {"seem", "appear", "remain", "happen", "rain", "take", "matter"}:
+        return True
+    return verb.lemma_ == "be" and any(c.dep_ in {"acomp", "attr"} for c in verb.children) \
+        and any(c.dep_ in {"ccomp", "xcomp", "advcl", "csubj"} for c in verb.children)
+
+
 def code_phrase_head(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     """Like :func:`code_token`, and a noun that is no actor itself is coded from the actor
     modifying it ("Turkish demands" -> TUR, "the U.S. State Department call" -> USAGOV): event
@@ -317,7 +328,7 @@ def code_token(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
 def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     lower = tok.lower_
     if tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$"}:
-        if lower in PRONOUNS and tok.dep_ != "expl":
+        if lower in PRONOUNS and tok.dep_ != "expl" and not _expletive_it(tok):
             gender, number = PRONOUNS[lower]
             return Coded(tok.i, tok.i + 1, tok.i, tok.text, "pronoun", None, rule="pronoun", gender=gender, number=number)
         return None

@@ -174,6 +174,9 @@ def _pronoun(doc, mentions, i, m, sent_of, regions, info) -> tuple[int | None, s
             break
         if info[j] is None or not _compatible(m, info[j]):
             continue
+        # "it" is as often an event or a clause as an actor: only an acting subject nearby counts
+        if m.number == "it" and (dist > 1 or (dist == 1 and not _is_subject(doc[c.head]))):
+            continue
         # same sentence: a pronoun subject does not corefer with the object of its own verb
         if dist == 0 and doc[c.head].head.i == doc[m.head].head.i and doc[m.head].dep_ in {"nsubj", "nsubjpass"}:
             continue

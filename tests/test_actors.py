@@ -242,3 +242,24 @@ def test_docs_example_actor_file_loads(tmp_path):
     assert d.names["Uncle Sam"][0].code == "USA" and d.names["America"][0].code == "USA"
     assert role_at(d.names["Ana Example"][0], "2024-01-01").country == "IGOUNO"
     assert d.roles["magistrate"].sector == "JUD" and d.names["Sahel"][0].code == "SAH"
+
+
+def test_office_holder_title_names_the_person():
+    doc = run("The President of the Russian Federation spoke on Monday.", "2022-01-13")
+    m = mention(doc, "The President of the Russian Federation")
+    assert m.name == "Vladimir Putin" and doc.entities[m.entity].name == "Vladimir Putin"
+
+
+def test_entity_and_mention_indexes_agree():
+    doc = run("Kremlin spokesman Dmitry Peskov spoke. He said Russia would wait. Peskov left.", "2022-01-13")
+    for k, ent in enumerate(doc.entities):
+        assert ent.id == k and ent.mentions
+        assert all(doc.actors[i].entity == k for i in ent.mentions)
+    assert sorted(i for e in doc.entities for i in e.mentions) == list(range(len(doc.actors)))
+
+
+def test_resolve_span_odd_spans():
+    doc = run("NATO met.")
+    assert resolve_span(doc, 0, 0).code is None
+    assert resolve_span(doc, 0, 4).code == "IGOWSTNAT"
+    assert actor_phrase(doc, 0, 0) == (0, 0)

@@ -138,8 +138,9 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
             m.entity = ent.id
             # pronouns and descriptions take who they refer to; a country named where its
             # government acts takes the government's sector
+            m.name = ent.name  # who it is, whatever the words ("he" -> "Dmitry Peskov")
             if coded[i].kind == "pronoun" or links[i][1] in {"role-description", "apposition"} or not m.code:
-                m.name, m.code, m.country, m.sector = ent.name, ent.code, ent.country, ent.sector
+                m.code, m.country, m.sector = ent.code, ent.country, ent.sector
                 m.type, m.role = m.type or ent.type, m.role or ent.role
             elif m.type == "country" and m.sector is None and ent.sector and m.country == ent.country:
                 m.code, m.sector = ent.code, ent.sector

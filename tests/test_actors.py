@@ -92,6 +92,10 @@ def test_sample_actors_done_when(sample_text):
     ("Iran's parliament approved the bill.", "Iran's parliament", ("IRN", "LEG", "IRNLEG")),
     ("A court in Argentina sentenced him.", "A court in Argentina", ("ARG", "JUD", "ARGJUD")),
     ("The UN Security Council condemned the attack.", "The UN Security Council", (None, "IGO", "IGOUNO")),
+    ("Israeli military spokesman Jonathan Conricus said so.", "Israeli military spokesman Jonathan Conricus",
+     ("ISR", "MIL", "ISRMIL")),
+    ("Opposition supporters marched.", "Opposition supporters", (None, "OPP", "OPP")),
+    ("U.S. military chief General John Doe arrived.", "U.S. military chief General John Doe", ("USA", "MIL", "USAMIL")),
 ])
 def test_resolve_span_codes_noun_phrases(text, phrase, expected):
     doc = run(text)

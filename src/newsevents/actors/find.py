@@ -219,14 +219,14 @@ def _modifier_signal(tok: Token, an: Analysis, d: Dictionary, seen: set[int]) ->
             sig.code = code
         return sig
     rn = role_noun(tok, d)
-    if rn is not None and tok.pos_ in _NOMINAL_POS:
+    if rn is not None and (tok.pos_ in _NOMINAL_POS or tok.pos_ == "ADJ"):  # "military spokesman"
         rnoun = rn[0]
         sig.sector = rnoun.sector if not rnoun.relational else None
         sig.via = tok
         inner = _country_from_children(tok, an, d, seen)
         sig.country = inner.country
         if rnoun.relational and inner.sector:
-            sig.sector = inner.sector
+            sig.sector, sig.code = inner.sector, inner.code  # "the Taliban delegation" keeps the Taliban's code
         elif rnoun.relational and inner.country:
             sig.sector = rnoun.sector
         return sig
@@ -307,7 +307,7 @@ def code_phrase_head(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
             for obj in prep.children:
                 if obj.dep_ == "pobj":
                     sig = _combine(sig, _modifier_signal(obj, an, d, seen))
-    if not (sig.country or sig.code):
+    if not (sig.country or sig.code or sig.sector):
         return None
     start, end = nominal_extent(tok)
     return Coded(start, end, tok.i, tok.doc[start:end].text, "nominal", None, sig.code or _compose(sig.country, sig.sector),
@@ -461,9 +461,7 @@ def _code_org(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
 def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dictionary) -> Coded:
     noun, _, _ = rn
     sig = _country_from_children(tok, an, d, {tok.i})
-    sector = noun.sector
-    if noun.relational:
-        sector = sig.sector or (noun.sector if (sig.country or sig.code or True) else None)
+    sector = (sig.sector or noun.sector) if noun.relational else noun.sector
     # a body's own code when the role belongs to it ("Taliban spokesman", "Taliban fighters");
     # an international body's own members keep its code with their sector ("NATO troops")
     if sig.code and (noun.relational or sector == sig.sector):

@@ -267,3 +267,12 @@ def test_resolve_span_odd_spans():
     assert resolve_span(doc, 0, 0).code is None
     assert resolve_span(doc, 0, 4).code == "IGOWSTNAT"
     assert actor_phrase(doc, 0, 0) == (0, 0)
+
+
+def test_names_of_other_people_and_places_are_not_dictionary_matches():
+    doc = run("Former Florida Gov. Jeb Bush said he is ending his campaign.", "2016-02-20")
+    assert all(m.name != "George W. Bush" for m in doc.actors)
+    doc = run("Bernie Sanders won in Michigan. Sanders thanked voters.", "2016-03-09")
+    assert all(m.name != "Sarah Sanders" for m in doc.actors)
+    doc = run("New Jersey Gov. Chris Christie spoke.", "2016-03-09")
+    assert all(m.country != "JEY" for m in doc.actors)

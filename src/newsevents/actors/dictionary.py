@@ -70,6 +70,7 @@ class Dictionary:
     by_code: dict[str, Entry] = field(default_factory=dict)  # IGO code -> organisation
     noun_refs: dict[str, list[Entry]] = field(default_factory=dict)  # "alliance" -> [NATO, ...]
     people_by_country: dict[str, list[Entry]] = field(default_factory=dict)  # alpha-3 -> people with a role there
+    person_names: dict[str, set[str]] = field(default_factory=dict)  # canonical name -> every name it goes by
     max_role_words: int = 1
     _matchers: dict = field(default_factory=dict, repr=False)
 
@@ -206,6 +207,7 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
         for country in {r.country for r in roles}:
             bucket = d.people_by_country.setdefault(country, [])
             bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
+        d.person_names[entry.name] = {person["name"], *(person.get("aliases") or ())}
         for n in (person["name"], *(person.get("aliases") or ())):
             d.add_name(n, entry)
             words = n.split()

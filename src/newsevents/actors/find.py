@@ -82,9 +82,9 @@ def _pick(entries: list[Entry]) -> Entry:
 
 def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
     """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first,
-    and the tokens of matches that are only part of a longer name the NER found ("Georgia" in
-    "Georgia Tech", "Nigerian" in "Nigerian Air Force"): those code the longer name, never
-    an actor of their own."""
+    and the tokens of matches that are only part of a longer organisation name the NER found
+    ("Nigerian" in "Nigerian Air Force"): those code the longer name, never an actor of their
+    own. A country or city inside a longer place name ("Jersey" in "New Jersey") is dropped."""
     spans = []
     for match_id, start, end in matcher(doc):
         span = doc[start:end]
@@ -94,13 +94,24 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
     for span in filter_spans(spans):
         entry = _pick(d.names[span.label_])
         start, end = span.start, span.end
-        inside = (end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_) \
-            or (doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_)
+        after = end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_
+        before = doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_
+        if entry.type == "person":
+            if before and doc[start - 1].ent_type_ == "PERSON" and len(span) == 1:
+                continue  # "Jeb Bush" is not George W. Bush
+        elif after or before:
+            label = doc[end].ent_type_ if after else doc[start - 1].ent_type_
+            if label in {"GPE", "LOC", "FAC"} and entry.type in {"country", "capital", "region", "metonym"}:
+                continue
+            partial.update(t.i for t in span)
         for t in span:
             out[t.i] = (span, entry)
-            if inside and entry.type != "person":
-                partial.add(t.i)
-    # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name
+    # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name,
+    # unless the article names someone else with that surname ("Bernie Sanders" ... "Sanders")
+    others = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            others.setdefault(ent[-1].text, set()).add(ent.text)
     for t in doc:
         if t.i in out or t.text not in d.surnames or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
             continue
@@ -109,7 +120,10 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
         prev = doc[t.i - 1] if t.i else None
         if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and prev.i not in out:
             continue  # another person with the same surname ("Hunter Biden")
-        out[t.i] = (doc[t.i:t.i + 1], d.surnames[t.text][-1])
+        entry = d.surnames[t.text][-1]
+        if others.get(t.text, set()) - d.person_names.get(entry.name, set()):
+            continue
+        out[t.i] = (doc[t.i:t.i + 1], entry)
     return out, partial
 
 

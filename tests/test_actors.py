@@ -276,3 +276,12 @@ def test_names_of_other_people_and_places_are_not_dictionary_matches():
     assert all(m.name != "Sarah Sanders" for m in doc.actors)
     doc = run("New Jersey Gov. Chris Christie spoke.", "2016-03-09")
     assert all(m.country != "JEY" for m in doc.actors)
+
+
+def test_resolve_span_without_the_stage():
+    from newsevents.model import Document
+    from newsevents.nlp import load
+
+    body = "A Swiss court rejected the appeal."
+    doc = Document(article=Article(id="x", body=body), parse=load()(body))
+    assert resolve_span(doc, 0, len("A Swiss court")).code == "CHEJUD"

@@ -32,17 +32,13 @@ class ActorStage:
     name = "actors"
 
     def __init__(self, settings: Settings):
-        from ..nlp import load
-
         self.settings = settings
         self.dictionary = _dictionary.load(tuple(settings.actors_files))
-        self.nlp = load(settings.spacy_model)
-        self.matcher = matcher_for(self.dictionary, self.nlp)
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
             return doc
-        an = analyse(doc, self.dictionary, self.matcher)
+        an = analyse(doc, self.dictionary)
         doc.actors, doc.entities = _mentions_and_entities(doc, an, self.dictionary)
         return doc
 
@@ -51,19 +47,16 @@ class ActorStage:
             yield self(doc)
 
 
-def analyse(doc: Document, d=None, matcher=None) -> Analysis:
-    """The per-document analysis (names found, heads coded), cached on the parse."""
+def analyse(doc: Document, d=None) -> Analysis:
+    """The per-document analysis (names found, heads coded), kept beside the parse. Without the
+    stage's dictionary (resolve_span on a document the stage did not see) the shipped one."""
     parse = doc.parse
     an = _ANALYSES.get(parse)
     if an is not None:
         return an
-    if d is None or matcher is None:
-        from ..nlp import load
-
-        d = _dictionary.load(())
-        matcher = matcher_for(d, load(Settings().spacy_model))
+    d = d or _dictionary.load(())
     an = Analysis(date=doc.article.published)
-    an.names, an.partial = find_names(parse, d, matcher)
+    an.names, an.partial = find_names(parse, d, matcher_for(d, parse.vocab))
     an.dictionary = d
     _ANALYSES[parse] = an
     return an

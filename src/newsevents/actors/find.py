@@ -64,16 +64,20 @@ class Analysis:
     dictionary: Any = None
 
 
-def matcher_for(d: Dictionary, nlp) -> PhraseMatcher:
-    """The PhraseMatcher over every dictionary name, built once per (dictionary, vocab)."""
-    key = id(nlp.vocab)
-    if key not in d._matchers:
-        matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
+    """The PhraseMatcher over every dictionary name for ``vocab``, built once per (dictionary,
+    vocab). Names are tokenized by spaCy's English rules, as the pipeline's tokenizer does."""
+    key = id(vocab)
+    if key not in d._matchers or d._matchers[key][0] is not vocab:
+        from spacy.lang.en import English
+
+        tokenizer = English(vocab=vocab).tokenizer
+        matcher = PhraseMatcher(vocab, attr="ORTH")
         surfaces = sorted(d.names)
-        for surface, doc in zip(surfaces, nlp.tokenizer.pipe(surfaces)):
+        for surface, doc in zip(surfaces, tokenizer.pipe(surfaces)):
             matcher.add(surface, [doc])
-        d._matchers[key] = matcher
-    return d._matchers[key]
+        d._matchers[key] = (vocab, matcher)
+    return d._matchers[key][1]
 
 
 def _pick(entries: list[Entry]) -> Entry:

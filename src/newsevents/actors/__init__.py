@@ -194,8 +194,9 @@ def _mention_at_head(doc: Document, start: int, end: int):
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)
     c = code_phrase_head(head, an, an.dictionary)
-    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region"}:
-        entry = an.names[head.i][1]  # a place asked about as an actor ("sent troops to Mali"): its country
+    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region", "demonym"}:
+        # a place asked about as an actor ("sent troops to Mali"), a bare adjective ("Turkish"): the country
+        entry = an.names[head.i][1]
         return Mention(text="", start=start, end=end, name=entry.name, code=entry.country or entry.code,
                        country=entry.country)
     if c is None or (not c.code and not c.country and not c.sector):

@@ -21,7 +21,7 @@ import yaml
 from ..errors import SettingsError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on people.yaml
-SECTIONS = ("countries", "regions", "organisations", "people", "sectors", "relational")
+SECTIONS = ("countries", "regions", "demonyms", "organisations", "people", "sectors", "relational")
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,9 @@ def _load_countries(d: Dictionary, extra: dict) -> None:
                 seen.setdefault(n, set()).add(a3)
     curated = {n for add in extra.values() for key in ("names", "demonyms") for n in (add or {}).get(key) or ()}
     ambiguous = {n for n, where in seen.items() if len(where) > 1} | curated
+    for a3, add in extra.items():  # places with no ISO 3166-1 code, given a whole row in countries.yaml
+        if a3 not in rows and (add or {}).get("name"):
+            rows[a3] = {"alpha3": a3, "name": add["name"], "names": add["name"], "demonym": "", "capital": ""}
     for a3, row in rows.items():
         add = extra.get(a3) or {}
         drop = set(add.get("drop") or ()) | ambiguous
@@ -186,6 +189,9 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
         entry = Entry(name=names[0].removeprefix("the "), type="region", code=code)
         for n in names:
             d.add_name(n.removeprefix("the "), entry)
+    for code, words in (data.get("demonyms") or {}).items():  # region adjectives: "African countries"
+        for w in words:
+            d.add_name(w, Entry(name=w, type="demonym", code=code))
     for org in data.get("organisations") or ():
         if "name" not in org or "code" not in org:
             raise SettingsError(f"{source}: every organisation needs a name and a code, got {org!r}")

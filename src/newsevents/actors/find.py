@@ -224,7 +224,7 @@ def _modifier_signal(tok: Token, an: Analysis, d: Dictionary, seen: set[int]) ->
         _, entry = an.names[tok.i]
         code, country, sector, _role = _entry_code(entry, an.date)
         sig.country, sig.sector, sig.via = country, sector, tok
-        if entry.type in ("organization", "metonym") and code:
+        if code and (entry.type in ("organization", "metonym") or not country):  # bodies, regions ("African")
             sig.code = code
         if entry.type in ("capital", "metonym", "country") and is_place_use(tok):
             sig.sector, sig.code = None, None  # "security talks in Geneva": a place, not its government

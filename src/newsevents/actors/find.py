@@ -29,6 +29,7 @@ PRONOUNS = {
 }
 _TYPE_ORDER = {"person": 0, "organization": 1, "metonym": 2, "country": 3, "capital": 4, "region": 5, "demonym": 6}
 _SUBJECT = {"nsubj", "nsubjpass", "csubj"}
+ANAPHORIC_NOUNS = {"group", "organisation", "organization", "movement", "network", "outfit", "faction"}
 _NOMINAL_POS = {"NOUN", "PROPN"}
 
 
@@ -364,6 +365,11 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     rn = role_noun(tok, d)
     if rn is not None:
         return _code_role(tok, rn, an, d)
+    if tok.lower_ in ANAPHORIC_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts):
+        # "the group": an actor only if coreference finds who (dropped otherwise)
+        start, end = nominal_extent(tok)
+        return Coded(start, end, tok.i, tok.doc[start:end].text, "nominal", "organization", rule=f"anaphor:{tok.lower_}",
+                     number="it")
     if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
         return _code_person(tok, an, d)
     if tok.ent_type_ in {"ORG", "NORP"}:

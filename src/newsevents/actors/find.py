@@ -3,7 +3,8 @@
 One pass over the spaCy parse: a PhraseMatcher (built once per process) finds dictionary names;
 then every noun-phrase head is coded from its own words: a name, a role noun ("court" -> JUD)
 with the country its modifiers give ("a Swiss court" -> CHE), or a pronoun left to
-coreference. :func:`code_token` is also what ``resolve_span`` uses on any noun phrase.
+coreference. :func:`code_phrase_head` (the same, plus nouns an actor modifies: "Turkish
+demands") is what ``resolve_span`` uses on any noun phrase.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ PRONOUNS = {
     "it": (None, "it"), "its": (None, "it"),
 }
 _TYPE_ORDER = {"person": 0, "organization": 1, "metonym": 2, "country": 3, "capital": 4, "region": 5, "demonym": 6}
-_SUBJECT = {"nsubj", "nsubjpass", "csubj"}
 ANAPHORIC_NOUNS = {"group", "organisation", "organization", "movement", "network", "outfit", "faction"}
 _NOMINAL_POS = {"NOUN", "PROPN"}
 

@@ -162,6 +162,17 @@ def test_article_text_runs_nothing(page, server):
     assert page.dialogs == []
 
 
+def test_the_canonical_article_shows_the_ultimatum_in_its_sentence(page, server, sample_text):
+    doc = post(server, sample_text, store="true")
+    page.goto(f"{server}/#/article/{doc['article']['id']}")
+    rows = page.locator("#view-article .events-table tbody tr", has_text="USAGOV").filter(has_text="ultimatum")
+    rows.first.click()
+    selected = page.locator("#view-article .sentence.selected")
+    assert selected.inner_text().startswith("Russia put forward a tough ultimatum to the USA and NATO")
+    assert page.locator("#view-article .sel-trigger").inner_text() == "ultimatum"
+    assert "".join(page.locator("#view-article .sel-target").all_inner_texts()) == "the USA"
+
+
 def test_browse_filters_events_and_opens_the_reporting_sentence(page, server):
     page.goto(server)
     page.locator("#view-browse .browse-table").wait_for()  # a store with articles opens on Browse

@@ -5,7 +5,7 @@ read. So the API holds the store only while a request uses it: a batch run (``ne
 a long load) can take the file whenever no request is being answered, and a request that comes
 while a batch writes gets 503 (:class:`~newsevents.errors.StoreLocked`) at once rather than
 hanging. Requests answered at the same time share one DuckDB instance (DuckDB keeps it per file
-while a connection is open, so only the first pays the ~55 ms it takes to start). A write
+while a connection is open, so only the first pays the 20-55 ms it takes to start). A write
 (``POST /api/extract?store=true``) waits until no request reads: within one process DuckDB
 cannot hold a file read-only and read-write at once.
 """

@@ -616,11 +616,12 @@ async function drawTimeline(params) {
     let below = 0;
     keys.forEach((k, q) => {
       if (!r[k]) return;
-      bars.push({ period: r.period, end: shift(r.period, by), quad: QUADS[q].label, events: r[k], y0: below, y1: below + r[k] });
+      bars.push({ period: r.period, end: shift(r.period, by), label: r.period, quad: QUADS[q].label, events: r[k], y0: below, y1: below + r[k] });
       below += r[k];
     });
   }
-  const line = dated.map((r) => ({ period: r.period, mid: middle(r.period, shift(r.period, by)), mean_goldstein: r.mean_goldstein, events: r.events }));
+  // `label` keeps the period as text for tooltips (Vega-Lite turns `period` into a timestamp)
+  const line = dated.map((r) => ({ label: r.period, mid: middle(r.period, shift(r.period, by)), mean_goldstein: r.mean_goldstein, events: r.events }));
   let first = dated[0].period;
   let last = shift(dated[dated.length - 1].period, by);
   let n = 0;
@@ -646,7 +647,7 @@ async function drawTimeline(params) {
           x: { field: 'period' }, x2: { field: 'end' },
           y: { field: 'y0', type: 'quantitative', title: 'events', axis: { tickMinStep: 1 } }, y2: { field: 'y1' },
           color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: 5 } },
-          tooltip: [{ field: 'period', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', title: 'events' }],
+          tooltip: [{ field: 'label', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', title: 'events' }],
         },
       },
       {
@@ -655,7 +656,7 @@ async function drawTimeline(params) {
         encoding: {
           x: { field: 'mid' },
           y: { field: 'mean_goldstein', type: 'quantitative', title: 'mean Goldstein', scale: { domain: [-10, 10] } },
-          tooltip: [{ field: 'period', type: 'nominal', title: by }, { field: 'mean_goldstein', title: 'mean Goldstein' }, { field: 'events', title: 'events' }],
+          tooltip: [{ field: 'label', type: 'nominal', title: by }, { field: 'mean_goldstein', title: 'mean Goldstein' }, { field: 'events', title: 'events' }],
         },
       },
     ],

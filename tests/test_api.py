@@ -241,6 +241,19 @@ def test_the_page_is_served_with_a_strict_policy(client):
                          (STATIC / "app.js").read_text())
 
 
+def test_other_sites_cannot_use_the_server_through_the_users_browser(client, path):
+    text = "Russia urged the United States to answer in writing."
+    r = client.post("/api/extract?store=true", content=text, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and r.json()["error"] == "cross-origin"
+    assert ok(client.get("/api/articles"))["total"] == 4
+    assert client.post("/api/extract", content=text, headers={"Origin": "http://testserver"}).status_code == 200
+    app = create_app(Settings(store_path=path), pipeline=FakePipeline(), hosts=("127.0.0.1", "localhost", "::1"))
+    for base, status in [("http://localhost:8000", 200), ("http://[::1]:8000", 200), ("http://127.0.0.1", 200),
+                         ("http://rebound.evil.example:8000", 400)]:
+        with TestClient(app, base_url=base) as c:
+            assert c.get("/api/health").status_code == status, base
+
+
 def test_vendored_libraries_ship_with_their_licences():
     vendor = STATIC / "vendor"
     for name in ("vega", "vega-lite", "vega-embed", "vega-interpreter"):
@@ -278,6 +291,8 @@ def test_serve_runs_uvicorn_on_localhost_by_default(monkeypatch, path):
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     assert seen["app"].state.service.settings.store_path == path
+    with TestClient(seen["app"], base_url="http://elsewhere.example:8123") as c:  # answers to localhost only
+        assert c.get("/api/health").status_code == 400
     result = CliRunner().invoke(app, ["serve", "--store", path, "--host", "0.0.0.0"])
     assert "no login" in result.output
 

@@ -2,8 +2,9 @@
 
 Around the routes: a limit on request bodies (``settings.max_request_bytes``, 413 before a
 byte more is read), security headers on every response (a strict Content-Security-Policy:
-scripts, styles and data from this server only, no inline script, no eval), and one JSON
-shape for every error: ``{"error": "<code>", "detail": "<what went wrong and what to do>"}``.
+scripts, styles and data from this server only, no inline script, no eval), a refusal of
+cross-site POSTs and of foreign Host names (see :class:`Guard`), and one JSON shape for every
+error: ``{"error": "<code>", "detail": "<what went wrong and what to do>"}``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import threading
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
 from .. import __version__
@@ -34,6 +36,9 @@ from .service import Service
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+
+#: The names of this machine, which a server listening on localhost answers to.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 #: The page's policy: nothing but this server's own files; no inline script, no eval (Vega
 #: evaluates its expressions with vega-interpreter), no plugins, no framing.
@@ -55,11 +60,13 @@ the store's columns in docs/store.md.
 
 
 def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = None,
-               preload: bool = False) -> FastAPI:
+               preload: bool = False, hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The app serving ``settings.store_path`` and coding with ``settings``' pipeline.
 
     ``pipeline`` replaces the one built from the settings (tests pass a fake); ``preload``
-    builds it in the background at startup rather than on the first request that needs it.
+    builds it in the background at startup rather than on the first request that needs it;
+    ``hosts``, when given, are the only names the server answers to (``newsevents serve`` on
+    localhost gives ``LOCAL_HOSTS``, so that a web page cannot reach it by DNS rebinding).
     """
     settings = settings or Settings()
     service = Service(settings, pipeline)
@@ -73,7 +80,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     app = FastAPI(title="newsevents", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=lifespan)
     app.state.service = service
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(Guard, hosts=hosts)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     _error_handlers(app)
     app.include_router(router, prefix="/api")
@@ -135,15 +142,29 @@ def _error_handlers(app: FastAPI) -> None:
         return error(500, f"unexpected {type(exc).__name__}; the server log has the details", "server-error")
 
 
-class SecurityHeaders:
-    """Adds the Content-Security-Policy and its companions to every response."""
+class Guard:
+    """Adds the Content-Security-Policy and its companions to every response, and refuses what a
+    hostile web page open in the user's browser could send: a POST from another origin (an
+    article stored behind the user's back) and, with ``hosts``, a Host header naming another
+    server (DNS rebinding)."""
 
-    def __init__(self, app):
+    def __init__(self, app, hosts: tuple[str, ...] | None = None):
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        host = headers.get("host", "")
+        if self.hosts is not None and _hostname(host) not in self.hosts:
+            return await error(400, f"this server answers to {', '.join(self.hosts)}, not {host!r}",
+                               "bad-host")(scope, receive, send)
+        origin = headers.get("origin")
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and origin and urlsplit(origin).netloc != host:
+            return await error(403, f"a {scope['method']} from another site ({origin}) is refused; send it from "
+                                    "this server's page or without an Origin header (curl, scripts)",
+                               "cross-origin")(scope, receive, send)
         policy = DOCS_CSP if scope["path"] == "/docs" else CSP
 
         async def send_with_headers(message):
@@ -188,3 +209,8 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+def _hostname(host: str) -> str:
+    """``localhost`` of ``localhost:8000``, ``::1`` of ``[::1]:8000``."""
+    return urlsplit(f"//{host}").hostname or ""

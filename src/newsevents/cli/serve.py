@@ -9,9 +9,6 @@ import typer
 from . import app
 from ._common import console, err_console, make_settings
 
-LOCAL = ("127.0.0.1", "localhost", "::1")
-
-
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on; the default is this machine "
@@ -28,12 +25,15 @@ def serve(
     import uvicorn
 
     from ..api import create_app
+    from ..api.app import LOCAL_HOSTS
 
     settings = make_settings(store_path=str(store) if store else None)
-    if host not in LOCAL:
+    local = host in LOCAL_HOSTS
+    if not local:
         err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach this port can read the "
                           "store and have articles coded (there is no login)", highlight=False)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"newsevents: http://{shown}:{port}/ (API docs at /docs), store {settings.store_path}",
                   highlight=False)
-    uvicorn.run(create_app(settings, preload=True), host=host, port=port, log_level="info")
+    app = create_app(settings, preload=True, hosts=LOCAL_HOSTS if local else None)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -279,7 +279,7 @@ function tabs(items) {
 function eventTable(doc, onSelect) {
   if (!doc.events.length) return h('p', { class: 'muted' }, 'No events coded in this article.');
   const rows = doc.events.map((e, i) => {
-    const row = h('tr', { tabindex: 0, dataset: { event: i }, 'aria-label': `Event ${i + 1}: show its sentence` },
+    const row = h('tr', { tabindex: 0, dataset: { event: i }, title: 'Show its sentence (Enter)' },
       h('td', {}, String(i + 1)),
       h('td', {}, actorLabel(e.source), h('div', { class: 'code' }, codeOf(e.source))),
       h('td', {}, h('strong', {}, e.trigger.text), e.negated ? h('span', { class: 'tag' }, 'negated') : null,

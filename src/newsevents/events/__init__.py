@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import Arguments, arguments, np_bounds, source_of
+from .args import Arguments, arguments, inner_split, np_bounds, source_of
 from .codebook import lookup
 from .rules import ROLE_MODALITY, Match, code_sentence
 
@@ -78,13 +78,15 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0) -> list[Event]
     if not args.sources:
         confidence -= 0.2
     pairs = _pairs(args)
+    cut_first = inner_split(args.sources)
     compound = len(pairs) > 1 or args.reciprocal
     group = f"g{index}.{first_id}" if compound else None
     out = []
     for k, (s, t) in enumerate(pairs):
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
-            source=_ref(doc, s, joined=args.reciprocal), target=_ref(doc, t), cameo=code.code, cameo_root=code.root, cameo_name=code.name,
+            source=_ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0]),
+            target=_ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0]), cameo=code.code, cameo_root=code.root, cameo_name=code.name,
             plover=code.plover, plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
             rule=f"{MODEL_ID}/{m.rule}", principal=k == 0, compound=compound, group=group, sentence_index=index,
@@ -129,7 +131,7 @@ def event_modality(m: Match, args: Arguments) -> str:
 def trigger_span(doc: Document, m: Match, final: Match) -> Span:
     """The trigger words: the outer predicate through the embedded one when they sit close
     ("hopes to receive"), else the outer predicate with its particle ("calls on")."""
-    toks = [m.trigger, *m.extra]
+    toks = [m.trigger, *(t for t in m.extra if abs(t.i - m.trigger.i) <= 3)]
     if m.role not in ("report", "") and final is not m and final.trigger is not None:
         if abs(final.trigger.i - m.trigger.i) <= 3:
             toks.append(final.trigger)
@@ -184,12 +186,12 @@ def _pairs(args: Arguments) -> list[tuple]:
     return [(s, t) for s in sources for t in targets]
 
 
-def _ref(doc: Document, head, joined: bool = False) -> ActorRef | None:
+def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False) -> ActorRef | None:
     """The ActorRef of the noun phrase headed by ``head``; ``joined`` takes its coordinated
     nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named."""
     if head is None:
         return None
-    start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"))
+    start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"), cut_inner_conj=cut_inner_conj)
     if joined:
         end = max(end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i))
     sent_doc = head.doc

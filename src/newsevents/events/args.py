@@ -18,6 +18,8 @@ PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", 
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
                 "regarding", "for", "in")
+# a request is addressed to whom it is expected from: "expects statements from NATO"
+REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
 PLACE_ROOTS = {"07", "15", "17", "18", "19", "20", "06"}
 # heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")
@@ -37,6 +39,9 @@ RESOURCES = {
     "medicine", "vaccine", "loan", "grant", "support", "help", "relief", "statement", "comment", "talk", "meeting",
     "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism",
 }
+# nouns that stand for the actors named after "of": "the leadership of America and NATO"
+GROUP_NOUNS = {"leadership", "leader", "government", "representative", "side", "official", "minister", "authority",
+               "force", "army", "president", "head", "delegation", "spokesman", "spokesperson", "ambassador"}
 CUT_DEPS = {"relcl", "acl", "conj", "cc", "punct", "advcl", "dep", "parataxis"}
 
 
@@ -49,7 +54,7 @@ class Arguments:
     reciprocal: bool = False  # coordinated subjects acting together: one joined source span
 
 
-def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
+def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tuple[int, int]:
     """Token bounds [start, end) of the noun phrase headed by ``head`` (gold conventions).
 
     Kept: determiners, modifiers, possessors, prepositional phrases, appositions and
@@ -62,7 +67,7 @@ def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
         if c.dep_ not in ("punct", "cc", "preconj") or c.i > start:
             start = min(start, c.left_edge.i)
             break
-    end = _right_end(head, cut_time)
+    end = _right_end(head, cut_time, cut_inner_conj)
     doc = head.doc
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
         end -= 1
@@ -75,8 +80,10 @@ def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
     return start, end
 
 
-def _right_end(tok, cut_time: bool = False, depth: int = 0) -> int:
-    """End of ``tok``'s phrase: its right dependents up to the first clause or coordination."""
+def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
+    """End of ``tok``'s phrase: its right dependents up to the first clause, and up to the
+    first coordination at the head ("the USA and NATO" are two actors) but not inside it ("the
+    leadership of America and NATO", "talks in Geneva and Brussels")."""
     end = tok.i + 1
     rights = list(tok.rights)
     for k, c in enumerate(rights):
@@ -85,9 +92,12 @@ def _right_end(tok, cut_time: bool = False, depth: int = 0) -> int:
             continue
         if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos":
             continue  # "the Palestinian president, Mahmoud Abbas"
-        if c.dep_ in CUT_DEPS or (cut_time and c.dep_ == "prep" and _temporal(c)):
+        if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
+            end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
+            continue
+        if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
-        end = max(end, _right_end(c, False, depth + 1) if depth < 12 else c.right_edge.i + 1)
+        end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
     return end
 
 
@@ -101,12 +111,24 @@ def _temporal(prep) -> bool:
 
 
 def split(head) -> list:
-    """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]."""
+    """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]; also "the
+    leadership of America and NATO" -> [leadership (of America), NATO]."""
     out = [head]
     for c in head.conjuncts:
         if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X"):
             out.append(c)
+    if len(out) == 1 and head.lemma_.lower() in GROUP_NOUNS:
+        for p in head.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for g in p.children:
+                    if g.dep_ == "pobj":
+                        out.extend(c for c in g.conjuncts if c.i > g.i and c.pos_ in ("NOUN", "PROPN"))
     return out
+
+
+def inner_split(heads) -> bool:
+    """True when ``split`` divided a group noun's "of" phrase (the first head then stops at its conjunction)."""
+    return len(heads) > 1 and heads[1].head != heads[0] and not any(c == heads[1] for c in heads[0].conjuncts)
 
 
 def subject(p):
@@ -114,9 +136,10 @@ def subject(p):
     seen = 0
     while p is not None and seen < 6:
         seen += 1
-        for c in p.children:
-            if c.dep_ in SUBJ_DEPS and c.dep_ != "expl":
-                return c
+        subjects = [c for c in p.children if c.dep_ in SUBJ_DEPS and c.dep_ != "expl"]
+        if subjects:  # the parser may hang two subjects on a verb: take the nearest before it
+            before = [c for c in subjects if c.i < p.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
         for c in p.children:
             if c.dep_ == "agent":
                 for g in c.children:
@@ -153,7 +176,7 @@ def _is_thing(t) -> bool:
 def prep_object(heads, code: str, exclude=(), depth: int = 0):
     """The first object of a target preposition on any of ``heads``; an object that is a thing
     or an event ("agreed to a ceasefire in eastern Ukraine") passes on to its own prepositions."""
-    for prep in TARGET_PREPS:
+    for prep in REQUEST_PREPS if code[:2] in ("02", "10") else TARGET_PREPS:
         for h in heads:
             if h is None:
                 continue
@@ -203,15 +226,18 @@ def target_of(m: Match, exclude=()):
         if poss is not None and m.noun == p:
             return None
     ps = passive_subject(p)
-    if ps is not None and ps not in exclude:
+    if ps is not None and ps not in exclude and ps != m.noun:
         return ps
     for c in p.children:
         if c.dep_ == "dative":
             return c if c.pos_ != "ADP" else next((g for g in c.children if g.dep_ == "pobj"), None)
+    things = []
     for c in p.children:
-        if c.dep_ == "dobj" and c != m.noun and c not in exclude and not _is_thing(c):
-            return c
-    return prep_object([p], m.code, exclude)
+        if c.dep_ == "dobj" and c != m.noun and c not in exclude:
+            if not _is_thing(c):
+                return c
+            things.append(c)  # "confirmed their position at the talks with X"
+    return prep_object([p, *things], m.code, exclude)
 
 
 def source_of(m: Match):

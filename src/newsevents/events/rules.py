@@ -127,8 +127,47 @@ def noun_entry(t) -> tuple[Entry, object] | None:
     return (e, None) if e else None
 
 
+# "assessed the talks as negative", "calls these demands unacceptable": the judgement is the event
+EVALUATIVE_VERBS = {"assess", "call", "describe", "consider", "deem", "term", "label", "brand", "regard", "see", "view",
+                    "characterize", "characterise", "evaluate", "rate", "judge", "find", "declare", "dismiss"}
+JUDGEMENTS = {
+    "120": {"unacceptable", "inadmissible", "impossible", "unrealistic", "unworkable", "invalid", "void", "null"},
+    "111": {"illegal", "illegitimate", "criminal", "provocative", "aggressive", "hostile", "unfriendly", "destructive",
+            "irresponsible", "outrageous", "absurd", "dangerous", "reckless", "shameful", "barbaric", "unlawful"},
+    "110": {"negative", "bad", "wrong", "unsatisfactory", "disappointing", "unhelpful", "counterproductive",
+            "insufficient", "inadequate", "poor", "problematic", "harmful", "unfair", "unjust", "unjustified",
+            "baseless", "groundless", "regrettable", "worrying", "alarming", "misguided", "unconstructive"},
+    "051": {"positive", "constructive", "useful", "productive", "good", "successful", "fruitful", "helpful",
+            "excellent", "encouraging", "satisfactory", "commendable", "welcome", "valuable", "historic"},
+}
+_JUDGEMENT_CODE = {adj: code for code, adjs in JUDGEMENTS.items() for adj in adjs}
+
+
+def judgement(t) -> tuple[Entry, object] | None:
+    """An evaluative predication: a verb of judging with an object and an adjective about it."""
+    if t.pos_ not in ("VERB", "AUX") or lemma(t) not in EVALUATIVE_VERBS:
+        return None
+    if not any(c.dep_ in ("dobj", "nsubjpass") for c in t.children):
+        return None
+    objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+    # "as negative" may hang on the verb or anywhere in its object
+    preps = [c for c in t.children] + [g for o in objs for g in o.subtree if g.dep_ == "prep" and g.lower_ == "as"]
+    for c in preps:
+        cands = [c] if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") else []
+        if c.dep_ == "prep" and c.lower_ == "as":
+            cands = list(c.subtree)[1:]
+        for a in cands:
+            code = _JUDGEMENT_CODE.get(a.lower_)
+            if code and a.pos_ in ("ADJ", "NOUN", "VERB"):
+                return Entry(code, "", f"{lemma(t)} {a.lower_}"), a
+    return None
+
+
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
+    judged = judgement(t)
+    if judged:
+        return judged[0], None, judged[1]
     lex = lexicon()
     keys = verb_keys(t)
     objs = objects(t)
@@ -192,6 +231,7 @@ _DEMAND = {"06": "101", "07": "103", "08": "105", "04": "106", "05": "102"}
 _REFUSE = {"06": "121", "07": "122", "08": "124", "04": "125", "03": "120"}
 _THREAT = {"18": "138", "19": "138", "20": "1385", "16": "131", "17": "137", "14": "133"}
 _RELEASE = ("0841", "0842", "084")
+GETTING = {"receive", "get", "obtain", "secure", "win"}
 
 
 def combine(code: str | None, role: str, key: str, content: Match | None) -> str | None:
@@ -204,6 +244,8 @@ def combine(code: str | None, role: str, key: str, content: Match | None) -> str
         return content.code if content else code
     if role in ("consider", "deny"):
         return code
+    if role in ("hope", "appeal", "intent") and content is not None and content.key.split()[0] in GETTING:
+        return "020"  # "hopes to receive statements from X": a request to X, not a receipt
     if role == "hope":
         if content is None or cq == 0:
             return code

@@ -119,7 +119,7 @@ def event_modality(m: Match, args: Arguments) -> str:
     modals = [n.modal for n in m.chain() if n.modal]
     if inner in ("hoped", "demanded"):
         return inner
-    if "cond" in modals:
+    if "cond" in modals or ("would" in modals and not args.reported):
         return "hypothetical"
     if args.reported:
         return "reported"
@@ -132,9 +132,9 @@ def trigger_span(doc: Document, m: Match, final: Match) -> Span:
     """The trigger words: the outer predicate through the embedded one when they sit close
     ("hopes to receive"), else the outer predicate with its particle ("calls on")."""
     toks = [m.trigger, *(t for t in m.extra if abs(t.i - m.trigger.i) <= 3)]
-    if m.role not in ("report", "") and final is not m and final.trigger is not None:
-        if abs(final.trigger.i - m.trigger.i) <= 3:
-            toks.append(final.trigger)
+    inner = m.content if m.role not in ("report", "light", "aspect", "") else None
+    if inner is not None and inner.trigger.i > m.trigger.i and inner.trigger.i - m.trigger.i <= 3:
+        toks.append(inner.trigger)  # "hopes to receive", "refused to release"
     if m.role in ("report", "light", "aspect") and final is not m:
         toks = [final.trigger, *final.extra]
         if final.noun is not None and abs(final.noun.i - final.trigger.i) <= 3:

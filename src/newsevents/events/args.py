@@ -276,17 +276,20 @@ def arguments(m: Match) -> Arguments:
                 break
             node = inner
             continue
-        if node.role in ("appeal", "demand", "order", "allow") and node.content is not None:
+        if node.role in ("appeal", "demand", "order", "allow", "hope"):
             src = src or source_of(node)
             outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
                               and not _is_thing(c)), None)
+            if outer_obj is None:  # "expects statements from NATO", "called on X"
+                things = [c for c in node.trigger.children if c.dep_ == "dobj"]
+                outer_obj = prep_object([node.trigger, *things], node.code)
             if outer_obj is None:
-                outer_obj = prep_object([node.trigger], node.code)
-            if outer_obj is None and node.content.trigger != node.trigger:
-                outer_obj = subject(node.content.trigger)
-                if outer_obj is not None and outer_obj.dep_ != "nsubj":
-                    outer_obj = None
+                # "demand that Israel withdraw", "not to allow Ukraine to join": the clause's own subject
+                clauses = [c for c in node.trigger.children if c.dep_ in ("ccomp", "xcomp")]
+                outer_obj = next((g for c in clauses for g in c.children if g.dep_ == "nsubj"), None)
             tgt = tgt or outer_obj
+            if node.content is None:
+                break
             node = node.content
             continue
         if node.content is not None and node.role:

@@ -33,7 +33,7 @@ CONTENT_ROLES = {"report", "intent", "appeal", "demand", "order", "threat", "war
 NO_CONTENT_NONE = {"want", "wish", "aim", "resolve", "accept", "plan", "intend", "prepare", "fail", "stop", "end",
                    "cease", "abandon", "give up", "keep", "decide", "move", "vote"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-COND_AUX = {"would", "could", "may", "might", "can", "ca"}
+COND_AUX = {"could", "may", "might", "can", "ca"}
 MUST_AUX = {"must", "should", "ought"}
 OBJ_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
 ADJ_DEPS = {"acomp", "ROOT", "xcomp", "ccomp", "conj", "oprd", "advcl"}
@@ -214,6 +214,8 @@ def modal(t) -> str:
                 return "future"
             if w in MUST_AUX:
                 return "must"
+            if w == "would":
+                return "would"  # conditional, or a future seen from the past in reported speech
             if w in COND_AUX:
                 return "cond"
             if w == "to" and t.head != t and t.head.lower_ == "going":
@@ -324,9 +326,9 @@ def apply_negation(code: str) -> str | None:
 
 def apply_modal(code: str, mod: str) -> str:
     q = quad_of(code)
-    if q == 2 and mod in ("future", "cond"):
+    if q == 2 and mod in ("future", "cond", "would"):
         return "0353" if code in _RELEASE else _INTENT[code[:2]]
-    if q == 4 and mod == "future":
+    if q == 4 and mod in ("future", "would"):
         return "138"
     return code
 
@@ -361,12 +363,9 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             for o in objects(t):
                 ne = noun_entry(o)
                 if ne and ne[0].code:
-                    nc = ne[0].code
-                    neg = negated(o)
-                    if neg:
-                        nc = apply_negation(nc) or nc
-                    content = Match(nc, trigger=o, pred=t, key=ne[0].key, noun=o, negated=neg and nc == ne[0].code,
-                                    rule=f"noun:{ne[0].key}")
+                    # "there can be no talks": the talks are negated, nobody rejected them
+                    content = Match(ne[0].code, trigger=o, pred=t, key=ne[0].key, noun=o, negated=negated(o),
+                                    rule=f"noun:{ne[0].key}", base=ne[0].code)
                     break
     if hit is None and content is None and not (t.pos_ in ("NOUN", "PROPN") and code):
         for c in t.children:  # coordinated predicates

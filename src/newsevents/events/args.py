@@ -20,18 +20,27 @@ TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at"
                 "regarding", "for", "in")
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
+RECIPIENT_PREPS = ("to", "into", "for", "in", "from")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
 PLACE_ROOTS = {"07", "15", "17", "18", "19", "20", "06"}
 # heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")
 THING_ENTS = {"MONEY", "QUANTITY", "CARDINAL", "PERCENT", "DATE", "TIME", "ORDINAL"}
 THING_NOUNS = {
-    "aid", "assistance", "money", "fund", "funding", "troop", "soldier", "supply", "weapon", "arm", "equipment",
+    "aid", "assistance", "money", "fund", "funding", "supply", "equipment",
     "statement", "support", "help", "relief", "food", "medicine", "vaccine", "dose", "loan", "grant", "package",
-    "team", "force", "personnel", "plan", "deal", "agreement", "ceasefire", "truce", "decision", "step", "measure",
+    "plan", "deal", "agreement", "ceasefire", "truce", "decision", "step", "measure",
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
 }
+# goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
+GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
+         "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
+         "material", "vehicle", "resource", "shipment", "delivery"}
+# objects of a verb+object trigger that are who it is done to
+PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
+            "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
+            "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp"}
 # roots whose verb takes what it is about as its object: "rejected the request", "defended the decision"
 PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
@@ -169,14 +178,32 @@ def _is_resource(t) -> bool:
     return t.lemma_.lower() in RESOURCES or t.ent_type_ in THING_ENTS
 
 
-def _is_thing(t) -> bool:
-    return t.ent_type_ in THING_ENTS or t.lemma_.lower() in THING_NOUNS or t.pos_ in ("VERB", "ADJ", "NUM")
+def transfer(code: str) -> bool:
+    """Events that move goods or people to a recipient: aid, cooperation, returns, deployments."""
+    return code[:2] in ("06", "07", "15") or code.startswith(("084", "162", "033", "023", "103", "0334", "0861"))
 
 
-def prep_object(heads, code: str, exclude=(), depth: int = 0):
+def withdrawal(code: str) -> bool:
+    return code.startswith(("0874", "166", "087", "0872", "161"))
+
+
+def _is_thing(t, code: str = "") -> bool:
+    """Not an actor: quantities, money, abstractions, events; goods (troops, aid) in a transfer."""
+    lem = t.lemma_.lower()
+    if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
+        return True
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code) or withdrawal(code)))
+
+
+def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     """The first object of a target preposition on any of ``heads``; an object that is a thing
-    or an event ("agreed to a ceasefire in eastern Ukraine") passes on to its own prepositions."""
-    for prep in REQUEST_PREPS if code[:2] in ("02", "10") else TARGET_PREPS:
+    or an event ("agreed to a ceasefire in eastern Ukraine", "condemned attacks in Tehran")
+    passes on to its own prepositions, where a place also counts."""
+    if preps is None:
+        preps = REQUEST_PREPS if code[:2] in ("02", "10") else TARGET_PREPS
+        if withdrawal(code):
+            preps = ("from", *preps)
+    for prep in preps:
         for h in heads:
             if h is None:
                 continue
@@ -184,24 +211,26 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0):
                 if c.dep_ not in ("prep", "dative") or c.lower_ != prep:
                     continue
                 for g in c.children:
-                    if g.dep_ != "pobj" or g in exclude or g.pos_ not in ("NOUN", "PROPN", "PRON"):
+                    if g.dep_ != "pobj" or g in exclude:
                         continue
-                    if g.ent_type_ in THING_ENTS:
-                        continue
-                    if _is_thing(g) or noun_entry(g):
-                        if depth < 2:
-                            inner = prep_object([g], code, exclude, depth + 1)
+                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
+                        # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
+                        if depth < 2 and g.ent_type_ not in THING_ENTS:
+                            inner = prep_object([g, *(d for d in g.children if d.dep_ == "dobj")], code, exclude,
+                                                depth + 1)
                             if inner is not None:
                                 return inner
                         continue
-                    if prep == "in" and not (_place_target(code) and g.ent_type_ in ("GPE", "LOC")):
+                    if g.pos_ not in ("NOUN", "PROPN", "PRON"):
+                        continue
+                    if prep == "in" and not ((depth > 0 or _place_target(code)) and g.ent_type_ in ("GPE", "LOC")):
                         continue
                     return g
     return None
 
 
 def _place_target(code: str) -> bool:
-    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074")
+    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "0814", "0813"))
 
 
 def _verb_carries(m: Match) -> bool:
@@ -210,34 +239,62 @@ def _verb_carries(m: Match) -> bool:
     alone = lexicon().verbs.get(lemma(m.trigger))
     roots = {m.code[:2], (m.base or m.code)[:2]}
     return bool(alone and alone.code and alone.role not in ("light", "aspect") and alone.code[:2] in roots
-                and m.code[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+                and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+
+
+def _by_agent(noun):
+    """"accusations by the US", "charges by the Government": who made them."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def clause_subject(t):
+    """The subject of a clause hanging on ``t``: "expressed surprise that *the Post* published"."""
+    for c in t.children:
+        if c.dep_ in ("ccomp", "acl", "advcl") and c.i > t.i:
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ not in PRONOUNS and subj.pos_ != "PRON":
+                return subj
+    return None
 
 
 def target_of(m: Match, exclude=()):
     """The target of a simple (non-control) match."""
-    p = m.trigger
-    if m.noun is not None and m.noun != p and _verb_carries(m):
-        return m.noun  # "rejected the Croatian government's request": the request is the target
+    p, code = m.trigger, m.code
+    if m.noun is not None and m.noun != p:
+        if (m.base or code)[:2] in ("01", "12") and _by_agent(m.noun) is not None:
+            return _by_agent(m.noun)  # "rejected accusations by the US"
+        if _verb_carries(m):
+            return m.noun  # "rejected the Croatian government's request": the request is the target
+        if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return m.noun  # "will not release the prisoners", "expelled the diplomat"
+    heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
-        t = prep_object([m.noun, p], m.code, exclude)
+        t = prep_object(heads, code, exclude)
         if t is not None:
             return t
-        poss = next((c for c in m.noun.children if c.dep_ == "poss"), None)
-        if poss is not None and m.noun == p:
-            return None
+        if m.noun == p:
+            return clause_subject(p)
     ps = passive_subject(p)
     if ps is not None and ps not in exclude and ps != m.noun:
         return ps
     for c in p.children:
         if c.dep_ == "dative":
             return c if c.pos_ != "ADP" else next((g for g in c.children if g.dep_ == "pobj"), None)
-    things = []
-    for c in p.children:
-        if c.dep_ == "dobj" and c != m.noun and c not in exclude:
-            if not _is_thing(c):
-                return c
-            things.append(c)  # "confirmed their position at the talks with X"
-    return prep_object([p, *things], m.code, exclude)
+    objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
+    if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
+        t = prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS)
+        if t is not None:
+            return t
+    for c in objs:
+        if not _is_thing(c, code):
+            return c
+    t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
+    if t is not None:
+        return t
+    return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
 
 
 def source_of(m: Match):
@@ -303,6 +360,11 @@ def arguments(m: Match) -> Arguments:
         src = src or source_of(node)
         tgt = tgt or target_of(node, exclude=[src] if src is not None else ())
         break
+    if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
+        for node in reversed(list(m.chain())):
+            tgt = target_of(node, exclude=[src] if src is not None else ())
+            if tgt is not None:
+                break
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
     if src is not None and args.reporter is not None and src.lower_ in PRONOUNS:

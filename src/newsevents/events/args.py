@@ -37,6 +37,7 @@ THING_NOUNS = {
 GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
          "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
          "material", "vehicle", "resource", "shipment", "delivery"}
+RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
 # objects of a verb+object trigger that are who it is done to
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
             "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
@@ -46,7 +47,8 @@ PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
     "aid", "assistance", "money", "fund", "funding", "troop", "soldier", "supply", "weapon", "arm", "equipment", "food",
     "medicine", "vaccine", "loan", "grant", "support", "help", "relief", "statement", "comment", "talk", "meeting",
-    "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism",
+    "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism", "agreement", "deal",
+    "accord", "treaty", "resolution", "memorandum", "pact", "contract", "declaration",
 }
 # nouns that stand for the actors named after "of": "the leadership of America and NATO"
 GROUP_NOUNS = {"leadership", "leader", "government", "representative", "side", "official", "minister", "authority",
@@ -367,6 +369,10 @@ def arguments(m: Match) -> Arguments:
                 break
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
+    if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
+        tgt = None
+    if src is not None and src.lower_ in RELATIVE_WORDS:
+        src = None
     if src is not None and args.reporter is not None and src.lower_ in PRONOUNS:
         src = args.reporter
     if src is not None:

@@ -146,6 +146,9 @@ class Quote:
     events: list[str] = field(default_factory=list)  # ids of events it contains or reports
     rule: str = ""
     confidence: float = 1.0
+    # the quoted pieces when the quote is split around its attribution ('"A," he said, "B."'):
+    # content then runs from the first piece to the last; empty for a quote in one piece
+    parts: list[Span] = field(default_factory=list)
 
 
 @dataclass
@@ -274,6 +277,7 @@ def _quote(d: dict[str, Any]) -> Quote:
     d["content"] = Span(**d["content"])
     d["speaker"] = _opt(ActorRef, d.get("speaker"))
     d["cue"] = _opt(Span, d.get("cue"))
+    d["parts"] = [Span(**p) for p in d.get("parts", [])]
     return Quote(**d)
 
 

@@ -17,7 +17,7 @@ from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
 from .args import Arguments, arguments, inner_split, np_bounds, source_of
 from .codebook import lookup
-from .rules import ROLE_MODALITY, Match, code_sentence
+from .rules import ROLE_MODALITY, Match, analyze, code_sentence
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
@@ -61,14 +61,46 @@ class EventStage:
         return doc
 
 
-def code_span(doc: Document, sent, index: int, first_id: int = 0) -> list[Event]:
-    """Events of one sentence (a spaCy Span over ``doc.parse``); the first is principal."""
+def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
+    """Events of one sentence (a spaCy Span over ``doc.parse``); the first is principal.
+
+    Besides the principal event: the speech act of a speaker-first report, and the events of
+    predicates coordinated with the principal one ("calls the demands unacceptable and raises
+    the question of ...").
+    """
     m = code_sentence(sent)
     if m is None or not political(sent, m):
         return []
+    sentence = _trim(span_of(doc.article.body, sent.start_char, sent.end_char), doc.article.body)
     args = arguments(m)
-    sentence = span_of(doc.article.body, sent.start_char, sent.end_char)
-    sentence = _trim(sentence, doc.article.body)
+    out = events_of(doc, m, args, sentence, index, first_id, principal=True)
+    if args.reported and args.reporter is not None and _speaker_first(m):
+        out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
+    if secondary:
+        for other in coordinated(m):
+            other_args = arguments(other)
+            # only a different kind of act, aimed at someone: "... and raises the question of ..."
+            if political(sent, other) and other.code[:2] != m.code[:2] and other_args.targets:
+                out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
+    return out
+
+
+def coordinated(m: Match) -> list[Match]:
+    """Events of the predicates coordinated with the outermost one of ``m``."""
+    used = {n.trigger.i for n in m.chain()}
+    out = []
+    for c in m.trigger.children:
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i not in used:
+            other = analyze(c, 0, set(used))
+            if other is not None and other.trigger.i not in used:
+                other.rule = "coordinated:" + other.rule
+                out.append(other)
+    return out
+
+
+def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: int, first_id: int,
+              principal: bool) -> list[Event]:
+    """One Event per source/target pair of a match."""
     final = last(m, args)
     trigger = trigger_span(doc, m, final)
     modality = event_modality(m, args)
@@ -82,17 +114,17 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0) -> list[Event]
     compound = len(pairs) > 1 or args.reciprocal
     group = f"g{index}.{first_id}" if compound else None
     out = []
-    for k, (s, t) in enumerate(pairs):
+    for s, t in pairs:
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
             source=_ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0]),
-            target=_ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0]), cameo=code.code, cameo_root=code.root, cameo_name=code.name,
-            plover=code.plover, plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
+            target=_ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0]),
+            cameo=code.code, cameo_root=code.root, cameo_name=code.name, plover=code.plover,
+            plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
-            rule=f"{MODEL_ID}/{m.rule}", principal=k == 0, compound=compound, group=group, sentence_index=index,
+            rule=f"{MODEL_ID}/{m.rule}", principal=principal and not out, compound=compound, group=group,
+            sentence_index=index,
         ))
-    if args.reported and args.reporter is not None and _speaker_first(m):
-        out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
     return out
 
 
@@ -171,7 +203,8 @@ def link_quotes(doc: Document) -> None:
             cue = q.cue is not None and q.cue.start <= e.trigger.start < q.cue.end
             if not (inside or cue):
                 continue
-            e.quote = qi
+            if e.quote is None:
+                e.quote = qi
             if e.id not in q.events:
                 q.events.append(e.id)
             if inside and e.reporter is None and q.speaker is not None:

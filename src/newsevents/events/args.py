@@ -301,12 +301,15 @@ def target_of(m: Match, exclude=()):
 
 def source_of(m: Match):
     p = m.trigger
-    if m.noun is not None and m.noun == p:  # a nominal event: its possessor or "by" phrase
+    if m.noun is not None and m.noun == p:  # a nominal event: its possessor, "by" phrase or nationality
         for c in p.children:
             if c.dep_ == "poss":
                 return c
             if c.dep_ == "prep" and c.lower_ == "by":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
+        for c in p.children:  # "Russian aggression"
+            if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE") and c.i < p.i:
+                return c
         if p.dep_ in ("dobj", "pobj", "attr"):
             h = p.head if p.dep_ != "pobj" else p.head.head
             return subject(h)
@@ -338,7 +341,7 @@ def arguments(m: Match) -> Arguments:
         if node.role in ("appeal", "demand", "order", "allow", "hope"):
             src = src or source_of(node)
             outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
-                              and not _is_thing(c)), None)
+                              and c != node.noun and not _is_thing(c)), None)
             if outer_obj is None:  # "expects statements from NATO", "called on X"
                 things = [c for c in node.trigger.children if c.dep_ == "dobj"]
                 outer_obj = prep_object([node.trigger, *things], node.code)
@@ -346,6 +349,11 @@ def arguments(m: Match) -> Arguments:
                 # "demand that Israel withdraw", "not to allow Ukraine to join": the clause's own subject
                 clauses = [c for c in node.trigger.children if c.dep_ in ("ccomp", "xcomp")]
                 outer_obj = next((g for c in clauses for g in c.children if g.dep_ == "nsubj"), None)
+            if outer_obj is None and node.content is not None and node.content.role == "terminate":
+                # "raises the question of ending Russian aggression": asked of the aggressor
+                inner = list(node.content.chain())[-1]
+                if inner.quad in (3, 4):
+                    outer_obj = source_of(inner)
             tgt = tgt or outer_obj
             if node.content is None:
                 break

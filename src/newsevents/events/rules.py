@@ -359,6 +359,12 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
                 if r is not None:
                     content = r
                     break
+        if content is None and noun is not None:  # "raised the question of ending the aggression"
+            for p in noun.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    for g in p.children:
+                        if g.dep_ in ("pobj", "pcomp") and (g.tag_ == "VBG" or noun_entry(g)):
+                            content = analyze(g, depth + 1, visited)
         if content is None:
             for o in objects(t):
                 ne = noun_entry(o)

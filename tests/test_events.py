@@ -170,7 +170,7 @@ def test_events_link_to_the_quote_they_sit_in():
     doc = newsevents.code_document('"We will never attack Ukraine," Peskov said.')
     body = doc.article.body
     start = body.index("We")
-    doc.quotes = [Quote(content=Span(body[start:start + 25], start, start + 25),
+    doc.quotes = [Quote(content=Span(body[start:start + 25], start, start + 25), kind="direct",
                         speaker=ActorRef("Peskov", body.index("Peskov"), body.index("Peskov") + 6))]
     for e in doc.events:
         e.quote, e.reporter, e.modality = None, None, "future"

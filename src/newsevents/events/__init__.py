@@ -171,6 +171,9 @@ def trigger_span(doc: Document, m: Match, final: Match) -> Span:
         toks = [final.trigger, *final.extra]
         if final.noun is not None and abs(final.noun.i - final.trigger.i) <= 3:
             toks.append(final.noun)
+    for t in list(toks):  # "cease-fire", "air strikes": a noun trigger with its compound modifier
+        if t.pos_ in ("NOUN", "PROPN"):
+            toks.extend(c for c in t.lefts if c.dep_ in ("compound", "punct") and t.i - c.i <= 2)
     start = min(t.idx for t in toks)
     end = max(t.idx + len(t.text) for t in toks)
     return span_of(doc.article.body, start, end)
@@ -207,7 +210,9 @@ def link_quotes(doc: Document) -> None:
                 e.quote = qi
             if e.id not in q.events:
                 q.events.append(e.id)
-            if inside and e.reporter is None and q.speaker is not None:
+            # a direct quote's attribution may sit in another sentence; indirect speech was read
+            # from the parse already ("announced a ceasefire" is the act itself, not a report)
+            if inside and q.kind == "direct" and e.reporter is None and q.speaker is not None:
                 e.reporter = q.speaker
                 if e.modality in ("asserted", "future"):
                     e.modality = "reported"

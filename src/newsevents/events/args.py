@@ -320,6 +320,12 @@ def source_of(m: Match):
     return subject(p)
 
 
+def nominal_content(node: Match) -> bool:
+    """"announced a ceasefire": the verb's object is the event itself, not reported speech."""
+    c = node.content
+    return c.noun is not None and c.trigger == c.noun and c.pred == node.trigger
+
+
 def arguments(m: Match) -> Arguments:
     """Sources, targets and reporter for the chain of ``m``."""
     args = Arguments()
@@ -327,7 +333,7 @@ def arguments(m: Match) -> Arguments:
     node = m
     outer_obj = None
     while node is not None:
-        if node.role == "report" and node.content is not None:
+        if node.role == "report" and node.content is not None and not nominal_content(node):
             args.reporter = args.reporter or source_of(node)
             args.reported = True
             inner = node.content

@@ -416,12 +416,42 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
     return m
 
 
+PEACEKEEPING = {"peacekeeping", "peacekeeper", "peacekeep", "peace-keeping", "blue-helmet"}
+JOINT_DRILLS = {"exercise", "drill", "manoeuvre", "maneuver", "game", "wargame"}
+
+
+def refine(m: Match, sent) -> Match:
+    """Codebook usage notes that depend on the sentence around the trigger: deploying forces for
+    peacekeeping is 074 (provide peacekeeping), joint military games and manoeuvres are 062."""
+    if m.negated or m.code[:2] not in ("15", "19", "18"):
+        return m
+    lemmas = {t.lemma_.lower() for t in sent}
+    if lemmas & PEACEKEEPING:
+        m.code, m.rule = "074", m.rule + "+peacekeeping"
+    elif "joint" in lemmas and lemmas & JOINT_DRILLS:
+        m.code, m.rule = "062", m.rule + "+joint-drill"
+    return m
+
+
+def reported_must(m: Match) -> Match:
+    """"EU says the intervention must be avoided": a statement that something must (not) happen
+    is a demand (CAMEO 10) even when the demanded act is not in the lexicon."""
+    if m.role != "report" or m.content is not None:
+        return m
+    for c in m.trigger.children:
+        if c.dep_ == "ccomp" and modal(c) == "must":
+            inner = Match("100", trigger=c, pred=c, rule="event:must", modal="must", base="100")
+            return Match("100", trigger=m.trigger, pred=m.pred, role="report", key=m.key, content=inner,
+                         rule=m.rule + "+must", base="100", extra=m.extra)
+    return m
+
+
 def code_sentence(sent) -> Match | None:
     """The principal event of a sentence (a spaCy Span), or None."""
     m = analyze(sent.root)
     if m is not None:
         m.rule = "main:" + m.rule
-        return m
+        return refine(reported_must(m), sent)
     cands = []
     for t in sent:  # fallback: the trigger nearest the root
         d, h = 0, t
@@ -442,5 +472,5 @@ def code_sentence(sent) -> Match | None:
             r = analyze(t, 0, set())
             if r is not None:
                 r.rule = "fallback:" + r.rule
-                return r
+                return refine(r, sent)
     return None

@@ -71,6 +71,7 @@ def test_compound_actors_give_one_event_per_pair():
 
 @pytest.mark.parametrize("text", [
     "Manchester United beat Chelsea 2-1 in the league match on Saturday.",
+    "Arsenal beat Tottenham 3-0 on Sunday.",
     "A storm hit the coast on Monday, killing three people.",
     "Total views 726. Views today — 0.",
     "Sunny spells will give way to heavy rain by the evening.",
@@ -217,3 +218,37 @@ def test_sample_article_events():
         for span in (e.trigger, e.sentence, e.source, e.target):
             assert span is None or body[span.start:span.end] == span.text
     assert sum(e.principal for e in ev) == len({e.sentence_index for e in ev})
+
+
+# --- the learned quad-class model ------------------------------------------------------------------
+
+def test_model_backoff_only_overrides_when_confident():
+    from newsevents.events.quadmodel import backoff
+
+    assert backoff(3, [0.1, 0.1, 0.6, 0.1, 0.1]) == (2, True)
+    assert backoff(3, [0.3, 0.1, 0.4, 0.1, 0.1]) == (3, False)  # not sure enough
+    assert backoff(None, None) == (None, False)  # no model installed: the rules stand
+
+
+def test_shipped_model_gives_probabilities_and_provenance():
+    from newsevents.events.quadmodel import load_model
+
+    model = load_model("")
+    if model is None:
+        pytest.skip("no quad-class model shipped in this checkout")
+    probs = model.predict(["Israeli jets bombed Hamas positions in Gaza.", "Germany pledged aid to Ukraine."])
+    assert len(probs) == 2 and all(abs(sum(p) - 1) < 1e-4 for p in probs)
+    assert max(range(5), key=probs[0].__getitem__) == 4
+    assert model.meta["trained_on"] == "conflibert-cameo-class-train.tsv" and model.meta["sha256"]
+
+
+def test_sentence_without_trigger_gets_a_model_class_but_no_event():
+    from newsevents import Settings
+    from newsevents.events.quadmodel import load_model
+
+    if load_model("") is None:
+        pytest.skip("no quad-class model shipped in this checkout")
+    text = "Japanese engineers rebuilt three schools in Haiti with money from Tokyo."
+    doc = newsevents.code_document(text)
+    assert doc.events == [] and doc.sentences[0].quad_class == 2  # material cooperation, from the model
+    assert newsevents.code_document(text, settings=Settings(events_model="none")).sentences[0].quad_class is None

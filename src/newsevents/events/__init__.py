@@ -12,11 +12,14 @@ event per source/target pair, sharing ``group`` with ``compound=True``.
 
 from __future__ import annotations
 
+import re
+
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
 from .args import Arguments, arguments, inner_split, np_bounds, source_of
 from .codebook import lookup
+from .quadmodel import backoff, load_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
@@ -43,11 +46,13 @@ class EventStage:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.model = load_model(settings.events_model)
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None or not doc.sentences:
             return doc
         doc.events = []
+        unsure = []  # (sentence, its principal event or None) where the rules found little
         for sentence in doc.sentences:
             sent = doc.parse.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None or len(sent) > self.settings.max_sentence_tokens:
@@ -57,8 +62,25 @@ class EventStage:
             principal = next((e for e in events if e.principal), None)
             if principal is not None:
                 sentence.quad_class = 0 if principal.negated else principal.quad_class
+                if "/fallback:" in principal.rule:
+                    unsure.append((sentence, principal))
+            elif names_an_actor(sent):
+                unsure.append((sentence, None))
+        if unsure and self.model is not None:
+            self.consult_model(unsure)
         link_quotes(doc)
         return doc
+
+    def consult_model(self, unsure: list) -> None:
+        """Sentence quad classes from the model where the rules were unsure and it is confident;
+        an event the model contradicts keeps its code but loses confidence."""
+        probs = self.model.predict([s.text for s, _ in unsure])
+        for (sentence, principal), p in zip(unsure, probs):
+            quad, used = backoff(sentence.quad_class, p)
+            if used:
+                sentence.quad_class = quad
+                if principal is not None:
+                    principal.confidence = round(principal.confidence / 2, 2)
 
 
 def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
@@ -128,10 +150,25 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
     return out
 
 
+SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|hour|percent|%))")
+
+
+def sporting(sent) -> bool:
+    """Sport: its vocabulary ("league", "striker") or a score ("beat Chelsea 2-1")."""
+    return bool({t.lower_ for t in sent} & SPORT_WORDS) or bool(SCORE.search(sent.text))
+
+
+def names_an_actor(sent) -> bool:
+    """A sentence worth a model verdict: it names a country, organisation, group or person and
+    is not about sport or weather."""
+    if sporting(sent) or {t.lower_ for t in sent} & NATURE:
+        return False
+    return any(t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") for t in sent)
+
+
 def political(sent, m: Match) -> bool:
     """False for sport and weather sentences that happen to use conflict verbs."""
-    words = {t.lower_ for t in sent}
-    if m.code[:2] >= "11" and words & SPORT_WORDS:
+    if m.code[:2] >= "11" and sporting(sent):
         return False
     src = source_of(m)
     return not (src is not None and src.lemma_.lower() in NATURE)

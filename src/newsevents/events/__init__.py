@@ -159,8 +159,14 @@ def sporting(sent) -> bool:
 
 
 def names_an_actor(sent) -> bool:
-    """A sentence worth a model verdict: it names a country, organisation, group or person and
-    is not about sport or weather."""
+    """A sentence worth a model verdict though no trigger was found: a clause whose verb has a
+    subject, that names a country, organisation, group or person, and is not about sport or
+    weather ("Syria" as a heading or "Syria has long been a crisis" are not events)."""
+    root = sent.root
+    if len(sent) < 6 or root.pos_ not in ("VERB",) or root.lemma_ in ("be", "have", "seem", "remain", "become"):
+        return False
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+        return False
     if sporting(sent) or {t.lower_ for t in sent} & NATURE:
         return False
     return any(t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") for t in sent)

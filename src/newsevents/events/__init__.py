@@ -12,6 +12,7 @@ event per source/target pair, sharing ``group`` with ``compound=True``.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from ..actors import mentions_in, resolve_span
@@ -37,6 +38,7 @@ NATURE = {
     "sunshine", "fog", "frost", "heat", "forecast", "gust", "hail", "monsoon", "sleet",
 }
 MODEL_ID = "rules-v1"
+log = logging.getLogger(__name__)
 
 
 class EventStage:
@@ -57,8 +59,11 @@ class EventStage:
             sent = doc.parse.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None or len(sent) > self.settings.max_sentence_tokens:
                 continue
-            events = code_span(doc, sent, sentence.index, len(doc.events))
-            doc.events.extend(events)
+            try:
+                events = code_span(doc, sent, sentence.index, len(doc.events))
+            except Exception:  # one odd parse must not cost a corpus run its article
+                log.warning("events: sentence %d of %s not coded", sentence.index, doc.article.source, exc_info=True)
+                continue
             principal = next((e for e in events if e.principal), None)
             if principal is not None:
                 sentence.quad_class = 0 if principal.negated else principal.quad_class
@@ -66,6 +71,14 @@ class EventStage:
                     unsure.append((sentence, principal))
             elif names_an_actor(sent):
                 unsure.append((sentence, None))
+            # who did what to whom: an act with neither source nor target names no one; it still
+            # classes the sentence ("... not the main goal of the consultations")
+            events = [e for e in events if e.source is not None or e.target is not None]
+            if events and not any(e.principal for e in events):
+                events[0].principal = True
+            for k, e in enumerate(events):
+                e.id = f"e{len(doc.events) + k + 1}"
+            doc.events.extend(events)
         if unsure and self.model is not None:
             self.consult_model(unsure)
         link_quotes(doc)
@@ -274,7 +287,7 @@ def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False
         return None
     start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"), cut_inner_conj=cut_inner_conj)
     if joined:
-        end = max(end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i))
+        end = max([end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i)])
     sent_doc = head.doc
     a = sent_doc[start].idx
     b = sent_doc[end - 1].idx + len(sent_doc[end - 1].text)

@@ -385,6 +385,10 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
+    triggers = {n.trigger.i for n in m.chain()} | {n.noun.i for n in m.chain()
+                                                     if n.noun is not None and noun_entry(n.noun)}
+    if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
+        tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
     if src is not None and args.reporter is not None and src.lower_ in PRONOUNS:

@@ -320,6 +320,18 @@ def source_of(m: Match):
     return subject(p)
 
 
+def _own_clause(content: Match, node: Match) -> bool:
+    """True when ``content`` is a clause under ``node`` with a subject of its own."""
+    t = content.trigger
+    return t != node.trigger and t.dep_ in ("ccomp", "parataxis") and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+
+
+def _speakers_own(head) -> bool:
+    """"his country", "its government": the speaker's own side, named through a possessive pronoun."""
+    return head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children)
+
+
 def nominal_content(node: Match) -> bool:
     """"announced a ceasefire": the verb's object is the event itself, not reported speech."""
     c = node.content
@@ -366,8 +378,10 @@ def arguments(m: Match) -> Arguments:
             node = node.content
             continue
         if node.content is not None and node.role:
-            src = src or source_of(node)
             nxt = node.content
+            if not (node.role == "light" and _own_clause(nxt, node)):
+                # "SIPRI research showed (that) Russia gave ...": a clause with its own subject
+                src = src or source_of(node)
             if nxt.noun is not None and nxt.noun == nxt.trigger and nxt.pred == node.trigger:
                 # the light verb's own prepositions also carry the target: "imposed sanctions on X"
                 tgt = tgt or prep_object([nxt.noun, node.trigger], nxt.code) or target_of(node)
@@ -391,8 +405,8 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
-    if src is not None and args.reporter is not None and src.lower_ in PRONOUNS:
-        src = args.reporter
+    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)):
+        src = args.reporter  # "Slovakia says it will not ...", "Putin said his country will ..."
     if src is not None:
         args.sources = split(src)
     if tgt is not None:

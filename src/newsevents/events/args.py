@@ -80,6 +80,12 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
             break
     end = _right_end(head, cut_time, cut_inner_conj)
     doc = head.doc
+    # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
+    while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text in HYPHENS and doc[end + 1].is_alpha and doc[end + 1].i not in (
+            head.i,) and doc[end + 1].dep_ in ("compound", "amod", "pobj", "appos", "npadvmod", "dep", "nmod"):
+        end += 2
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
@@ -112,6 +118,7 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
     return end
 
 
+HYPHENS = {"-", "–"}
 TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
 
 

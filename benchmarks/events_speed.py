@@ -15,7 +15,7 @@ from newsevents.data import data_path
 from newsevents.ingest import read
 from newsevents.nlp import load
 from newsevents.pipeline import Pipeline
-from newsevents.settings import Settings
+from newsevents.settings import STAGES, Settings
 
 
 def texts() -> list[str]:
@@ -48,7 +48,7 @@ def main() -> None:
     load()  # model loads are not part of the timing
     pipes = {name: Pipeline(Settings(stages=stages, events_model=model)) for name, stages, model in (
         ("parse", ("parse",), ""), ("parse+events rules", ("parse", "events"), "none"),
-        ("parse+events", ("parse", "events"), ""))}
+        ("parse+events", ("parse", "events"), ""), ("all stages", STAGES, ""))}
     for pipe in pipes.values():
         list(pipe.pipe(articles[:2]))
     # interleaved, best of `repeat`: the machine is shared, so each configuration gets the same luck

@@ -67,7 +67,7 @@ class EventStage:
             principal = next((e for e in events if e.principal), None)
             if principal is not None:
                 sentence.quad_class = 0 if principal.negated else principal.quad_class
-                if "/fallback:" in principal.rule:
+                if "/fallback:" in principal.rule or bare_report(principal):
                     unsure.append((sentence, principal))
             elif names_an_actor(sent):
                 unsure.append((sentence, None))
@@ -85,8 +85,9 @@ class EventStage:
         return doc
 
     def consult_model(self, unsure: list) -> None:
-        """Sentence quad classes from the model where the rules were unsure and it is confident;
-        an event the model contradicts keeps its code but loses confidence."""
+        """Sentence quad classes from the model where the rules were unsure (no trigger, a
+        fallback trigger, or a report of something uncoded) and it is confident; an event the
+        model contradicts keeps its code but loses confidence."""
         probs = self.model.predict([s.text for s, _ in unsure])
         for (sentence, principal), p in zip(unsure, probs):
             quad, used = backoff(sentence.quad_class, p)
@@ -169,6 +170,11 @@ SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|
 def sporting(sent) -> bool:
     """Sport: its vocabulary ("league", "striker") or a score ("beat Chelsea 2-1")."""
     return bool({t.lower_ for t in sent} & SPORT_WORDS) or bool(SCORE.search(sent.text))
+
+
+def bare_report(e: Event) -> bool:
+    """"X said ..." where nothing in what was said is coded: the rules only know it was said."""
+    return e.cameo == "010" and ":report:" in e.rule
 
 
 def names_an_actor(sent) -> bool:

@@ -137,7 +137,7 @@ def coordinated(m: Match) -> list[Match]:
 def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: int, first_id: int,
               principal: bool) -> list[Event]:
     """One Event per source/target pair of a match."""
-    final = last(m, args)
+    final = last(m)
     trigger = trigger_span(doc, m, final)
     modality = event_modality(m, args)
     reporter = _ref(doc, args.reporter) if args.reporter is not None else None
@@ -199,7 +199,7 @@ def political(sent, m: Match) -> bool:
     return not (src is not None and src.lemma_.lower() in NATURE)
 
 
-def last(m: Match, args: Arguments) -> Match:
+def last(m: Match) -> Match:
     """The innermost match of the chain (the reported or embedded event itself)."""
     node = m
     while node.content is not None and node.role in ("report", "light", "aspect"):

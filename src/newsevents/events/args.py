@@ -323,7 +323,8 @@ def source_of(m: Match):
         return None
     ps = passive_subject(p)
     if ps is not None:
-        return agent(p)
+        # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
+        return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
     return subject(p)
 
 

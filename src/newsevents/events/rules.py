@@ -163,6 +163,13 @@ def judgement(t) -> tuple[Entry, object] | None:
     return None
 
 
+def intransitive(t) -> bool:
+    """No object, and at most one noun after the verb (so none displaced by the parser)."""
+    if any(c.dep_ in ("dobj", "nsubjpass", "dative") for c in t.children):
+        return False
+    return sum(1 for d in t.subtree if d.i > t.i and d.pos_ in ("NOUN", "PROPN") and d.dep_ != "compound") <= 1
+
+
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
     judged = judgement(t)
@@ -180,6 +187,8 @@ def verb_entry(t) -> tuple[Entry, object, object] | None:
         for k, extra in keys:
             e = lex.verbs.get(k)
             if e:
+                if k in TRANSITIVE_ONLY and intransitive(t):
+                    return None  # "all aircraft returned to base": a movement, not a return of property
                 return e, None, extra
     if t.pos_ == "ADJ" and t.dep_ in ADJ_DEPS:
         e = lex.adjectives.get(t.lemma_.lower())
@@ -234,6 +243,8 @@ _REFUSE = {"06": "121", "07": "122", "08": "124", "04": "125", "03": "120"}
 _THREAT = {"18": "138", "19": "138", "20": "1385", "16": "131", "17": "137", "14": "133"}
 _RELEASE = ("0841", "0842", "084")
 GETTING = {"receive", "get", "obtain", "secure", "win"}
+# verbs whose event needs what is given, freed or returned
+TRANSITIVE_ONLY = {"return", "release", "free", "send", "give", "provide", "deliver", "supply", "donate", "hand"}
 
 
 def combine(code: str | None, role: str, key: str, content: Match | None) -> str | None:

@@ -75,6 +75,8 @@ def test_compound_actors_give_one_event_per_pair():
     "A storm hit the coast on Monday, killing three people.",
     "Total views 726. Views today — 0.",
     "Sunny spells will give way to heavy rain by the evening.",
+    "Will the United States attack Iran?",  # a question reports no act
+    "All aircraft returned to base safely.",  # a movement, not a return of property
 ])
 def test_no_events_for_sport_weather_and_furniture(text):
     assert code(text) == []
@@ -252,3 +254,10 @@ def test_sentence_without_trigger_gets_a_model_class_but_no_event():
     doc = newsevents.code_document(text)
     assert doc.events == [] and doc.sentences[0].quad_class == 2  # material cooperation, from the model
     assert newsevents.code_document(text, settings=Settings(events_model="none")).sentences[0].quad_class is None
+
+
+def test_consultations_aim_at_counterparts_not_topics():
+    e = principal("The Prime Minister discussed co-operation on counter-terrorism with President Hollande.")
+    assert e.cameo_root == "04" and e.target.text == "President Hollande"
+    e = principal("India and Pakistan agreed to a ceasefire.")  # reciprocal: one joined actor
+    assert e.source.text == "India and Pakistan" and e.target is None and e.compound

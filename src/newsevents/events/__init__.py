@@ -104,6 +104,8 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
     predicates coordinated with the principal one ("calls the demands unacceptable and raises
     the question of ...").
     """
+    if sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return []  # a question reports no act ("Will the United States participate ...?")
     m = code_sentence(sent)
     if m is None or not political(sent, m):
         return []
@@ -182,6 +184,8 @@ def names_an_actor(sent) -> bool:
     subject, that names a country, organisation, group or person, and is not about sport or
     weather ("Syria" as a heading or "Syria has long been a crisis" are not events)."""
     root = sent.root
+    if sent.text.rstrip().endswith("?"):
+        return False
     if len(sent) < 6 or root.pos_ not in ("VERB",) or root.lemma_ in ("be", "have", "seem", "remain", "become"):
         return False
     if not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):

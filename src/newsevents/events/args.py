@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .lexicon import lemma, lexicon
-from .rules import Match, noun_entry
+from .rules import GETTING, Match, noun_entry
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
@@ -21,6 +21,8 @@ TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at"
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
 RECIPIENT_PREPS = ("to", "into", "for", "in", "from")
+# one meets *with* someone, *between* parties; talks *on* something are about it
+CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
 PLACE_ROOTS = {"07", "15", "17", "18", "19", "20", "06"}
 # heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")
@@ -83,9 +85,9 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
-    while end + 1 < len(doc) and doc[end].text in HYPHENS and doc[end + 1].is_alpha and doc[end + 1].i not in (
-            head.i,) and doc[end + 1].dep_ in ("compound", "amod", "pobj", "appos", "npadvmod", "dep", "nmod"):
-        end += 2
+    while end + 1 < len(doc) and doc[end].text in HYPHENS and doc[end + 1].is_alpha and (
+            not doc[end - 1].whitespace_ or doc[end + 1].dep_ in ("compound", "amod", "pobj", "appos", "dep")):
+        end += 2  # "UK-France co-operation", "Hezb - e - Islami"
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
@@ -154,7 +156,10 @@ def subject(p):
     seen = 0
     while p is not None and seen < 6:
         seen += 1
-        subjects = [c for c in p.children if c.dep_ in SUBJ_DEPS and c.dep_ != "expl"]
+        # a verb coordinated with a passive shares its grammatical subject: "We are concerned by
+        # reports ... and call on all parties"
+        deps = SUBJ_DEPS if seen == 1 else (*SUBJ_DEPS, "nsubjpass")
+        subjects = [c for c in p.children if c.dep_ in deps and c.dep_ != "expl"]
         if subjects:  # the parser may hang two subjects on a verb: take the nearest before it
             before = [c for c in subjects if c.i < p.i]
             return max(before, key=lambda c: c.i) if before else subjects[0]
@@ -183,6 +188,17 @@ def agent(p):
     return None
 
 
+COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
+                "ambassador", "representative", "chancellor", "premier", "secretary", "king", "prince", "emir"}
+
+
+def actor_like(t) -> bool:
+    """A noun that names who, not what: a named entity, a pronoun or a role."""
+    lem = t.lemma_.lower()
+    return (t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ in ("PROPN", "PRON")
+            or lem in COUNTERPARTS or lem in GROUP_NOUNS or lem in PATIENTS)
+
+
 def _is_resource(t) -> bool:
     return t.lemma_.lower() in RESOURCES or t.ent_type_ in THING_ENTS
 
@@ -209,7 +225,7 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     or an event ("agreed to a ceasefire in eastern Ukraine", "condemned attacks in Tehran")
     passes on to its own prepositions, where a place also counts."""
     if preps is None:
-        preps = REQUEST_PREPS if code[:2] in ("02", "10") else TARGET_PREPS
+        preps = {"02": REQUEST_PREPS, "10": REQUEST_PREPS, "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
         if withdrawal(code):
             preps = ("from", *preps)
     for prep in preps:
@@ -298,8 +314,8 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     for c in objs:
-        if not _is_thing(c, code):
-            return c
+        if not _is_thing(c, code) and (code[:2] != "04" or actor_like(c)):
+            return c  # (one meets someone but discusses something: "discussed co-operation")
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:
         return t
@@ -371,6 +387,10 @@ def arguments(m: Match) -> Arguments:
             if outer_obj is None:  # "expects statements from NATO", "called on X"
                 things = [c for c in node.trigger.children if c.dep_ == "dobj"]
                 outer_obj = prep_object([node.trigger, *things], node.code)
+            if outer_obj is None and node.content is not None and node.content.key.split()[0] in GETTING:
+                # "hopes to receive statements from the USA": asked of whom it would come from
+                got = node.content.trigger
+                outer_obj = prep_object([got, *(c for c in got.children if c.dep_ == "dobj")], node.code)
             if outer_obj is None:
                 # "demand that Israel withdraw", "not to allow Ukraine to join": the clause's own subject
                 clauses = [c for c in node.trigger.children if c.dep_ in ("ccomp", "xcomp")]

@@ -183,6 +183,11 @@ def verb_entry(t) -> tuple[Entry, object, object] | None:
             e = lex.verb_objects.get((k, o.lemma_.lower()))
             if e:
                 return e, o, extra
+    if t.pos_ in ("VERB", "AUX") and lemma(t) in TRANSFER_VERBS:
+        for o in objs:  # "received food and blankets", "sent weapons": goods make the transfer aid
+            code = GOODS.get(o.lemma_.lower())
+            if code:
+                return Entry(code, "", f"{lemma(t)} {o.lemma_.lower()}"), o, None
     if t.pos_ in ("VERB", "AUX"):
         for k, extra in keys:
             e = lex.verbs.get(k)
@@ -243,6 +248,13 @@ _REFUSE = {"06": "121", "07": "122", "08": "124", "04": "125", "03": "120"}
 _THREAT = {"18": "138", "19": "138", "20": "1385", "16": "131", "17": "137", "14": "133"}
 _RELEASE = ("0841", "0842", "084")
 GETTING = {"receive", "get", "obtain", "secure", "win"}
+# goods that make a transfer aid (CAMEO 07: 071 economic, 072 military, 073 humanitarian), as our
+# quad-class study listed them; only as objects of a transfer verb, never as events by themselves
+TRANSFER_VERBS = {"send", "deliver", "hand", "distribute", "give", "provide", "donate", "ship", "receive", "airlift"}
+GOODS = {"supply": "070", "food": "073", "medicine": "073", "tent": "073", "clothing": "073", "blanket": "073",
+         "vaccine": "073", "vehicle": "070", "equipment": "070", "ambulance": "073", "fund": "071", "money": "071",
+         "package": "070", "shipment": "070", "convoy": "073", "weapon": "072", "ammunition": "072",
+         "arm": "072", "medication": "073", "water": "073", "shelter": "073", "ration": "073", "grain": "073"}
 # verbs whose event needs what is given, freed or returned
 TRANSITIVE_ONLY = {"return", "release", "free", "send", "give", "provide", "deliver", "supply", "donate", "hand"}
 

@@ -43,7 +43,8 @@ RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "
 # objects of a verb+object trigger that are who it is done to
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
             "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
-            "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp"}
+            "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp",
+            "worker", "member", "fighter", "militant", "people", "person", "student", "rebel", "insurgent"}
 # roots whose verb takes what it is about as its object: "rejected the request", "defended the decision"
 PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
@@ -188,6 +189,8 @@ def agent(p):
     return None
 
 
+QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
+              "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
 COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
                 "ambassador", "representative", "chancellor", "premier", "secretary", "king", "prince", "emir"}
 
@@ -215,6 +218,8 @@ def withdrawal(code: str) -> bool:
 def _is_thing(t, code: str = "") -> bool:
     """Not an actor: quantities, money, abstractions, events; goods (troops, aid) in a transfer."""
     lem = t.lemma_.lower()
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children) and (t.like_num or lem in QUANTITIES):
+        return False  # "dozens of political activists", "hundreds of banks"
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
     return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code) or withdrawal(code)))
@@ -232,7 +237,9 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
         for h in heads:
             if h is None:
                 continue
-            for c in h.children:
+            # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
+            kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
+            for c in kids:
                 if c.dep_ not in ("prep", "dative") or c.lower_ != prep:
                     continue
                 for g in c.children:
@@ -268,9 +275,9 @@ def _verb_carries(m: Match) -> bool:
 
 
 def _by_agent(noun):
-    """"accusations by the US", "charges by the Government": who made them."""
+    """"accusations by the US", "demands from the rebel group": who made them."""
     for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ == "by":
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
             return next((g for g in c.children if g.dep_ == "pobj"), None)
     return None
 

@@ -376,7 +376,9 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             code, role, key = ne[0].code, ne[0].role, ne[0].key
     content = None
     if hit is None or role in CONTENT_ROLES:
-        for c in t.children:
+        # "is willing to send ...": the clause may hang on the predicate adjective
+        heads = [t, extra] if extra is not None and extra.pos_ == "ADJ" else [t]
+        for c in (c for h in heads for c in h.children):
             if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "acomp" and c.pos_ in ("VERB", "ADJ")):
                 r = analyze(c, depth + 1, visited)
                 if r is not None:

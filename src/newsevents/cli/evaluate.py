@@ -20,6 +20,7 @@ def events(
     gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
                               exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figure (0: rules only)."),
 ) -> None:
     """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
 
@@ -27,14 +28,17 @@ def events(
     """
     from ..evaluation.events import evaluate_events
 
-    print_event_scores(evaluate_events(gold, limit=limit))
+    result = evaluate_events(gold, limit=limit, cv=cv)
+    print_class_scores(result["classes"], "quad class, rules only (never trained on these files)")
+    if "classes_cv" in result:
+        print_class_scores(result["classes_cv"], f"quad class, rules + model, {cv}-fold cross-validation")
+    print_span_scores(result["spans"])
 
 
-def print_event_scores(result: dict, title: str = "rules (never trained on these files)") -> None:
+def print_class_scores(c, title: str) -> None:
     from rich.table import Table
 
-    c, s = result["classes"], result["spans"]
-    console.rule(f"[bold]events: {title}")
+    console.rule(f"[bold]{title}")
     folds = f" · folds {', '.join(f'{f:.3f}' for f in c.folds)}" if c.folds else ""
     console.print(f"quad class: n={c.n} accuracy={c.accuracy:.3f} macro-F1={c.macro_f1:.3f}{folds}", highlight=False)
     t = Table("class", "P", "R", "F1", "n")
@@ -45,6 +49,10 @@ def print_event_scores(result: dict, title: str = "rules (never trained on these
     for i, row in enumerate(c.confusion):
         m.add_row(str(i), *[str(v) for v in row])
     console.print(m)
+
+
+def print_span_scores(s) -> None:
+    console.rule("[bold]source/target spans (pipeline as shipped)")
     ep, er, ef = s.exact
     op, orr, of = s.overlap
     console.print(f"actor spans: n={s.n} exact P={ep:.3f} R={er:.3f} F1={ef:.3f}; overlap P={op:.3f} R={orr:.3f} "

@@ -27,7 +27,13 @@ from ..data import data_path
 FRAMES = ("clause", "naming", "object", "infinitive")
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"}
+_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj"}
+#: Nouns of a message: in "X released a statement saying ...", X speaks through the statement.
+_MESSAGES = {
+    "statement", "resolution", "letter", "ad", "advertisement", "tweet", "report", "release", "memo",
+    "video", "post", "email", "message", "speech", "column", "editorial", "note", "petition", "motion",
+    "complaint", "lawsuit", "suit", "filing", "brief", "interview", "op-ed", "essay", "book", "blog",
+}
 _LIGHT = {"make", "repeat", "reiterate", "issue", "voice", "express", "offer", "deliver", "raise", "add", "echo"}
 _TRIM = {",", ";", ":", "-", "—", "–", "--", "(", ")", "...", "…"}
 
@@ -41,6 +47,7 @@ class Cue:
     speaker: tuple[int, int] | None
     frame: str
     head: int  # index of the cue word
+    antecedent: tuple[int, int] | None = None  # what a relative-pronoun speaker stands for
 
 
 @dataclass(frozen=True)
@@ -88,29 +95,45 @@ def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
 
-def speaker_of(verb) -> tuple[int, int] | None:
-    """The token range of who speaks through ``verb`` (see the module docstring)."""
-    tok = verb
-    for _ in range(4):
-        subj = [c for c in tok.children if c.dep_ in _SUBJECTS and c.dep_ != "nsubjpass"]
-        if not subj:
-            agent = [c for c in tok.children if c.dep_ == "agent"]
-            objs = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Who speaks through ``verb``: (speaker range, antecedent range or None), or None.
+
+    A relative pronoun is the speaker mention itself (as annotators mark it) and its
+    antecedent comes along for resolution: in "O'Donnell, who said ..." the speaker is "who",
+    resolved through "O'Donnell".
+    """
+    doc = verb.doc
+    tok, via = verb, None
+    for _ in range(6):
+        kids = list(tok.children)
+        if via is None:
+            objs = [g for a in kids if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            if objs:  # "was criticized by X"
+                return trimmed(doc, *subtree(objs[0])), None
+        if via == "xcomp":
+            # object control: "led Priebus to declare", "asked her to say"
+            objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
             if objs:
-                return trimmed(objs[0].doc, *subtree(objs[0]))
+                return trimmed(doc, *subtree(objs[0])), None
+        deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
+        subj = [c for c in kids if c.dep_ in deps]
         if subj:
             # the subject nearest the verb (a misparse can hang a second one further away)
             s = min(subj, key=lambda c: abs(c.i - tok.i))
             if s.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                head = tok.head
-                start = head.left_edge.i
-                end = min(tok.left_edge.i, s.i)
-                return trimmed(tok.doc, start, end)
-            if s.pos_ in ("PRON", "NOUN", "PROPN", "NUM", "DET", "ADJ", "X"):
-                return trimmed(tok.doc, *subtree(s))
-            return None
+                return (s.i, s.i + 1), trimmed(doc, tok.head.left_edge.i, min(tok.left_edge.i, s.i))
+            span = trimmed(doc, *subtree(s))
+            return (span, None) if span else None
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            noun = tok.head
+            if lemma(noun) in _MESSAGES and noun.dep_ in ("dobj", "pobj", "nsubjpass"):
+                # "released a statement confirming ...": the one who released it speaks
+                tok, via = noun.head, "acl"
+                continue
+            span = trimmed(doc, noun.left_edge.i, tok.left_edge.i)  # "the super PACs supporting X"
+            return (span, None) if span else None
         if tok.dep_ in _CLIMB and tok.head is not tok:
-            tok = tok.head
+            tok, via = tok.head, tok.dep_
             continue
         return None
     return None
@@ -130,12 +153,15 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             c = min(comp, key=lambda c: abs(c.i - verb.i))
             return cue, subtree(c)
         # "..., he said, ..." : the verb hangs from the clause it reports
-        if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
             if lemma(host) not in lex.verbs and any(c.dep_ in _SUBJECTS for c in kids):
                 start, end = subtree(host)
-                vs, _ = subtree(verb)
-                return cue, (start, vs)
+                vs, ve = subtree(verb)
+                if ve >= end:
+                    return cue, (start, vs)
+                # "A comic tone, she said, would make ...": the whole host, round the cue
+                return cue, (start, end)
         # "X said: ..." : the rest of the sentence after the colon
         after = verb.i + 1
         while after < len(doc) and after < verb.right_edge.i + 1 and doc[after].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative") and doc[after].text != ":":
@@ -148,17 +174,15 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "naming":
         obj = [c for c in kids if c.dep_ == "dobj"]
         pred = [c for c in kids if c.dep_ in ("oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")]
-        if obj and pred:
-            start = min(obj[0].left_edge.i, min(p.left_edge.i for p in pred))
-            end = max(obj[0].right_edge.i, max(p.right_edge.i for p in pred)) + 1
-            return cue, (start, end)
-        if obj and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj[0].children):
-            return cue, subtree(obj[0])
+        if obj and pred or obj and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj[0].children):
+            return cue, _right_side(verb)
         return None
     if frame == "object":
-        obj = [c for c in kids if c.dep_ == "dobj"]
-        if obj:
-            return cue, subtree(obj[0])
+        if any(c.dep_ == "dobj" for c in kids):
+            return cue, _right_side(verb)
+        subj = [c for c in kids if c.dep_ == "nsubjpass"]
+        if subj and any(c.dep_ == "agent" for c in kids):  # "the move was criticized by X"
+            return cue, subtree(subj[0])
         return None
     if frame == "infinitive":
         comp = [c for c in kids if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
@@ -168,6 +192,23 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
                 return cue, subtree(c)
         return None
     return None
+
+
+_ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
+
+
+def _right_side(verb) -> tuple[int, int]:
+    """The verb's complements to its right ("criticized Clinton for supporting the bill"),
+    without a coordinated verb or a comma-separated participle clause that follows them."""
+    doc = verb.doc
+    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS]
+    args = [c for c in args if not (c.dep_ == "advcl" and doc[c.left_edge.i - 1].text == ",")]
+    if not args:  # the object stands before the verb ("the plan, which he criticized")
+        obj = [c for c in verb.children if c.dep_ == "dobj"]
+        return subtree(obj[0]) if obj else (verb.i + 1, verb.right_edge.i + 1)
+    start = min(c.left_edge.i for c in args)
+    end = max(c.right_edge.i for c in args) + 1
+    return start, end
 
 
 def _prepositional(verb, preps: frozenset[str]):
@@ -213,7 +254,8 @@ def find_cues(doc) -> list[Cue]:
             content = trimmed(doc, *content)
             if content is None:
                 continue
-            out.append(Cue(cue=cue, content=content, speaker=speaker_of(tok), frame=frame, head=tok.i))
+            who = speaker_of(tok)
+            out.append(Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None))
         elif tok.pos_ == "NOUN" and lemma(tok) in lex.nouns:
             got = _noun(tok)
             if got:
@@ -257,7 +299,8 @@ def _noun(tok) -> Cue | None:
     if speaker is not None and tok.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
         speaker = trimmed(tok.doc, speaker[0], speaker[1] - 1)
     if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
-        speaker = speaker_of(tok.head)  # "X made the claim that ..."
+        who = speaker_of(tok.head)  # "X made the claim that ..."
+        speaker = who[0] if who else None
     content = trimmed(tok.doc, *subtree(comp[0]))
     if content is None:
         return None

@@ -43,3 +43,42 @@ def quotes(
     console.print(f"speaker accuracy {scores['speaker_accuracy']:.3f} (span overlaps the gold Source; shared-word rule "
                   f"{scores['speaker_words']:.3f}) over {scores['speaker_n']} matched attributions with a source",
                   highlight=False)
+GOLD_EVENTS = Path("../shared/gold/events")
+
+
+@evaluate_app.command("events")
+def events(
+    gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
+                              exists=True, file_okay=False),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
+) -> None:
+    """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
+
+    Example: newsevents evaluate events --gold ../shared/gold/events
+    """
+    from ..evaluation.events import evaluate_events
+
+    print_event_scores(evaluate_events(gold, limit=limit))
+
+
+def print_event_scores(result: dict, title: str = "rules (never trained on these files)") -> None:
+    from rich.table import Table
+
+    c, s = result["classes"], result["spans"]
+    console.rule(f"[bold]events: {title}")
+    folds = f" · folds {', '.join(f'{f:.3f}' for f in c.folds)}" if c.folds else ""
+    console.print(f"quad class: n={c.n} accuracy={c.accuracy:.3f} macro-F1={c.macro_f1:.3f}{folds}", highlight=False)
+    t = Table("class", "P", "R", "F1", "n")
+    for label, (p, r, f, n) in c.per_class.items():
+        t.add_row(str(label), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(n))
+    console.print(t)
+    m = Table("gold \\ pred", *[str(i) for i in range(len(c.confusion))], title="confusion matrix")
+    for i, row in enumerate(c.confusion):
+        m.add_row(str(i), *[str(v) for v in row])
+    console.print(m)
+    ep, er, ef = s.exact
+    op, orr, of = s.overlap
+    console.print(f"actor spans: n={s.n} exact P={ep:.3f} R={er:.3f} F1={ef:.3f}; overlap P={op:.3f} R={orr:.3f} "
+                  f"F1={of:.3f}", highlight=False)
+    for role, (p, r, f) in s.by_role.items():
+        console.print(f"  {'source' if role == 'S' else 'target'}: exact P={p:.3f} R={r:.3f} F1={f:.3f}", highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -43,13 +44,29 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def _guess(data: bytes, source: str) -> str:
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None or best.encoding is None:
+    # Mostly-ASCII bytes that are not UTF-8 are, in news, nearly always windows-1252 (browsers
+    # read latin-1 as it too), or UTF-8 with some windows-1252 pasted in. Guessing among single-
+    # byte encodings from a few accented letters is unreliable, so for such text we keep the valid
+    # UTF-8 and read each invalid byte as windows-1252; charset-normalizer decides the rest.
+    sample = data[:1_000_000]
+    non_ascii = len(sample.translate(None, bytes(range(128))))
+    if non_ascii <= 0.1 * len(sample):
+        return data.decode("utf-8", errors="newsevents-cp1252")
+    best = from_bytes(sample).best()
+    if best is None:
         raise DecodeFailure(source, "the text encoding could not be detected; convert the file to UTF-8")
     try:
         return data.decode(best.encoding, errors="replace")
     except LookupError as exc:  # an encoding name Python does not know
         raise DecodeFailure(source, f"unknown text encoding {best.encoding!r}; convert the file to UTF-8") from exc
+
+
+def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
+    bad = exc.object[exc.start:exc.end]
+    return bad.decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error("newsevents-cp1252", _cp1252_fallback)
 
 
 def normalise(text: str) -> str:

@@ -51,7 +51,7 @@ _NOISE_LINE = re.compile(
     r"^\W*(?:read (?:more|also|next)|see also|related(?: articles| stories| news)?|more on this(?: story)?"
     r"|share (?:this|on)\b.*|follow us\b.*|subscribe\b.*|sign up\b.*|advertisement|sponsored|click here\b.*"
     r"|(?:photo|image|picture|video|source|credit)s?\s*:.{0,120}|continue reading|back to top|print this(?: article)?"
-    r"|(?:©|\(c\)|copyright)\s.{0,160}|.{0,120}all rights reserved\.?|reporting by\b.{0,200}|editing by\b.{0,200}"
+    r"|(?:©|\(c\)|copyright\s*©?)\s*(?:\d{4}|©).{0,160}|.{0,120}all rights reserved\.?|reporting by\b.{0,200}|editing by\b.{0,200}"
     r"|(?:min(?:ute)?s?|mins) read|\d+\s*min(?:ute)?s?\s+read)\W*$",
     re.I,
 )

@@ -1,0 +1,191 @@
+"""Scoring event coding against the development gold (ConfliBERT CAMEO files).
+
+- Quad class (``conflibert-cameo-class-train.tsv``: ``sentence<TAB>label``): accuracy,
+  macro-F1, per-class P/R/F1 and the confusion matrix, the sentence-level ``quad_class`` of
+  ``newsevents code --lines`` read as 0 when a sentence has no event.
+- Actor spans (``conflibert-cameo-ner-train.txt``, CoNLL BIO with S source, T target and R
+  reciprocal, R scored as S): exact and overlap P/R/F1 of the set of (role, normalised text)
+  per sentence, as ``shared/eval/score_events.py`` counts them.
+
+The rules never saw these files, so their figures are reported on the whole file. A learned
+component is scored only by k-fold cross-validation (:func:`quad_cv`): each fold's sentences
+are coded by a model trained on the other folds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LABELS = (0, 1, 2, 3, 4)
+CLASS_FILE = "conflibert-cameo-class-train.tsv"
+NER_FILE = "conflibert-cameo-ner-train.txt"
+
+
+def read_classes(path: str | Path) -> tuple[list[str], list[int]]:
+    texts, labels = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.strip():
+                text, label = line.rsplit("\t", 1)
+                texts.append(text)
+                labels.append(int(label))
+    return texts, labels
+
+
+def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
+    """Sentences as lists of (token, BIO tag)."""
+    sents, cur = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                if cur:
+                    sents.append(cur)
+                    cur = []
+                continue
+            tok, tag = line.rsplit(" ", 1) if " " in line else (line, "O")
+            cur.append((tok, tag))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def gold_spans(sent: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(role, text) of each B/I run; R (reciprocal) counts as S."""
+    out, cur, role = [], [], None
+    for tok, tag in [*sent, ("", "O")]:
+        if tag.startswith("B-") or tag == "O" or (tag.startswith("I-") and tag[2:] != role):
+            if cur:
+                out.append(("S" if role == "R" else role, " ".join(cur)))
+            cur, role = ([tok], tag[2:]) if tag != "O" else ([], None)
+        else:
+            cur.append(tok)
+    return out
+
+
+def norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+@dataclass
+class ClassScores:
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_class: dict[int, tuple[float, float, float, int]]  # label -> (P, R, F1, support)
+    confusion: list[list[int]]  # rows gold, columns predicted
+    folds: list[float] = field(default_factory=list)  # per-fold macro-F1 (cross-validation only)
+
+
+@dataclass
+class SpanScores:
+    n: int
+    exact: tuple[float, float, float]  # P, R, F1
+    overlap: tuple[float, float, float]
+    by_role: dict[str, tuple[float, float, float]]  # exact P/R/F1 for S and T
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_classes(gold: Sequence[int], pred: Sequence[int], folds: list[float] | None = None) -> ClassScores:
+    per = {}
+    for c in LABELS:
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
+        per[c] = (*prf(tp, fp, fn), tp + fn)
+    confusion = [[sum(1 for g, p in zip(gold, pred) if g == a and p == b) for b in LABELS] for a in LABELS]
+    acc = sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
+    return ClassScores(len(gold), acc, sum(v[2] for v in per.values()) / len(LABELS), per, confusion, folds or [])
+
+
+def predicted_spans(record: dict) -> set[tuple[str, str]]:
+    out = set()
+    for e in record.get("events", []):
+        for role, key in (("S", "source"), ("T", "target")):
+            a = e.get(key)
+            if isinstance(a, dict) and a.get("text"):
+                out.add((role, norm(a["text"])))
+    return out
+
+
+def score_spans(gold: Sequence[list[tuple[str, str]]], records: Sequence[dict]) -> SpanScores:
+    tp = fp = fn = overlap_found = overlap_right = npred = 0
+    role_counts = {r: [0, 0, 0] for r in ("S", "T")}
+    for g_spans, rec in zip(gold, records):
+        g = {(r, norm(t)) for r, t in g_spans}
+        p = predicted_spans(rec)
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+        overlap_found += sum(1 for r, t in g if any(r == r2 and t2 and (t in t2 or t2 in t) for r2, t2 in p))
+        overlap_right += sum(1 for r, t in p if any(r == r2 and t and (t in t2 or t2 in t) for r2, t2 in g))
+        npred += len(p)
+        for r in role_counts:
+            gr, pr = {x for x in g if x[0] == r}, {x for x in p if x[0] == r}
+            role_counts[r][0] += len(gr & pr)
+            role_counts[r][1] += len(pr - gr)
+            role_counts[r][2] += len(gr - pr)
+    exact = prf(tp, fp, fn)
+    # overlap: a gold span counts as found when a predicted span of its role contains it or sits inside it
+    orec = overlap_found / (tp + fn) if tp + fn else 0.0
+    opre = overlap_right / npred if npred else 0.0
+    of1 = 2 * opre * orec / (opre + orec) if opre + orec else 0.0
+    return SpanScores(len(gold), exact, (opre, orec, of1), {r: prf(*v) for r, v in role_counts.items()})
+
+
+def quad_of_records(records: Iterable[dict]) -> list[int]:
+    return [int(r.get("quad_class") or 0) for r in records]
+
+
+def kfold_indices(labels: Sequence[int], k: int = 5, seed: int = 13) -> list[list[int]]:
+    """Stratified folds: the indexes of each class dealt round-robin after a seeded shuffle."""
+    import random
+
+    rng = random.Random(seed)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for c in sorted(set(labels)):
+        idx = [i for i, y in enumerate(labels) if y == c]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            folds[j % k].append(i)
+    return [sorted(f) for f in folds]
+
+
+def quad_cv(texts: Sequence[str], labels: Sequence[int],
+            fit_predict: Callable[[list[int], list[int]], list[int]], k: int = 5) -> ClassScores:
+    """Cross-validated scores: ``fit_predict(train_idx, test_idx)`` returns predictions for test_idx."""
+    pred = [0] * len(texts)
+    fold_f1 = []
+    for test in kfold_indices(labels, k):
+        held = set(test)
+        train = [i for i in range(len(texts)) if i not in held]
+        got = fit_predict(train, test)
+        for i, p in zip(test, got):
+            pred[i] = p
+        fold_f1.append(score_classes([labels[i] for i in test], got).macro_f1)
+    return score_classes(labels, pred, fold_f1)
+
+
+def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None) -> dict:
+    """Code the gold sentences with the pipeline (rules as shipped) and score them."""
+    from ..events.lines import code_lines
+
+    gold_dir = Path(gold_dir)
+    texts, labels = read_classes(gold_dir / CLASS_FILE)
+    conll = read_conll(gold_dir / NER_FILE)
+    if limit:
+        texts, labels, conll = texts[:limit], labels[:limit], conll[:limit]
+    records = list(code_lines(texts, settings=settings))
+    classes = score_classes(labels, quad_of_records(records))
+    ner_records = list(code_lines([" ".join(t for t, _ in s) for s in conll], settings=settings))
+    spans = score_spans([gold_spans(s) for s in conll], ner_records)
+    return {"classes": classes, "spans": spans}

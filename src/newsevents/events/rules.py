@@ -1,0 +1,399 @@
+"""Finding and coding event predicates in a parsed sentence (no training, codebook knowledge only).
+
+The algorithm (first written for the quad-class study in our research notes, then given
+arguments, negation and modality here):
+
+1. Walk the main predicate chain from the sentence root. A head's own lexicon entry is tried in
+   the order verb+object > phrasal verb > verb > predicate adjective, else an event noun.
+2. Control roles combine a trigger with the event it governs (its xcomp/ccomp clause or an
+   event noun among its objects), following CAMEO/PLOVER conventions: report verbs pass the
+   reported event through ("said X attacked" -> attack, modality reported); intent verbs turn
+   cooperation into 03 and conflict into 13 (threaten); appeals and hopes -> 02; demands -> 10;
+   refusals of cooperation -> 12; threats -> 13; "stop/halt/end" of fighting -> 087, of talks
+   or aid -> 16.
+3. Negation of a cooperative event -> 12 (reject); of anything else the event is kept and
+   marked negated. Future or conditional material cooperation -> 03 (intent), future material
+   conflict -> 138 (threaten force). "must/should" in reported speech -> 10 (demand).
+4. If the main chain has no trigger, the trigger nearest the root is taken.
+
+Each result is a :class:`Match`: the code plus the tokens the arguments are read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .codebook import ROOT_QUAD
+from .lexicon import Entry, lemma, lexicon
+
+# roles whose trigger governs a content event
+CONTENT_ROLES = {"report", "intent", "appeal", "demand", "order", "threat", "warn", "refuse", "terminate", "aspect",
+                 "attempt", "future", "light", "allow", "help", "hope"}
+# control verbs that say nothing by themselves ("they decided", "it wants")
+NO_CONTENT_NONE = {"want", "wish", "aim", "resolve", "accept", "plan", "intend", "prepare", "fail", "stop", "end",
+                   "cease", "abandon", "give up", "keep", "decide", "move", "vote"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+COND_AUX = {"would", "could", "may", "might", "can", "ca"}
+MUST_AUX = {"must", "should", "ought"}
+OBJ_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
+ADJ_DEPS = {"acomp", "ROOT", "xcomp", "ccomp", "conj", "oprd", "advcl"}
+NEGATORS = {"never", "no", "not", "n't", "neither", "nor"}
+
+# Modality of the combined event by the control role that produced it.
+ROLE_MODALITY = {"hope": "hoped", "appeal": "demanded", "demand": "demanded", "order": "demanded",
+                 "intent": "future", "threat": "future", "future": "future"}
+
+
+def quad_of(code: str) -> int:
+    return ROOT_QUAD[code[:2]]
+
+
+@dataclass
+class Match:
+    """One coded predicate: its CAMEO code and where its arguments are."""
+
+    code: str
+    trigger: object  # spaCy Token: the head word of the trigger
+    pred: object  # the clause predicate (Token) whose subject is the source
+    role: str = ""
+    key: str = ""  # lexicon key, e.g. "call for"
+    noun: object = None  # event noun (Token) when the event is nominal ("launched an attack")
+    content: "Match | None" = None
+    negated: bool = False
+    modal: str = ""  # "", future, cond, must
+    rule: str = ""
+    base: str = ""  # the code before negation or modality recoded it
+    extra: list = field(default_factory=list)  # tokens that belong to the trigger span (particles, "to")
+
+    @property
+    def quad(self) -> int:
+        return quad_of(self.code)
+
+    def chain(self):
+        m = self
+        while m is not None:
+            yield m
+            m = m.content
+
+
+def objects(t) -> list:
+    """Object-like dependents of ``t``: direct objects and objects of its prepositions."""
+    out = [c for c in t.children if c.dep_ in OBJ_DEPS]
+    for c in t.children:
+        if c.dep_ in ("prep", "agent", "prt"):
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+            for g in c.children:  # "walk out of talks", "pull out of the deal"
+                if g.dep_ == "prep":
+                    out.extend(h for h in g.children if h.dep_ == "pobj")
+    more = []
+    for o in out:
+        more.extend(c for c in o.children if c.dep_ == "conj")
+    return out + more
+
+
+def verb_keys(t) -> list[tuple[str, object]]:
+    """Phrasal keys first ("call for", "crack down"), then the bare lemma; with the extra token."""
+    lem = lemma(t)
+    keys = []
+    for c in t.children:
+        if c.dep_ in ("prt", "prep", "acomp", "oprd", "advmod", "agent") and c.i > t.i:
+            keys.append((f"{lem} {c.lemma_.lower()}", c))
+    if t.i + 1 < len(t.doc):  # "seek to" etc.
+        keys.append((f"{lem} {t.doc[t.i + 1].lower_}", t.doc[t.i + 1]))
+    keys.append((lem, None))
+    return keys
+
+
+def noun_entry(t) -> tuple[Entry, object] | None:
+    if t.pos_ not in ("NOUN", "PROPN", "VERB") or t.dep_ in ("compound", "amod"):
+        return None
+    if t.pos_ == "VERB" and t.tag_ != "VBG":
+        return None
+    lex = lexicon()
+    lem = t.lemma_.lower()
+    for m in t.children:
+        if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i:
+            e = lex.nouns.get(f"{m.lemma_.lower()} {lem}")
+            if e:
+                return e, m
+    for p in t.children:
+        if p.dep_ == "prep" and p.lower_ == "of":
+            for po in p.children:
+                if po.dep_ == "pobj":
+                    e = lex.nouns.get(f"{lem} of {po.lemma_.lower()}")
+                    if e:
+                        return e, None
+    e = lex.nouns.get(lem) or (lex.nouns.get(t.lower_) if t.pos_ == "PROPN" else None)
+    return (e, None) if e else None
+
+
+def verb_entry(t) -> tuple[Entry, object, object] | None:
+    """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
+    lex = lexicon()
+    keys = verb_keys(t)
+    objs = objects(t)
+    for k, extra in keys:
+        for o in objs:
+            e = lex.verb_objects.get((k, o.lemma_.lower()))
+            if e:
+                return e, o, extra
+    if t.pos_ in ("VERB", "AUX"):
+        for k, extra in keys:
+            e = lex.verbs.get(k)
+            if e:
+                return e, None, extra
+    if t.pos_ == "ADJ" and t.dep_ in ADJ_DEPS:
+        e = lex.adjectives.get(t.lemma_.lower())
+        if e:
+            return e, None, None
+    for c in t.children:  # predicative adjectives: "was ready to", "found guilty"
+        if c.dep_ in ("acomp", "oprd") and c.pos_ == "ADJ":
+            e = lex.adjectives.get(c.lemma_.lower())
+            if e:
+                return e, None, c
+            e = lex.verbs.get(c.lemma_.lower())  # "likely", "due", "poised" (future role)
+            if e and e.role == "future":
+                return e, None, c
+    return None
+
+
+def negated(t) -> bool:
+    for c in t.children:
+        if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in NEGATORS):
+            return True
+    # "there can be no process": the negating determiner sits on the noun
+    if t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
+        return True
+    return False
+
+
+def modal(t) -> str:
+    for c in t.children:
+        if c.dep_ in ("aux", "auxpass"):
+            w = c.lower_
+            if w in FUTURE_AUX or c.lemma_ in FUTURE_AUX:
+                return "future"
+            if w in MUST_AUX:
+                return "must"
+            if w in COND_AUX:
+                return "cond"
+            if w == "to" and t.head != t and t.head.lower_ == "going":
+                return "future"
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+        return "cond"
+    return ""
+
+
+# --- combination --------------------------------------------------------------------------------
+
+_INTENT = {"06": "031", "07": "033", "08": "035", "04": "036", "05": "032"}
+_APPEAL = {"06": "021", "07": "023", "08": "025", "04": "026", "05": "022"}
+_DEMAND = {"06": "101", "07": "103", "08": "105", "04": "106", "05": "102"}
+_REFUSE = {"06": "121", "07": "122", "08": "124", "04": "125", "03": "120"}
+_THREAT = {"18": "138", "19": "138", "20": "1385", "16": "131", "17": "137", "14": "133"}
+_RELEASE = ("0841", "0842", "084")
+
+
+def combine(code: str | None, role: str, key: str, content: Match | None) -> str | None:
+    """The code of a control trigger (``code``, ``role``) governing ``content``."""
+    cq = content.quad if content else None
+    root = content.code[:2] if content else ""
+    if role in ("", None):
+        return code
+    if role in ("light", "report", "aspect"):
+        return content.code if content else code
+    if role in ("consider", "deny"):
+        return code
+    if role == "hope":
+        if content is None or cq == 0:
+            return code
+        if cq in (1, 2):
+            return "0253" if content.code in _RELEASE else _APPEAL.get(root, "020")
+        return code
+    if role == "intent":
+        if content is None:
+            return None if key in NO_CONTENT_NONE else code
+        if cq in (1, 2):
+            return "0353" if content.code in _RELEASE else _INTENT.get(root, "030")
+        if cq in (3, 4):
+            return "130"
+        return code if key not in NO_CONTENT_NONE else None
+    if role == "appeal":
+        if content is None or cq == 0:
+            return code
+        if cq in (1, 2):
+            if content.code in _RELEASE:
+                return "0253"
+            if content.code.startswith("087"):
+                return "0256"
+            return _APPEAL.get(root, "020")
+        return "113"
+    if role == "demand":
+        if content is None or cq in (0, 3, 4):
+            return code
+        return _DEMAND.get(root, "100")
+    if role == "order":
+        return content.code if content is not None and cq in (2, 4) else code
+    if role == "threat":
+        return _THREAT.get(root, code) if content else code
+    if role == "warn":
+        return "130" if content is not None and cq in (3, 4) else code
+    if role == "refuse":
+        if content is None:
+            return None if key in NO_CONTENT_NONE else code
+        if content.code == "010" and key in ("decline", "refuse"):
+            return "011"
+        if cq in (1, 2):
+            return _REFUSE.get(root, "120")
+        if cq in (3, 4) and key == "fail":
+            return content.code
+        if cq == 0:
+            return None if key in NO_CONTENT_NONE else code
+        return code
+    if role == "terminate":
+        if content is None:
+            return None if key in NO_CONTENT_NONE else code
+        if cq == 4:
+            return "082" if root == "14" else "087"
+        if cq in (1, 2):
+            return {"04": "164", "07": "162", "06": "160"}.get(root, "160")
+        if cq == 3:
+            return "080"
+        return None if key in NO_CONTENT_NONE else code
+    if role == "attempt":
+        if content is None:
+            return None
+        return "185" if content.code == "186" else content.code
+    if role == "future":
+        return apply_modal(content.code, "future") if content else None
+    if role == "allow":
+        return content.code if content and cq in (1, 2) else code
+    if role == "help":
+        return content.code if content and cq else code
+    return code
+
+
+def apply_negation(code: str) -> str | None:
+    """A negated cooperative act is a rejection (CAMEO 12); other negated events keep their code."""
+    if quad_of(code) in (1, 2):
+        return _REFUSE.get(code[:2], "120")
+    return None
+
+
+def apply_modal(code: str, mod: str) -> str:
+    q = quad_of(code)
+    if q == 2 and mod in ("future", "cond"):
+        return "0353" if code in _RELEASE else _INTENT[code[:2]]
+    if q == 4 and mod == "future":
+        return "138"
+    return code
+
+
+# --- the walk -----------------------------------------------------------------------------------
+
+def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
+    """The event a predicate (or event noun) ``t`` expresses, combined with what it governs."""
+    visited = visited if visited is not None else set()
+    if t.i in visited or depth > 8:
+        return None
+    visited.add(t.i)
+    hit = verb_entry(t)
+    code = role = key = None
+    noun = extra = None
+    if hit:
+        entry, noun, extra = hit  # noun: the object of a verb+object trigger ("hold *talks*")
+        code, role, key = entry.code, entry.role, entry.key
+    elif t.pos_ in ("NOUN", "PROPN"):
+        ne = noun_entry(t)
+        if ne:
+            code, role, key = ne[0].code, ne[0].role, ne[0].key
+    content = None
+    if hit is None or role in CONTENT_ROLES:
+        for c in t.children:
+            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "acomp" and c.pos_ in ("VERB", "ADJ")):
+                r = analyze(c, depth + 1, visited)
+                if r is not None:
+                    content = r
+                    break
+        if content is None:
+            for o in objects(t):
+                ne = noun_entry(o)
+                if ne and ne[0].code:
+                    nc = ne[0].code
+                    neg = negated(o)
+                    if neg:
+                        nc = apply_negation(nc) or nc
+                    content = Match(nc, trigger=o, pred=t, key=ne[0].key, noun=o, negated=neg and nc == ne[0].code,
+                                    rule=f"noun:{ne[0].key}")
+                    break
+    if hit is None and content is None and not (t.pos_ in ("NOUN", "PROPN") and code):
+        for c in t.children:  # coordinated predicates
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX", "ADJ"):
+                r = analyze(c, depth + 1, visited)
+                if r is not None:
+                    return r
+        return None
+    if hit is None and content is not None and not code:
+        result, role, key = content.code, "light", content.key
+    elif hit is None:
+        result = code  # an event noun heading the clause ("Air strikes on X")
+    else:
+        result = combine(code, role, key, content)
+    if result is None:
+        for c in t.children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+                r = analyze(c, depth + 1, visited)
+                if r is not None:
+                    return r
+        return None
+    neg = negated(t)
+    mod = modal(t)
+    base = result
+    was_negated = False
+    if neg:
+        recoded = apply_negation(result)
+        if recoded:
+            result = recoded
+        else:
+            was_negated = True
+    elif mod:
+        if mod == "must" and quad_of(result) in (1, 2) and role in ("", "light", "aspect"):
+            result = _DEMAND.get(result[:2], "100")
+        else:
+            result = apply_modal(result, mod)
+    m = Match(result, trigger=t, pred=t if t.pos_ != "NOUN" or t.dep_ == "ROOT" else t.head, role=role or "",
+              key=key or "", noun=noun, content=content, negated=was_negated, modal=mod,
+              rule=f"{role or 'event'}:{key}", base=base, extra=[extra] if extra is not None else [])
+    if hit is None and content is None:
+        m.noun, m.pred = t, t  # a nominal clause head
+    return m
+
+
+def code_sentence(sent) -> Match | None:
+    """The principal event of a sentence (a spaCy Span), or None."""
+    m = analyze(sent.root)
+    if m is not None:
+        m.rule = "main:" + m.rule
+        return m
+    cands = []
+    for t in sent:  # fallback: the trigger nearest the root
+        d, h = 0, t
+        while h.head != h and d < 30:
+            h, d = h.head, d + 1
+        if t.pos_ in ("VERB", "AUX", "ADJ"):
+            cands.append((d, 0, t.i, t))
+        elif t.pos_ in ("NOUN", "PROPN"):
+            cands.append((d, 1, t.i, t))
+    cands.sort(key=lambda x: x[:3])
+    for _, is_noun, _, t in cands:
+        if is_noun:
+            ne = noun_entry(t)
+            if ne and ne[0].code:
+                return Match(ne[0].code, trigger=t, pred=t.head, noun=t, key=ne[0].key, rule=f"fallback:noun:{ne[0].key}",
+                             negated=negated(t))
+        else:
+            r = analyze(t, 0, set())
+            if r is not None:
+                r.rule = "fallback:" + r.rule
+                return r
+    return None

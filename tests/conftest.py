@@ -1,0 +1,44 @@
+"""Shared fixtures: paths to the bundled sample and to ../shared (skipped where absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSEVENTS_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    from newsevents.data import SAMPLE_ARTICLE, data_path
+
+    return data_path("samples", SAMPLE_ARTICLE)
+
+
+@pytest.fixture(scope="session")
+def sample_text(sample_path) -> str:
+    return sample_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} (the shared gold data) is not here; set NEWSEVENTS_SHARED to run this test")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_doc(sample_text):
+    """The canonical article through the whole pipeline (parsed once per session)."""
+    import newsevents
+
+    return newsevents.extract(sample_text, source="kremlin-2022-01-13.txt")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path, monkeypatch):
+    # Never write to the user's real store from a test.
+    monkeypatch.setenv("NEWSEVENTS_STORE", str(tmp_path / "store.duckdb"))

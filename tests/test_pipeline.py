@@ -1,0 +1,43 @@
+"""The pipeline: stages by name, in order, swappable, streaming."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsevents.errors import SettingsError
+from newsevents.model import Article, Document
+from newsevents.pipeline import Pipeline
+from newsevents.settings import STAGES, Settings
+
+
+def test_stages_run_in_order_and_can_be_swapped():
+    seen = []
+
+    def fake(name):
+        def stage(doc: Document) -> Document:
+            seen.append((name, doc.article.id))
+            return doc
+        return stage
+
+    p = Pipeline(stages=[("a", fake("a")), ("b", fake("b"))])
+    docs = list(p.pipe(Article(id=str(i), body="x") for i in range(2)))
+    assert [d.stages for d in docs] == [["a", "b"], ["a", "b"]]
+    assert sorted(seen) == [("a", "0"), ("a", "1"), ("b", "0"), ("b", "1")]
+
+
+def test_parse_stage_fills_sentences_and_drops_the_parse():
+    p = Pipeline(Settings(stages=("parse",)))
+    doc = p(Article(id="1", body="Russia met Ukraine. They talked.\n\nNATO waited"))
+    assert [s.text for s in doc.sentences] == ["Russia met Ukraine.", "They talked.", "NATO waited"]
+    assert doc.parse is None and doc.stages == ["parse"]
+
+
+def test_closing_quote_keeps_its_attribution(sample_doc):
+    texts = [s.text for s in sample_doc.sentences]
+    assert any(t.endswith('in the coming days", - he said.') for t in texts)
+    assert not any(t.startswith(("- he", ", - he")) for t in texts)
+
+
+def test_unknown_stage_is_refused_with_the_valid_names():
+    with pytest.raises(SettingsError, match="valid: " + ", ".join(STAGES)):
+        Settings(stages=("parse", "magic"))

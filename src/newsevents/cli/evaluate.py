@@ -43,6 +43,8 @@ def quotes(
     console.print(f"speaker accuracy {scores['speaker_accuracy']:.3f} (span overlaps the gold Source; shared-word rule "
                   f"{scores['speaker_words']:.3f}) over {scores['speaker_n']} matched attributions with a source",
                   highlight=False)
+
+
 GOLD_EVENTS = Path("../shared/gold/events")
 
 

@@ -35,6 +35,7 @@ _MESSAGES = {
     "complaint", "lawsuit", "suit", "filing", "brief", "interview", "op-ed", "essay", "book", "blog",
 }
 _LIGHT = {"make", "repeat", "reiterate", "issue", "voice", "express", "offer", "deliver", "raise", "add", "echo"}
+_MARKS = {'"', "“", "”", "«", "»", "‘", "’", "''", "``", "„"}
 _TRIM = {",", ";", ":", "-", "—", "–", "--", "(", ")", "...", "…"}
 
 
@@ -82,11 +83,13 @@ def lemma(tok) -> str:
     return tok.lemma_.lower()
 
 
-def trimmed(doc, start: int, end: int) -> tuple[int, int] | None:
-    """``[start, end)`` without edge punctuation and whitespace; None when nothing is left."""
-    while start < end and (doc[start].is_space or doc[start].text in _TRIM):
+def trimmed(doc, start: int, end: int, marks: bool = False) -> tuple[int, int] | None:
+    """``[start, end)`` without edge punctuation, whitespace and a final full stop (quote marks
+    too when ``marks``); None when nothing is left."""
+    edge = _TRIM | _MARKS if marks else _TRIM
+    while start < end and (doc[start].is_space or doc[start].text in edge):
         start += 1
-    while end > start and (doc[end - 1].is_space or doc[end - 1].text in _TRIM):
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in edge or doc[end - 1].text == "."):
         end -= 1
     return (start, end) if end > start else None
 
@@ -109,20 +112,20 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         if via is None:
             objs = [g for a in kids if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
             if objs:  # "was criticized by X"
-                return trimmed(doc, *subtree(objs[0])), None
+                return trimmed(doc, *subtree(objs[0]), marks=True), None
         if via == "xcomp":
             # object control: "led Priebus to declare", "asked her to say"
             objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
             if objs:
-                return trimmed(doc, *subtree(objs[0])), None
+                return trimmed(doc, *subtree(objs[0]), marks=True), None
         deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
-        subj = [c for c in kids if c.dep_ in deps]
+        subj = [c for c in kids if c.dep_ in deps and not c.is_punct]
         if subj:
             # the subject nearest the verb (a misparse can hang a second one further away)
             s = min(subj, key=lambda c: abs(c.i - tok.i))
             if s.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                return (s.i, s.i + 1), trimmed(doc, tok.head.left_edge.i, min(tok.left_edge.i, s.i))
-            span = trimmed(doc, *subtree(s))
+                return (s.i, s.i + 1), trimmed(doc, tok.head.left_edge.i, min(tok.left_edge.i, s.i), marks=True)
+            span = trimmed(doc, *subtree(s), marks=True)
             return (span, None) if span else None
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             noun = tok.head
@@ -130,7 +133,7 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
                 # "released a statement confirming ...": the one who released it speaks
                 tok, via = noun.head, "acl"
                 continue
-            span = trimmed(doc, noun.left_edge.i, tok.left_edge.i)  # "the super PACs supporting X"
+            span = trimmed(doc, noun.left_edge.i, tok.left_edge.i, marks=True)  # "the super PACs supporting X"
             return (span, None) if span else None
         if tok.dep_ in _CLIMB and tok.head is not tok:
             tok, via = tok.head, tok.dep_
@@ -174,8 +177,11 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "naming":
         obj = [c for c in kids if c.dep_ == "dobj"]
         pred = [c for c in kids if c.dep_ in ("oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")]
-        if obj and pred or obj and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj[0].children):
+        if obj and (pred or any(t.dep_ == "prep" and t.lower_ == "as" for t in obj[0].subtree)):
             return cue, _right_side(verb)
+        if pred and verb.dep_ == "relcl":
+            # "two rounds of which he assessed as negative": what is named stands before the verb
+            return cue, (verb.head.left_edge.i, verb.right_edge.i + 1)
         return None
     if frame == "object":
         if any(c.dep_ == "dobj" for c in kids):
@@ -269,7 +275,7 @@ def _according(tok) -> Cue | None:
     to = doc[tok.i + 1]
     objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
     prep = tok if tok.dep_ == "prep" else (to if to.dep_ == "prep" else tok)
-    speaker = trimmed(doc, *subtree(objs[0])) if objs else None
+    speaker = trimmed(doc, *subtree(objs[0]), marks=True) if objs else None
     host = prep.head
     while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl", "parataxis") and host.head is not host:
         host = host.head
@@ -295,7 +301,7 @@ def _noun(tok) -> Cue | None:
     if not comp:
         return None
     poss = [c for c in tok.children if c.dep_ == "poss"]
-    speaker = trimmed(tok.doc, *subtree(poss[0])) if poss else None
+    speaker = trimmed(tok.doc, *subtree(poss[0]), marks=True) if poss else None
     if speaker is not None and tok.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
         speaker = trimmed(tok.doc, speaker[0], speaker[1] - 1)
     if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:

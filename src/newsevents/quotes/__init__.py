@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from ..actors import resolve_span
 from ..model import ActorRef, Document, Quote, Span
 from ..settings import Settings
-from .cues import Cue, find_cues, lexicon, speaker_of, trimmed
+from .cues import Cue, find_cues, label_speaker, lexicon, speaker_of
 from .marks import Segment, paragraphs, segments
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
@@ -166,6 +166,15 @@ def _sentence_like(parse, a: int, b: int) -> bool:
     return parse[inner_end].text in (".", "?", "!", ",", "...", "…")
 
 
+def _title_like(parse, a: int, b: int) -> bool:
+    """A name in quote marks ("MSNBC Live," "Citizen Carly"): under three words, or every word
+    capitalised, with no verb."""
+    words = [t for t in parse[a:b] if t.is_alpha]
+    if len(words) < 3:
+        return True
+    return all(t.text[0].isupper() or t.is_stop for t in words) and not _has_verb(parse, a, b)
+
+
 def _mostly_quoted(content: tuple[int, int], in_quote: list[bool]) -> bool:
     a, b = content
     n = b - a
@@ -195,11 +204,15 @@ def _attach(parse, segs, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tup
                 continue
             best = (ci, "parse")
             break
-        if best is None:
+        if best is None and not _title_like(parse, a, b):
             best = _adjacent(parse, a, b, cues, in_quote, speech)
         if best is not None:
             out[k] = best
     return out
+
+
+#: Verbs that never attribute a quote next to them ('"...," it was', '"..." has been').
+_NOT_SPEECH = {"be", "have", "do", "get", "go", "come", "make", "take", "put", "seem", "become"}
 
 
 def _is_verb(t) -> bool:
@@ -215,6 +228,10 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech) -> tuple
     first = b
     while first < sent_end and (parse[first].is_punct or parse[first].is_space) and not in_quote[first]:
         first += 1
+    # a quote that closes on a comma, "?" or "!" hands over to its attribution: any verb with a
+    # subject right after it reports it ('"...," Trump continued', '"...?" she laughed')
+    hands_over = b - 2 >= a and parse[b - 2].text in (",", "?", "!", "—", "-", "...", "…") or (
+        first > b and parse[b].text in (",", "-", "—", "–"))
     seen = 0
     for i in range(first, sent_end):
         t = parse[i]
@@ -222,12 +239,13 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech) -> tuple
             break
         seen += not t.is_punct
         if _is_verb(t):
-            if t.lemma_.lower() in speech:
-                who = speaker_of(t)
-                if seen <= 8 or (who and who[0][0] == first):
-                    ci = _cue_for(t, (a, b), cues, by_head, tight=True)
-                    return (ci, "after") if ci is not None else None
-            if seen > 8 or t.lemma_.lower() not in speech and t.dep_ != "relcl" and t.head.dep_ != "relcl":
+            lem = t.lemma_.lower()
+            who = speaker_of(t)
+            if lem in speech and (seen <= 8 or (who and who[0][0] == first)) or (
+                    hands_over and seen <= 4 and who and lem not in _NOT_SPEECH):
+                ci = _cue_for(t, (a, b), cues, by_head, tight=True)
+                return (ci, "after") if ci is not None else None
+            if seen > 8 or lem not in speech and t.dep_ != "relcl" and t.head.dep_ != "relcl":
                 break
     # before: 'X said, "..."' / 'X told reporters: "..."' / 'Trump boomed: "..."'
     start = parse[a].sent.start
@@ -241,28 +259,19 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech) -> tuple
             if in_quote[i]:
                 break
             if _is_verb(t):
-                if t.lemma_.lower() in speech or colon and speaker_of(t):
+                lem = t.lemma_.lower()
+                # 'He continued, "..."': a verb that ends its clause right before the quote
+                ends_here = t.right_edge.i < j or t.right_edge.i == j
+                if lem in speech or (colon or ends_here and i == j - 1) and lem not in _NOT_SPEECH and speaker_of(t):
                     ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                     return (ci, "colon" if colon and parse[j].sent.start != start else "before")
                 break
         if colon and j > parse[j].sent.start:
             # 'Clinton: "Our goal is ..."' -- a name and a colon
-            who = _label(parse, parse[j].sent.start, j)
+            who = label_speaker(parse, parse[j].sent.start, j)
             if who is not None:
                 cues.append(Cue((j, j + 1), (a, b), who, "label", j))
                 return len(cues) - 1, "label"
-    return None
-
-
-def _label(parse, start: int, colon: int) -> tuple[int, int] | None:
-    """The speaker of 'NAME: ...' (a transcript or headline): up to five words of a name."""
-    while start < colon and (parse[start].is_punct or parse[start].is_space):
-        start += 1
-    words = parse[start:colon]
-    if not 0 < len(words) <= 5 or any(_is_verb(t) for t in words):
-        return None
-    if any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words) or all(t.is_upper and t.is_alpha for t in words):
-        return start, colon
     return None
 
 

@@ -56,6 +56,8 @@ class Lexicon:
     frames: dict[str, frozenset[str]]
     prepositions: dict[str, frozenset[str]]
     nouns: frozenset[str]
+    light_verbs: frozenset[str] = frozenset()
+    light_nouns: frozenset[str] = frozenset()
 
     def verb_frames(self, lemma: str) -> list[str]:
         return [f for f in FRAMES if lemma in self.frames[f]]
@@ -76,6 +78,8 @@ def lexicon() -> Lexicon:
         frames={f: frozenset(data.get(f) or ()) for f in FRAMES},
         prepositions={k: frozenset(v) for k, v in (data.get("prepositions") or {}).items()},
         nouns=frozenset(data.get("nouns") or ()),
+        light_verbs=frozenset((data.get("light") or {}).get("verbs") or ()),
+        light_nouns=frozenset((data.get("light") or {}).get("nouns") or ()),
     )
 
 
@@ -158,7 +162,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         # "..., he said, ..." : the verb hangs from the clause it reports
         if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
-            if lemma(host) not in lex.verbs and any(c.dep_ in _SUBJECTS for c in kids):
+            if any(c.dep_ in _SUBJECTS for c in kids):
                 start, end = subtree(host)
                 vs, ve = subtree(verb)
                 if ve >= end:
@@ -238,41 +242,146 @@ def find_cues(doc) -> list[Cue]:
     lex = lexicon()
     out: list[Cue] = []
     for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            got = _according(tok)
-            if got:
-                out.append(got)
+        got = None
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            got = _according(tok, 2)
+        elif low == "in" and tok.dep_ == "prep" and _in_source(tok, lex):
+            got = _according(tok, 1)
+        elif low in _HEARSAY and tok.dep_ == "advmod":
+            got = _hearsay(tok)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
-            lem = lemma(tok)
-            found = None
-            for frame in lex.verb_frames(lem):
-                got = _content(tok, frame, lex)
-                if got:
-                    found = (frame, *got)
-                    break
-            if found is None and lem in lex.prepositions:
-                got = _prepositional(tok, lex.prepositions[lem])
-                if got:
-                    found = ("prepositions", *got)
-            if found is None:
-                continue
-            frame, cue, content = found
-            content = trimmed(doc, *content)
-            if content is None:
-                continue
-            who = speaker_of(tok)
-            out.append(Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None))
+            got = _verb(tok, lex)
         elif tok.pos_ == "NOUN" and lemma(tok) in lex.nouns:
             got = _noun(tok)
-            if got:
-                out.append(got)
+        elif tok.text == ":" and tok.i > 0:
+            got = _label_cue(tok)
+        if got is not None:
+            out.append(got)
     return out
 
 
-def _according(tok) -> Cue | None:
-    """``according to X, ...``: X speaks the clause the phrase modifies."""
+def _verb(tok, lex: Lexicon) -> Cue | None:
     doc = tok.doc
-    to = doc[tok.i + 1]
+    lem = lemma(tok)
+    found = None
+    for frame in lex.verb_frames(lem):
+        got = _content(tok, frame, lex)
+        if got:
+            found = (frame, *got)
+            break
+    if found is None and lem in lex.prepositions:
+        got = _prepositional(tok, lex.prepositions[lem])
+        if got:
+            found = ("prepositions", *got)
+    if found is None and lem in lex.light_verbs:
+        got = _light(tok, lex.light_nouns)
+        if got:
+            found = ("light", *got)
+    if found is None:
+        return None
+    frame, cue, content = found
+    content = trimmed(doc, *content)
+    if content is None or frame == "clause" and content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
+        return None  # a reported clause holding its own cue is a misparse ("what he said about it")
+    who = speaker_of(tok)
+    return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+def _light(verb, nouns: frozenset[str]):
+    """'raised questions about X', 'expressed concern that X': (cue, content) or None."""
+    for obj in verb.children:
+        if obj.dep_ == "dobj" and lemma(obj) in nouns:
+            after = [c for c in obj.children if c.i > obj.i and c.dep_ in ("prep", "acl", "ccomp", "relcl")]
+            after += [c for c in verb.children if c.i > obj.i and c.dep_ in ("prep", "ccomp")]
+            if after:
+                return (verb.i, obj.i + 1), (min(c.left_edge.i for c in after), max(c.right_edge.i for c in after) + 1)
+    return None
+
+
+#: Adverbs that attribute a statement to nobody in particular ("Trump reportedly told aides").
+_HEARSAY = {"reportedly", "allegedly", "purportedly"}
+#: What a statement can come "in": "In a statement, the ministry ...", "in a new poll, ...".
+_SOURCES = {
+    "poll", "survey", "statement", "interview", "letter", "tweet", "report", "study", "book", "speech",
+    "op-ed", "column", "memo", "post", "video", "ad", "advertisement", "editorial", "essay", "filing",
+    "release", "email", "message", "remarks", "testimony", "memoir", "article", "analysis", "opinion",
+}
+
+
+def _in_source(tok, lex: Lexicon) -> bool:
+    """"In a statement, ..." opening a sentence whose clause has no cue of its own."""
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs or lemma(objs[0]) not in _SOURCES or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    doc = tok.doc
+    end = tok.right_edge.i + 1
+    if tok.i != tok.sent.start or end >= len(doc) or doc[end].text != ",":
+        return False  # only a phrase that opens its sentence: "In a new poll, ..."
+    return lemma(tok.head) not in lex.verbs
+
+
+def _hearsay(tok) -> Cue | None:
+    """'X reportedly told aides ...': the clause, with no speaker."""
+    head = tok.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    start, end = subtree(head)
+    if start == tok.i:
+        start += 1
+    content = trimmed(tok.doc, start, end)
+    if content is None:
+        return None
+    return Cue((tok.i, tok.i + 1), content, None, "hearsay", tok.i)
+
+
+def _label_cue(colon) -> Cue | None:
+    """'Pat Caddell: Democrat voters worried ...' at the start of a paragraph (headlines and
+    transcripts): the name speaks the rest of the paragraph."""
+    doc = colon.doc
+    first = colon.sent.start
+    if first > 0 and not (doc[first - 1].is_space and "\n" in doc[first - 1].text):
+        return None  # not at the start of a paragraph
+    start = first
+    who = label_speaker(doc, start, colon.i)
+    if who is None:
+        return None
+    end = colon.i + 1
+    while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+        end += 1
+    content = trimmed(doc, colon.i + 1, end)
+    if content is None or content[1] - content[0] < 3:
+        return None
+    return Cue((colon.i, colon.i + 1), content, who, "label", colon.i)
+
+
+def label_speaker(doc, start: int, colon: int) -> tuple[int, int] | None:
+    """The speaker of 'NAME: ...': up to five words naming a person or body, no verb."""
+    while start < colon and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    words = doc[start:colon]
+    if not 0 < len(words) <= 5 or any(t.pos_ in ("VERB", "AUX") for t in words):
+        return None
+    if any(t.lower_ in _NOT_SPEAKERS for t in words):
+        return None
+    if words[-1].ent_type_ in ("PERSON", "ORG") or all(t.is_upper and t.is_alpha and len(t) > 2 for t in words):
+        return start, colon
+    return None
+
+
+#: Words of a heading, not a speaker, before a colon ("BREAKING:", "UPDATE:", "Q:").
+_NOT_SPEAKERS = {
+    "breaking", "update", "updated", "exclusive", "note", "editor", "watch", "photo", "photos", "video",
+    "read", "related", "source", "sources", "stat", "week", "boom", "wow", "more", "see", "correction",
+    "warning", "live", "analysis", "opinion", "poll", "report", "q", "a",
+}
+
+
+def _according(tok, width: int) -> Cue | None:
+    """``according to X, ...`` (``width`` 2) or ``in a statement, ...`` (1): X speaks the clause
+    the phrase modifies."""
+    doc = tok.doc
+    to = doc[tok.i + width - 1]
     objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
     prep = tok if tok.dep_ == "prep" else (to if to.dep_ == "prep" else tok)
     speaker = trimmed(doc, *subtree(objs[0]), marks=True) if objs else None
@@ -292,7 +401,7 @@ def _according(tok) -> Cue | None:
     content = trimmed(doc, *content)
     if content is None:
         return None
-    return Cue(cue=(tok.i, tok.i + 2), content=content, speaker=speaker, frame="according", head=tok.i)
+    return Cue((tok.i, tok.i + width), content, speaker, "according" if width == 2 else "in", tok.i)
 
 
 def _noun(tok) -> Cue | None:

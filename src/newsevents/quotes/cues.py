@@ -386,11 +386,11 @@ def _according(tok, width: int) -> Cue | None:
     prep = tok if tok.dep_ == "prep" else (to if to.dep_ == "prep" else tok)
     speaker = trimmed(doc, *subtree(objs[0]), marks=True) if objs else None
     host = prep.head
-    while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl", "parataxis") and host.head is not host:
-        host = host.head
+    while host.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "parataxis") and host.head is not host:
+        host = host.head  # up to the clause, and up a chain of conjoined clauses ("A, B and C, according to X")
     sent = tok.sent
     ps, pe = subtree(prep)
-    hs, he = subtree(host) if host.i != prep.i else (sent.start, sent.end)
+    hs, he = trimmed(doc, *subtree(host)) or subtree(host) if host.i != prep.i else (sent.start, sent.end)
     # the host clause minus the "according to X" phrase, on whichever side it stands
     if ps <= hs:
         content = (pe, he)

@@ -132,6 +132,7 @@ class Location(Span):
     admin1: str | None = None
     rule: str = ""
     confidence: float = 1.0
+    feature_code: str | None = None  # GeoNames feature code: PCLI, ADM1, ADM2, PPL, PPLC, CONT; RGN ... for ours
 
 
 @dataclass

@@ -23,6 +23,7 @@ STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
     "parse": "newsevents.nlp:ParseStage",
     "quotes": "newsevents.quotes:QuoteStage",
     "events": "newsevents.events:EventStage",
+    "places": "newsevents.geo:PlaceStage",
 }
 
 

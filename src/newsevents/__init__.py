@@ -7,6 +7,9 @@ The few things most users call::
     events = newsevents.code_text("Russia accused Ukraine of shelling.", published="2022-01-13")
     for doc in newsevents.extract_files(["corpus/"]):           # folders, JSONL/CSV dumps, HTML, .gz
         ...
+    with newsevents.open_store("events.duckdb") as store:        # DuckDB; pandas out
+        store.write(newsevents.extract_files(["corpus/"]))
+        store.events(source="RUS", target="USA")
 """
 
 from __future__ import annotations
@@ -82,7 +85,18 @@ def code_document(text: str, published: str | None = None, settings: Settings | 
     return get_pipeline(settings or Settings())(article)
 
 
+def open_store(path: str | Path | None = None, read_only: bool = False, settings: Settings | None = None,
+               wait: float = 0.0):
+    """The store (a DuckDB file, created when missing; default ``settings.store_path``): write
+    Documents into it, query events, mentions, quotes and articles as pandas DataFrames, export
+    them. See :func:`newsevents.store.open_store` and docs/store.md."""
+    from .store import open_store as _open_store
+
+    return _open_store(path, read_only=read_only, settings=settings, wait=wait)
+
+
 __all__ = [
     "Article", "Document", "Event", "IngestError", "Location", "Mention", "NewseventsError", "Pipeline", "Quote",
     "Rejection", "Sentence", "Settings", "code_document", "code_text", "extract", "extract_files", "get_pipeline",
+    "open_store",
 ]

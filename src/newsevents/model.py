@@ -14,6 +14,7 @@ field names there are relied on by outside evaluations, so extend, never rename.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -260,13 +261,25 @@ def span_of(body: str, start: int, end: int) -> Span:
 
 def as_dict(value: Any) -> Any:
     """Plain JSON-ready data (dicts, lists, scalars) from model objects."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_dict(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "parse"}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: as_dict(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [as_dict(v) for v in value]
     if isinstance(value, dict):
         return {k: as_dict(v) for k, v in value.items()}
     return value
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The serialised fields of a dataclass type (None for other types); cached, because
+    writing a store serialises every Document and ``dataclasses.fields`` is slow."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "parse")
 
 
 def _opt(kind: type, value: dict | None):

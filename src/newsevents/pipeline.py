@@ -21,6 +21,7 @@ Stage = Callable[[Document], Document]
 #: Built-in stages: name -> "module:factory"; a factory takes the Settings and returns a stage.
 STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
     "parse": "newsevents.nlp:ParseStage",
+    "actors": "newsevents.actors:ActorStage",
     "quotes": "newsevents.quotes:QuoteStage",
     "events": "newsevents.events:EventStage",
     "places": "newsevents.geo:PlaceStage",

@@ -57,6 +57,10 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     store_path: str = field(default_factory=lambda: str(default_store_path()))
     commit_every: int = 64  # articles per store transaction in batch runs
+    # Mentions of the same event (same actors, type and place) merge into one event when their
+    # dates lie within this many days of each other: reports of "yesterday's" talks published
+    # the next day still date them a day apart when the date stage has not resolved them.
+    merge_window_days: int = 1
 
     def __post_init__(self) -> None:
         if self.input_format not in INPUT_FORMATS:
@@ -67,6 +71,8 @@ class Settings:
         for name in ("max_input_bytes", "max_body_chars", "batch_size", "workers", "commit_every", "max_sentence_tokens"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.merge_window_days < 0:
+            raise SettingsError(f"merge_window_days must be 0 or more, got {self.merge_window_days}")
 
     def with_(self, **changes) -> "Settings":
         """A copy with some fields changed (checked again)."""

@@ -1,13 +1,164 @@
 """Actors: who is who. Named entities, coreference and the actor dictionary give every actor
 mention a CAMEO code, an ISO country and a sector.
 
-Other stages call :func:`resolve_span` to code an arbitrary stretch of text (an event's source
-noun phrase, a quote's speaker) from the mentions this stage found.
+The stage fills ``doc.actors`` (every resolved mention: names, pronouns, descriptions,
+metonyms) and ``doc.entities`` (coreference clusters). Other stages call
+:func:`resolve_span` to code an arbitrary stretch of text (an event's source noun phrase, a
+quote's speaker) and :func:`actor_phrase` for the conventional extent of an actor noun phrase.
 """
 
 from __future__ import annotations
 
-from ..model import ActorRef, Document, Mention
+import weakref
+from collections.abc import Iterable, Iterator
+
+from ..model import ActorRef, Document, Entity, Mention
+from ..settings import Settings
+from . import dictionary as _dictionary
+from .find import Analysis, Coded, code_phrase_head, code_token, find_names, matcher_for
+from .phrases import actor_phrase, actor_phrases, phrase_extent
+
+__all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
+
+# Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
+# the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
+_ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
+
+
+class ActorStage:
+    """Finds, codes and links actor mentions; fills ``doc.actors`` and ``doc.entities``."""
+
+    name = "actors"
+
+    def __init__(self, settings: Settings):
+        from ..nlp import load
+
+        self.settings = settings
+        self.dictionary = _dictionary.load(tuple(settings.actors_files))
+        self.nlp = load(settings.spacy_model)
+        self.matcher = matcher_for(self.dictionary, self.nlp)
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.parse is None:
+            return doc
+        an = analyse(doc, self.dictionary, self.matcher)
+        doc.actors, doc.entities = _mentions_and_entities(doc, an, self.dictionary)
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            yield self(doc)
+
+
+def analyse(doc: Document, d=None, matcher=None) -> Analysis:
+    """The per-document analysis (names found, heads coded), cached on the parse."""
+    parse = doc.parse
+    an = _ANALYSES.get(parse)
+    if an is not None:
+        return an
+    if d is None or matcher is None:
+        from ..nlp import load
+
+        d = _dictionary.load(())
+        matcher = matcher_for(d, load(Settings().spacy_model))
+    an = Analysis(date=doc.article.published)
+    an.names, an.partial = find_names(parse, d, matcher)
+    an.dictionary = d
+    _ANALYSES[parse] = an
+    return an
+
+
+def _candidates(parse, an: Analysis) -> Iterator[int]:
+    """Tokens that may head an actor mention: noun-phrase heads, pronouns and dictionary names."""
+    seen_spans = set()
+    for tok in parse:
+        if tok.i in an.partial:
+            continue
+        if tok.i in an.names:
+            span, entry = an.names[tok.i]
+            if span.start in seen_spans:
+                continue
+            seen_spans.add(span.start)
+            root = span.root
+            if root.dep_ in _MODIFIER_DEPS and entry.type in ("country", "demonym", "region", "capital"):
+                continue  # "Russian", "US" in "US President ...": a modifier, not an actor of its own
+            yield root.i
+        elif tok.pos_ in {"NOUN", "PROPN", "PRON"} and tok.dep_ not in _MODIFIER_DEPS:
+            yield tok.i
+
+
+def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention], list[Entity]]:
+    from ..nlp.coref import resolve
+
+    parse = doc.parse
+    coded: list[Coded] = []
+    for i in _candidates(parse, an):
+        c = code_token(parse[i], an, d)
+        if c is None or (c.kind in {"nominal", "title"} and not c.code and not c.role):
+            continue
+        coded.append(c)
+    coded.sort(key=lambda c: (c.start, -c.end))
+    links = resolve(parse, coded)
+    # union-find over the links; each cluster becomes an Entity
+    parent = list(range(len(coded)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (j, _rule) in enumerate(links):
+        if j is not None:
+            parent[root(i)] = root(j)
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(coded)):
+        clusters.setdefault(root(i), []).append(i)
+    body = doc.article.body
+    mentions: list[Mention] = []
+    for c, (_j, rule) in zip(coded, links):
+        start, end = parse[c.start].idx, parse[c.end - 1].idx + len(parse[c.end - 1])
+        mentions.append(Mention(text=body[start:end], start=start, end=end, name=c.name, code=c.code, country=c.country,
+                                sector=c.sector, kind=c.kind, type=c.type, role=c.role,
+                                rule=c.rule + (f"+{rule}" if rule else "")))
+    entities: list[Entity] = []
+    for members in sorted(clusters.values(), key=lambda m: m[0]):
+        best = _representative([coded[i] for i in members])
+        if best is None:
+            continue  # an unresolved pronoun: not an actor we can name
+        code, sector = best.code, best.sector
+        if best.type == "country" and sector is None and any(
+                coded[i].country == best.country and coded[i].sector == "GOV" and coded[i].type != "person" for i in members):
+            code, sector = best.country + "GOV", "GOV"  # the state, acting through its government
+        ent = Entity(id=len(entities), name=best.entry.name if best.entry else best.name, code=code,
+                     country=best.country, sector=sector, type=best.type, role=best.role, mentions=members)
+        for i in members:
+            m = mentions[i]
+            m.entity = ent.id
+            # pronouns and descriptions take who they refer to; a country named where its
+            # government acts takes the government's sector
+            if coded[i].kind == "pronoun" or links[i][1] in {"role-description", "apposition"} or not m.code:
+                m.name, m.code, m.country, m.sector = ent.name, ent.code, ent.country, ent.sector
+                m.type, m.role = m.type or ent.type, m.role or ent.role
+            elif m.type == "country" and m.sector is None and ent.sector and m.country == ent.country:
+                m.code, m.sector = ent.code, ent.sector
+        entities.append(ent)
+    keep = [m for m in mentions if m.entity is not None]
+    remap = {id(m): k for k, m in enumerate(keep)}
+    for ent in entities:
+        ent.mentions = [remap[id(mentions[i])] for i in ent.mentions]
+    return keep, entities
+
+
+def _representative(members: list[Coded]) -> Coded | None:
+    """The mention that best says who a cluster is: a dictionary name with a code, then any name,
+    then a coded description."""
+    def rank(c: Coded):
+        return (c.kind == "pronoun", c.code is None, c.entry is None or c.entry.type != "person", c.entry is None,
+                c.sector is None, c.kind != "name")
+    best = min(members, key=rank)
+    return None if best.kind == "pronoun" else best
 
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
@@ -16,16 +167,44 @@ def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
 
 
 def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
-    """An ActorRef for ``body[start:end]``: the span itself, coded from the best mention inside it.
+    """An ActorRef for ``body[start:end]``: the span itself, coded as an actor noun phrase.
 
-    The head mention is the coded mention that ends last in the span (in "the Croatian
-    government" that is the whole phrase; in "Kremlin spokesman Dmitry Peskov" the person).
-    A span with no coded mention gets no code rather than a guess.
+    The phrase's syntactic head decides: a mention the actors stage resolved there (a name, or a
+    pronoun with its antecedent), else the head coded from its own words ("a Swiss court" ->
+    CHE JUD, "Protesters" -> OPP). Without a parse, the coded mention that ends last in the span.
+    A span with nothing to code gets no code rather than a guess.
     """
     body = doc.article.body
     ref = ActorRef(text=body[start:end], start=start, end=end)
-    inside = [m for m in mentions_in(doc, start, end) if m.code]
-    if inside:
-        head = max(inside, key=lambda m: (m.end, m.end - m.start))
-        ref.name, ref.code, ref.country, ref.sector, ref.entity = head.name, head.code, head.country, head.sector, head.entity
+    best = _mention_at_head(doc, start, end)
+    if best is None:
+        inside = [m for m in mentions_in(doc, start, end) if m.code]
+        if inside:
+            best = max(inside, key=lambda m: (m.end, m.end - m.start))
+    if best is not None:
+        ref.name, ref.code, ref.country, ref.sector, ref.entity = best.name, best.code, best.country, best.sector, best.entity
     return ref
+
+
+def _mention_at_head(doc: Document, start: int, end: int):
+    parse = doc.parse
+    if parse is None or not parse.text == doc.article.body:
+        return None
+    span = parse.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    head = span.root
+    # the mention whose head is the phrase's head: the smallest one covering it
+    covering = [m for m in doc.actors if m.start <= head.idx < m.end and start <= m.start and m.end <= end]
+    if covering:
+        return min(covering, key=lambda m: m.end - m.start)
+    an = analyse(doc)
+    c = code_phrase_head(head, an, an.dictionary)
+    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region"}:
+        entry = an.names[head.i][1]  # a place asked about as an actor ("sent troops to Mali"): its country
+        return Mention(text="", start=start, end=end, name=entry.name, code=entry.country or entry.code,
+                       country=entry.country)
+    if c is None or (not c.code and not c.country and not c.sector):
+        return None
+    return Mention(text="", start=start, end=end, name=c.entry.name if c.entry else c.name, code=c.code,
+                   country=c.country, sector=c.sector)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from pathlib import Path
 
 import typer
 
@@ -15,30 +16,41 @@ from ._common import RejectionLog, console, make_settings
 @app.command()
 def demo(
     show: bool = typer.Option(True, "--show/--no-show", help="Print the canonical article's result as tables."),
+    store: Path = typer.Option(None, "--store", help="Write the documents into this store (default: "
+                                                      "$NEWSEVENTS_STORE, else ~/.local/share/newsevents/newsevents.duckdb)."),
 ) -> None:
     """Run the whole pipeline on the bundled sample (the canonical article plus 71 public-domain
-    official statements) and print a summary.
+    official statements), write the results into the store and print a summary.
 
-    Example: newsevents demo
+    Example: newsevents demo --store demo.duckdb
     """
     from .. import extract_files
     from ..data import sample_paths
+    from ..store import open_store
     from .extract import print_document
 
-    settings = make_settings()
+    settings = make_settings(store_path=str(store) if store else None)
     log = RejectionLog()
     started = time.perf_counter()
     counts: Counter[str] = Counter()
     dyads: Counter[tuple[str, str]] = Counter()
     first = None
-    for item in extract_files(sample_paths(), settings):
-        if isinstance(item, Rejection):
-            log.add(item)
-            continue
-        first = first or item
-        counts.update(articles=1, sentences=len(item.sentences), actors=len(item.actors), quotes=len(item.quotes),
-                      places=len(item.locations), events=len(item.events))
-        dyads.update((e.source.code or "?", e.target.code or "?") for e in item.events if e.source and e.target)
+
+    def documents():
+        nonlocal first
+        for item in extract_files(sample_paths(), settings):
+            if isinstance(item, Rejection):
+                log.add(item)
+                continue
+            first = first or item
+            counts.update(articles=1, sentences=len(item.sentences), actors=len(item.actors), quotes=len(item.quotes),
+                          places=len(item.locations), events=len(item.events))
+            dyads.update((e.source.code or "?", e.target.code or "?") for e in item.events if e.source and e.target)
+            yield item
+
+    with open_store(settings.store_path, settings=settings) as s:
+        written = s.write(documents())
+        stored = s.counts()
     seconds = time.perf_counter() - started
     if show and first is not None:
         print_document(first)
@@ -50,4 +62,10 @@ def demo(
     )
     if dyads:
         console.print("top dyads: " + ", ".join(f"{s}→{t} ({n})" for (s, t), n in dyads.most_common(8)), highlight=False)
+    console.print(
+        f"[bold]store:[/] {settings.store_path}: {written.articles} articles written, {written.skipped} already there; "
+        f"it holds {stored['articles']} articles, {stored['events']} events from {stored['mentions']} mentions. "
+        "Try: newsevents query --source RUS --target USA" + (f" --store {store}" if store else ""),
+        highlight=False,
+    )
     raise typer.Exit(log.summary(counts["articles"]))

@@ -1,0 +1,197 @@
+"""``newsevents query``, ``newsevents stats`` and ``newsevents export``: the store from the shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import typer
+
+from . import app
+from ._common import console, err_console, make_settings
+
+ROW_FORMATS = ("table", "csv", "jsonl", "parquet")
+
+StoreOption = typer.Option(None, "--store", help="The store file (default: $NEWSEVENTS_STORE, else "
+                                                  "~/.local/share/newsevents/newsevents.duckdb).")
+ActorOption = typer.Option(None, "--actor", "-a", help="Source or target (a quote's speaker, an article's actors): a "
+                                                       "code (RUS, RUSGOV), a country or a name; repeat for any of several.")
+SourceOption = typer.Option(None, "--source", "-s", help="Source actor: code, country or name (quotes: speaker).")
+TargetOption = typer.Option(None, "--target", "-t", help="Target actor: code, country or name.")
+DyadOption = typer.Option(None, "--dyad", help="SOURCE-TARGET, e.g. RUS-USA (see --undirected).")
+UndirectedOption = typer.Option(False, "--undirected", help="A dyad matches both ways.")
+CameoOption = typer.Option(None, "--cameo", help="CAMEO code or its prefix: 02 (root), 021, 0214.")
+PloverOption = typer.Option(None, "--plover", help="PLOVER event type, e.g. REQUEST, ACCUSE, CONSULT.")
+QuadOption = typer.Option(None, "--quad", help="Quad class: 0 neutral, 1 verbal cooperation, 2 material cooperation, "
+                                               "3 verbal conflict, 4 material conflict.")
+SinceOption = typer.Option(None, "--since", help="From this date on (YYYY-MM-DD; event date, or publication date).")
+UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
+PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
+TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
+FormatOption = typer.Option("table", "--format", "-f", help="table, csv, jsonl or parquet.")
+OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
+
+
+def _filters(**values):
+    from ..store import Filters
+
+    return Filters.make(**{k: v for k, v in values.items() if v not in (None, [], False)})
+
+
+def _open(store: Path | None):
+    from ..store import open_store
+
+    settings = make_settings(store_path=str(store) if store else None)
+    return open_store(settings.store_path, read_only=True, settings=settings)
+
+
+@app.command()
+def query(
+    kind: str = typer.Argument("events", help="events (merged across articles), mentions (each article's report "
+                                              "of an event, with its evidence), quotes or articles."),
+    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
+    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
+    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
+    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
+    event: list[str] = typer.Option(None, "--event", help="Event id (mentions: the reports of that event)."),
+    article: list[str] = typer.Option(None, "--article", help="Article id."),
+    quote_kind: str = typer.Option(None, "--quote-kind", help="Quotes: direct or indirect."),
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows (table: 50 unless given)."),
+    format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
+) -> None:
+    """Select events, mentions, quotes or articles from the store.
+
+    Example: newsevents query --source RUS --target USA --since 2022-01-01
+    """
+    if format not in ROW_FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
+    shown = limit or (50 if format == "table" else None)
+    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, event_id=event,
+                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown)
+    with _open(store) as s:
+        write_result(s.reader(kind, filters), format, output, kind, shown)
+
+
+@app.command()
+def stats(
+    by: str = typer.Option("month", "--by", help="Period: day, week, month or year."),
+    per: str = typer.Option("dyad", "--per", help="dyad, source, target, actor (either side) or none."),
+    by_country: bool = typer.Option(False, "--by-country", help="Group actors by country (RUS) rather than by "
+                                                                 "code (RUSGOV, RUSMIL)."),
+    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
+    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
+    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
+    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
+    format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
+) -> None:
+    """Event counts, mentions, mean Goldstein and the quad-class mix per period and dyad (or actor).
+
+    Example: newsevents stats --by week --per dyad --actor RUS --format csv
+    """
+    if format not in ROW_FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
+    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit)
+    with _open(store) as s:
+        write_result(s.stats_reader(by, per, by_country, filters), format, output, "stats", None)
+
+
+@app.command()
+def export(
+    format: str = typer.Argument(..., help="parquet (a folder, partitioned by year/month), csv, jsonl, gdelt "
+                                           "(GDELT 2.0 event TSV, 61 columns) or plover (PLOVER/POLECAT-style JSON lines)."),
+    output: Path = typer.Argument(..., help="The file (the folder for parquet) to write; - is stdout."),
+    table: str = typer.Option("events", "--table", help="events, mentions, quotes or articles; parquet also takes all."),
+    header: bool = typer.Option(False, "--header", help="gdelt: start with a line of column names (GDELT files have none)."),
+    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
+    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
+    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
+    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption, store: Path = StoreOption,
+) -> None:
+    """Export the store (or what the filters select) for other tools.
+
+    Example: newsevents export gdelt events.tsv --since 2022-01-01
+    """
+    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text)
+    with _open(store) as s:
+        n = s.export(format, str(output), filters, table=table, header=header)
+    err_console.print(f"{n} rows written to {output}", highlight=False)
+
+
+def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None, kind: str,
+                 limit: int | None) -> None:
+    from ..store.export import write_parquet_file, write_rows
+
+    if format == "parquet":
+        if output is None:
+            raise typer.BadParameter("parquet needs a file: add --output PATH", param_hint="--format")
+        n = write_parquet_file(reader, output)
+        err_console.print(f"{n} rows written to {output}", highlight=False)
+    elif format == "table":
+        print_table(reader.read_all(), kind, limit)
+    elif output is None:
+        write_rows(reader, format, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            n = write_rows(reader, format, f)
+        err_console.print(f"{n} rows written to {output}", highlight=False)
+
+
+def _actor(row: dict, side: str) -> str:
+    code, name = row.get(f"{side}_code"), row.get(f"{side}_name") or row.get(f"{side}_text")
+    return f"{name or ''} [{code}]" if code else (name or "")
+
+
+def _short(text: str | None, n: int = 90) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# kind -> [(header, row -> cell)]
+_VIEWS = {
+    "events": [
+        ("date", lambda r: str(r["date"] or "")), ("source", lambda r: _actor(r, "source")),
+        ("event", lambda r: f"{r['cameo']} {r['cameo_name'] or ''}"), ("PLOVER", lambda r: r["plover"] or ""),
+        ("target", lambda r: _actor(r, "target")), ("quad", lambda r: str(r["quad_class"])),
+        ("Goldstein", lambda r: f"{r['goldstein']:+.1f}"),
+        ("ment/src/art", lambda r: f"{r['num_mentions']}/{r['num_sources']}/{r['num_articles']}"),
+        ("place", lambda r: r["place_name"] or r["place_country"] or ""), ("evidence", lambda r: _short(r["evidence"])),
+    ],
+    "mentions": [
+        ("date", lambda r: str(r["date"] or "")), ("source", lambda r: _actor(r, "source")),
+        ("trigger", lambda r: r["trigger"]), ("target", lambda r: _actor(r, "target")),
+        ("CAMEO", lambda r: r["cameo"]), ("modality", lambda r: r["modality"]), ("event", lambda r: r["event_id"]),
+        ("sentence", lambda r: _short(r["sentence"])),
+    ],
+    "quotes": [
+        ("published", lambda r: str(r["published_date"] or "")), ("kind", lambda r: r["kind"]),
+        ("speaker", lambda r: _actor(r, "speaker")), ("quote", lambda r: _short(r["content"], 120)),
+    ],
+    "articles": [
+        ("published", lambda r: str(r["published_date"] or "")), ("id", lambda r: r["article_id"]),
+        ("outlet", lambda r: r["outlet"] or ""), ("title", lambda r: _short(r["title"], 70)),
+        ("events", lambda r: str(r["n_events"])), ("quotes", lambda r: str(r["n_quotes"])),
+    ],
+}
+
+
+def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
+    from rich.table import Table
+
+    rows = table.to_pylist()
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    if kind in _VIEWS:
+        view = _VIEWS[kind]
+    else:
+        view = [(c, (lambda c: lambda r: "" if r[c] is None else str(r[c]))(c)) for c in table.column_names]
+    t = Table(*[h for h, _ in view], title=f"{len(rows)} {kind}")
+    for r in rows:
+        t.add_row(*[cell(r) for _, cell in view])
+    console.print(t)
+    if more:
+        err_console.print("[dim]more rows: raise --limit, or use --format csv/jsonl/parquet for all of them[/]")

@@ -1,0 +1,156 @@
+"""The default store: one DuckDB file, no server.
+
+DuckDB lets one process write a file at a time; a second writer (or a reader while a writer
+holds the file) gets :class:`~newsevents.errors.StoreLocked` with the other process's id, not
+a traceback. Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a
+transaction when it commits, so a process killed mid-batch leaves the store as it was before
+that batch.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import SchemaMismatch, StoreError, StoreLocked
+from . import schema
+from .base import Store
+
+
+class DuckDBStore(Store):
+    _data_errors = (ValueError, TypeError, duckdb.DataError, duckdb.IntegrityError)
+
+    def __init__(self, path: str | Path, read_only: bool = False, commit_every: int = 64,
+                 merge_window_days: int = 1, wait: float = 0.0):
+        self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
+        self.read_only = read_only
+        self.commit_every = commit_every
+        self.merge_window_days = merge_window_days
+        self._lock = threading.RLock()
+        self._con = _connect(self.path, read_only, wait)
+        try:
+            self._migrate()
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        tables = {r[0] for r in self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if "meta" not in tables:
+            if tables:
+                raise StoreError(f"{self.path} is a DuckDB database but not a newsevents store "
+                                 f"(it has tables {', '.join(sorted(tables))}); choose another --store path")
+            if self.read_only:
+                raise StoreError(f"{self.path} is not a newsevents store yet; write to it first")
+            from .. import __version__
+
+            with self._transaction():
+                for stmt in schema.create_statements():
+                    self._con.execute(stmt)
+                now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+                self._con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ["schema_version", str(schema.SCHEMA_VERSION)], ["created_at", now],
+                    ["created_by", f"newsevents {__version__}"]])
+            return
+        version = self.schema_version()
+        if version > schema.SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"{self.path} was written by a newer newsevents (store schema {version}; this version knows up to "
+                f"{schema.SCHEMA_VERSION}): upgrade newsevents (pip install -U newsevents) to read it")
+        if version < schema.SCHEMA_VERSION:
+            if self.read_only:
+                raise SchemaMismatch(
+                    f"{self.path} has store schema {version}, older than this version's {schema.SCHEMA_VERSION}: "
+                    "open it once for writing (e.g. newsevents demo --store PATH) to migrate it")
+            with self._transaction():
+                for v in range(version + 1, schema.SCHEMA_VERSION + 1):
+                    for stmt in schema.MIGRATIONS.get(v, []):
+                        self._con.execute(stmt)
+                self._con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                                  [str(schema.SCHEMA_VERSION)])
+
+    def schema_version(self) -> int:
+        return int(self._rows("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"])
+
+    # -- primitives -------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
+        incoming = pa.Table.from_pylist(rows, schema=schema.arrow_schema(table))
+        with self._lock:
+            self._con.register("_incoming", incoming)
+            try:
+                self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+            finally:
+                self._con.unregister("_incoming")
+
+    def _delete(self, table: str, column: str, values: list[Any]) -> None:
+        with self._lock:
+            self._con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [values])
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+
+    def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
+        # A cursor of its own: readers in other threads never share the writer's connection.
+        with self._lock:
+            cursor = self._con.cursor()
+        return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __repr__(self) -> str:
+        return f"DuckDBStore({self.path!r}{', read_only=True' if self.read_only else ''})"
+
+
+_PID = re.compile(r"PID (\d+)")
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        p = Path(path)
+        if read_only and not p.exists():
+            raise StoreError(f"no store at {path}: run `newsevents demo` or write articles into it first")
+        if not read_only:
+            p.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise StoreError(f"cannot open the store {path}: {text}") from None
+            if time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            pid = _PID.search(text)
+            who = f"another process (PID {pid[1]})" if pid else "another process"
+            raise StoreLocked(
+                f"{path} is locked: {who} is writing it. A store has one writer at a time; wait for that run to "
+                "finish, or use another --store path") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {path}: {exc}") from None

@@ -25,6 +25,8 @@ STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
     "quotes": "newsevents.quotes:QuoteStage",
     "events": "newsevents.events:EventStage",
     "places": "newsevents.geo:PlaceStage",
+    "dates": "newsevents.dates:DateStage",
+    "tone": "newsevents.tone:ToneStage",
 }
 
 

@@ -18,45 +18,23 @@ are not the event's places. Nothing is guessed from the rest of the article.
 from __future__ import annotations
 
 from ..model import Document, Location
+from ..nlp.syntax import governs_event, token_at
 
 LOCATIVE = frozenset("""in at near outside inside across throughout around within into over along off onto
 aboard amid amidst beside beneath under""".split())
 MOTION = frozenset("""visit trip travel journey tour fly go come arrive return deploy send move march head flee
 evacuate transfer deport extradite relocate""".split())
 PLACE_VERBS = frozenset("visit tour enter invade occupy bomb shell raid capture besiege evacuate liberate reach".split())
-CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "parataxis", "pcomp"})
 
 
-def clause_of(tok):
-    """The head of the clause holding ``tok``: the nearest ancestor-or-self that heads a clause."""
-    while tok.dep_ not in CLAUSE_DEPS and tok.head.i != tok.i:
-        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):  # "... and Ukraine fought": a clause of its own
-            return tok
-        tok = tok.head
-    return tok
-
-
-def _token(parse, start: int, end: int):
-    span = parse.char_span(start, end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
-
-
-def _attached(top, trigger, clause) -> str | None:
+def _attached(top, trigger) -> str | None:
     """The rule by which the toponym whose coordination head is ``top`` places the event, if any."""
     head = top.head
     if top.dep_ == "pobj" and head.dep_ in ("prep", "agent", "dative"):
         word = head.lower_
-        governor = head.head
-        if word == "to" and governor.lemma_.lower() not in MOTION:
+        if word not in LOCATIVE and not (word == "to" and head.head.lemma_.lower() in MOTION):
             return None
-        if word not in LOCATIVE and word != "to":
-            return None
-        sub = clause_of(governor)
-        if governor.i == trigger.i or sub.i == clause.i:
-            return "preposition"
-        if sub.dep_ in ("acl", "relcl") and sub.head.i == trigger.i:
-            return "preposition"
-        return None
+        return "preposition" if governs_event(head.head, trigger) else None
     if top.dep_ in ("compound", "nmod") and head.i == trigger.i:
         return "modifier"
     if top.dep_ == "dobj" and head.i == trigger.i and trigger.lemma_.lower() in PLACE_VERBS:
@@ -87,18 +65,17 @@ def locate_events(doc: Document) -> None:
     for loc in places:
         if loc.start in skip:
             continue
-        tok = _token(parse, loc.start, loc.end)
+        tok = token_at(parse, loc.start, loc.end)
         if tok is None:
             continue
         while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
             tok = tok.head
         tops.append((loc, tok))
     for event in doc.events:
-        trigger = _token(parse, event.trigger.start, event.trigger.end)
+        trigger = token_at(parse, event.trigger.start, event.trigger.end)
         if trigger is None:
             continue
-        clause = clause_of(trigger)
         found = [loc for loc, top in tops if event.sentence.start <= loc.start and loc.end <= event.sentence.end
-                 and _attached(top, trigger, clause)]
+                 and _attached(top, trigger)]
         event.locations = found
         event.location = found[0] if found else None

@@ -216,6 +216,11 @@ def build() -> list[dict]:
         add("K:" + code, feature="CONT", gid=d.get("geonameId", ""), name=d.get("toponymName") or d.get("name"),
             iso2="", iso3="", lat=float(d["lat"]), lon=float(d["lng"]), pop=int(d.get("population") or 0),
             names=CONTINENT_NAMES.get(code, [d.get("name")]))
+    for r in rows:  # Antarctica the country takes the continent's point
+        if r["feature"] == "PCLI" and r["lat"] is None:
+            cont = next((x for x in rows if x["feature"] == "CONT" and x["name"] == r["name"]), None)
+            if cont:
+                r["lat"], r["lon"] = cont["lat"], cont["lon"]
     for r in hand_table("hand_regions.tsv"):
         names = r[0].split("|")
         if names[0] == "Antarctica" and "K:AN" in key2row:

@@ -209,8 +209,8 @@ class Gazetteer:
             c = self.get(k + ".") + c  # 'Ill.', 'Miss.', 'Wash.': abbreviations that need their dot
         if not c and k.startswith("the "):
             c = self.get(k[4:])
-        if not c and k.endswith(" s") and len(k) > 3:  # possessive "Russia's" -> "russia s"
-            c = self.get(k[:-2])
+        if not c and text.endswith(("'s", "’s")):  # possessive "Russia's"
+            c = self.get(norm(text[:-2]))
         if not allow_dem:
             c = tuple(x for x in c if x[1] != Q_DEM)
         return c

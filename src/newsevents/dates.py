@@ -39,6 +39,7 @@ TIME_LABELS = {"DATE", "TIME"}
 #: Prepositions that put a time expression on an event ("on Monday", "for early February").
 TEMPORAL_PREPS = frozenset("on in at since during until till by before after from through throughout within over around "
                            "for".split())
+_SHORTLY_BEFORE = re.compile(r"\b(?:shortly|just) before\b", re.IGNORECASE)
 ADVERBIAL = frozenset({"npadvmod", "advmod", "tmod", "obl"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
 FUTURE_WORDS = frozenset({"scheduled", "due", "expected", "planned", "set", "going"})
@@ -56,6 +57,11 @@ _WD = "|".join(WEEKDAYS)
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM = r"(\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + ")"
 _FEW = r"(?:few |several |couple of |\d+ |" + "|".join(w + " " for w in NUMBERS if " " not in w and w not in ("a", "an")) + ")?"
+
+
+# What is worth dateparser's time: a month name or a numeric date ("04/03/2021", "09.03.2018"),
+# never a bare number ("10 years" is a duration it would turn into 2008).
+_DATEPARSER_WORTHY = re.compile(rf"\b(?:{_MON})\b|\b\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b")
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,16 @@ def _absolute(t: str, pub: date | None, future: bool) -> When | None:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t)
     if m:
         return _safe(int(m[1]), int(m[2]), int(m[3]), "day")
+    t = re.sub(rf"^(?:{_WD}) ", "", t)  # "Friday, March 30, 2018"
+    t = re.sub(r" (?:at )?(?:around )?\d{1,2}(?::\d{2})? ?(?:[ap] ?m|noon|gmt|utc|et|est|edt)?$", "", t) if \
+        re.search(r"\d{4} .*\d", t) else t  # "March 31, 2018 2:36 pm"
+    m = re.fullmatch(rf"({_MON}) (\d{{1,2}}) ?(?:-|to|and) ?\d{{1,2}}(?: (\d{{4}}))?", t)
+    if m:  # "April 3-5": a window of days from the first
+        when = _absolute(f"{m[1]} {m[2]}" + (f" {m[3]}" if m[3] else ""), pub, future)
+        return When(when.date, "week") if when else None
+    m = re.fullmatch(rf"({_MON}) (last|this|next) year", t)
+    if m and pub is not None:
+        return When(date(pub.year + {"last": -1, "this": 0, "next": 1}[m[2]], MONTHS[m[1]], 1), "month")
     t = re.sub(r"^(?:early|mid|late|the (?:end|beginning|start|middle) of|end of|beginning of|start of)[ -]", "", t)
     t = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", t)
     m = re.fullmatch(r"(?:mid-?)?(\d{4})", t)
@@ -208,7 +224,7 @@ def resolve(text: str, pub: date | None, future: bool = False) -> When | None:
     when = _absolute(t, pub, future)
     if when is None and pub is not None:
         when = _relative(t, pub, future)
-    if when is None and (re.search(r"\d", t) or re.search(rf"\b(?:{_MON})\b", t)) and not re.search(r"\d0s\b", t):
+    if when is None and _DATEPARSER_WORTHY.search(text.lower()) and not re.search(r"\d0s\b", t):
         when = _dateparser(text, pub, future)
     return when
 
@@ -248,11 +264,12 @@ def _parser(pub: date | None, future: bool):
 def time_expressions(parse) -> list:
     """spaCy spans that may date an event: DATE/TIME entities and "shortly/just before"."""
     out = [ent for ent in parse.ents if ent.label_ in TIME_LABELS]
-    for t in parse:
-        if t.lower_ == "before" and t.dep_ == "advmod" and not any(c.dep_ == "pobj" for c in t.children):
-            mods = [c for c in t.children if c.lower_ in ("shortly", "just") and c.i == t.i - 1]
-            if mods:
-                out.append(parse[mods[0].i:t.i + 1])
+    for m in _SHORTLY_BEFORE.finditer(parse.text):  # a regex first: walking every token costs more
+        span = parse.char_span(m.start(), m.end())
+        if span is not None and len(span) == 2:
+            before = span[1]
+            if before.dep_ == "advmod" and span[0].head.i == before.i and not any(c.dep_ == "pobj" for c in before.children):
+                out.append(span)
     return sorted(out, key=lambda s: s.start)
 
 

@@ -62,6 +62,8 @@ _PREFIX = (("saint ", "st "), ("mount ", "mt "), ("fort ", "ft "))
 
 def fold(s: str) -> str:
     """``s`` without diacritics (São Paulo -> Sao Paulo)."""
+    if s.isascii():
+        return s
     s = unicodedata.normalize("NFKD", s.translate(_FOLD))
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 

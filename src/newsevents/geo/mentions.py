@@ -13,6 +13,10 @@ Sources, from surest to weakest:
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import ENT_TYPE, IS_TITLE, IS_UPPER, POS
+from spacy.symbols import PROPN
+
 from .gazetteer import Q_DEM, Q_NAME, STRONG, Gazetteer, norm
 
 PLACE_LABELS = {"GPE", "LOC"}
@@ -174,11 +178,15 @@ def extract(gaz: Gazetteer, body: str, parse, scan_outside: bool = True, weak: b
 
 
 def _scan(gaz, body, parse, covered, strong_nodem, primary, weak, found) -> list[Toponym]:
-    """Untagged proper-noun runs and adjectival demonyms the NER missed."""
+    """Untagged proper-noun runs and adjectival demonyms the NER missed.
+
+    Token attributes are read as one array, so only the few candidate tokens become Token objects."""
+    attrs = parse.to_array([POS, ENT_TYPE, IS_TITLE, IS_UPPER])
     out = []
-    run = []
-    for t in list(parse) + [None]:
-        if t is not None and t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper():
+    run: list = []
+    for i in [*np.flatnonzero(attrs[:, 0] == PROPN).tolist(), -1]:
+        t = parse[i] if i >= 0 and i not in covered else None
+        if t is not None and t.text[:1].isupper() and (not run or run[-1].i == i - 1):
             run.append(t)
             continue
         if run:
@@ -186,11 +194,14 @@ def _scan(gaz, body, parse, covered, strong_nodem, primary, weak, found) -> list
             if not got and weak:
                 got = _subspans(gaz, run, body, primary, False, "untagged", weak=not _dateline(run, body))
             out.extend(got)
-            run = []
+            run = [t] if t is not None and t.text[:1].isupper() else []
     taken = found + out
-    for t in parse:
-        if t.i not in covered and t.text[:1].isupper() and not t.ent_type_:
-            c = tuple(x for x in gaz.get(norm(t.text)) if x[1] == Q_DEM)
-            if c and not any(m.start <= t.idx < m.end for m in taken):
-                out.append(Toponym(t.idx, t.idx + len(t.text), t.text, c, "untagged"))
+    cased = (attrs[:, 1] == 0) & ((attrs[:, 2] != 0) | (attrs[:, 3] != 0))
+    for i in np.flatnonzero(cased).tolist():
+        if i in covered:
+            continue
+        t = parse[i]
+        c = tuple(x for x in gaz.get(norm(t.text)) if x[1] == Q_DEM)
+        if c and not any(m.start <= t.idx < m.end for m in taken):
+            out.append(Toponym(t.idx, t.idx + len(t.text), t.text, c, "untagged"))
     return out

@@ -37,8 +37,8 @@ from .settings import Settings
 PRECISIONS = ("day", "week", "month", "year", "publication", "unknown")
 TIME_LABELS = {"DATE", "TIME"}
 #: Prepositions that put a time expression on an event ("on Monday", "for early February").
-TEMPORAL_PREPS = frozenset("on in at since during until till by before after from through throughout within over around "
-                           "for".split())
+TEMPORAL_PREPS = frozenset("""on in at since during until till by before after from through throughout within
+over around for""".split())
 _SHORTLY_BEFORE = re.compile(r"\b(?:shortly|just) before\b", re.IGNORECASE)
 ADVERBIAL = frozenset({"npadvmod", "advmod", "tmod", "obl"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
@@ -56,7 +56,8 @@ _PART = r"(?: (?:morning|afternoon|evening|night))?"
 _WD = "|".join(WEEKDAYS)
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM = r"(\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + ")"
-_FEW = r"(?:few |several |couple of |\d+ |" + "|".join(w + " " for w in NUMBERS if " " not in w and w not in ("a", "an")) + ")?"
+_FEW = r"(?:few |several |couple of |\d+ |" + "|".join(
+    w + " " for w in NUMBERS if " " not in w and w not in ("a", "an")) + ")?"
 
 
 # What is worth dateparser's time: a month name or a numeric date ("04/03/2021", "09.03.2018"),
@@ -70,17 +71,21 @@ class When:
     precision: str
 
 
-def publication_date(published: str | None) -> date | None:
-    """The date of an ISO 8601 publication time ("2022-01-13T15:39:32" -> 2022-01-13)."""
-    if not published:
+def to_date(value: str | None) -> date | None:
+    """The day of an ISO 8601 date or timestamp ("2022-01-13T15:39:32" -> 2022-01-13); a month or
+    a year gives its first day; None for anything else."""
+    if not value:
         return None
-    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", published)
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
     if not m:
         return None
     try:
         return date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     except ValueError:
         return None
+
+
+publication_date = to_date  # of Article.published
 
 
 def _clean(text: str) -> str:
@@ -184,7 +189,7 @@ def _relative(t: str, pub: date, future: bool) -> When | None:
         return When(_monday(pub) - 7 * day, "week")
     if t in ("next week", "coming week", "following week", "week ahead"):
         return When(_monday(pub) + 7 * day, "week")
-    if re.fullmatch(rf"(?:past|last|recent|previous) {_FEW}days|recent days|past week|last seven days|past seven days", t):
+    if re.fullmatch(rf"(?:past|last|recent|previous) {_FEW}days|recent days|past week|(?:last|past) seven days", t):
         return When(pub - 7 * day, "week")
     if re.fullmatch(rf"(?:coming|next|following) {_FEW}days|days ahead|days to come", t):
         return When(pub + day, "week")
@@ -268,7 +273,8 @@ def time_expressions(parse) -> list:
         span = parse.char_span(m.start(), m.end())
         if span is not None and len(span) == 2:
             before = span[1]
-            if before.dep_ == "advmod" and span[0].head.i == before.i and not any(c.dep_ == "pobj" for c in before.children):
+            if before.dep_ == "advmod" and span[0].head.i == before.i and \
+                    not any(c.dep_ == "pobj" for c in before.children):
                 out.append(span)
     return sorted(out, key=lambda s: s.start)
 
@@ -333,4 +339,4 @@ class DateStage:
         return doc
 
 
-__all__ = ["DateStage", "PRECISIONS", "When", "date_events", "publication_date", "resolve"]
+__all__ = ["DateStage", "PRECISIONS", "When", "date_events", "publication_date", "resolve", "to_date"]

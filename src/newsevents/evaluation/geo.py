@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..geo.gazetteer import haversine
 from ..model import Article, Document, Location
 
 GWN_FILE = "GWN.xml"
 KM161 = 161.0
-EARTH_KM = 6371.0088
 
 
 @dataclass
@@ -114,13 +114,6 @@ def read_gwn(path: str | Path) -> list[GoldArticle]:
     return out
 
 
-def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p = math.pi / 180
-    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 class Countries:
     """Country of a GeoNames id or of a point (its nearest populated place), from the gazetteer."""
 
@@ -136,7 +129,8 @@ class Countries:
 
     def of_point(self, lat: float, lon: float, max_km: float = 250.0) -> str | None:
         la, lo = math.radians(lat), math.radians(lon)
-        j = int(np.argmax(self.xyz @ np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])))
+        point = np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+        j = int(np.argmax(self.xyz @ point))
         row = int(self.ppl[j])
         if haversine(lat, lon, float(self.gaz.lat[row]), float(self.gaz.lon[row])) > max_km:
             return None

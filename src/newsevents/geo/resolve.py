@@ -15,10 +15,9 @@ weights were set by reasoning and a coarse check: a 24-setting sweep moved GeoWe
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
-from .gazetteer import F, Q_ALT, STRONG, Gazetteer
+from .gazetteer import F, Q_ALT, STRONG, Gazetteer, haversine
 from .mentions import Toponym
 
 W_COUNTRY = 3.0
@@ -134,12 +133,7 @@ def _confidence(gaz: Gazetteer, best: int, best_score: float, scored: list[tuple
     do not compete. Scores are in log10-population units (a margin of 1 = 10:1 prior odds)."""
     z = 0.0
     for i, s in scored:
-        if i != best and (gaz.country[i] != gaz.country[best] or _km(gaz, i, best) > 161):
+        if i != best and (gaz.country[i] != gaz.country[best] or
+                          haversine(gaz.lat[i], gaz.lon[i], gaz.lat[best], gaz.lon[best]) > 161):
             z += 10 ** min(50.0, s - best_score)
     return round(min(0.95, 1 / (1 + z)), 3)
-
-
-def _km(gaz: Gazetteer, i: int, j: int) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (gaz.lat[i], gaz.lon[i], gaz.lat[j], gaz.lon[j]))
-    a = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a))) if a == a else math.inf

@@ -92,3 +92,40 @@ def print_span_scores(s) -> None:
                   f"F1={of:.3f}", highlight=False)
     for role, (p, r, f) in s.by_role.items():
         console.print(f"  {'source' if role == 'S' else 'target'}: exact P={p:.3f} R={r:.3f} F1={f:.3f}", highlight=False)
+
+
+GOLD_GEO = Path("../shared/gold/geo")
+
+
+@evaluate_app.command("geo")
+def geo(
+    gold: Path = typer.Option(GOLD_GEO, "--gold", help="GeoWebNews: GWN.xml or the folder holding it.", exists=True),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym to this TSV file."),
+) -> None:
+    """Toponym recall, and among found toponyms country accuracy and the share within 161 km of the gold point.
+
+    Example: newsevents evaluate geo --gold ../shared/gold/geo
+    """
+    from ..evaluation.geo import evaluate_geo
+
+    result = evaluate_geo(gold, limit=limit)
+    print_geo_scores(result)
+    if errors:
+        errors.write_text("".join("\t".join(map(str, e)) + "\n" for e in result.errors), encoding="utf-8")
+
+
+def print_geo_scores(result) -> None:
+    from rich.table import Table
+
+    a = result.all
+    console.rule(f"[bold]places: GeoWebNews, {result.articles} articles")
+    console.print(f"geocoded gold toponyms n={a.n}: recall={a.recall:.3f}; among the {a.found} found: "
+                  f"country={a.country:.3f} within-161-km={a.within_161km:.3f} exact-id={a.exact_id:.3f}", highlight=False)
+    console.print(f"predicted {result.predicted} toponyms: {result.precision_any:.3f} overlap a GWN annotation, "
+                  f"{result.precision_geocoded:.3f} a geocoded one", highlight=False)
+    for title, rows in (("by GWN type", result.by_type), ("by gold feature", result.by_feature)):
+        t = Table(title, "n", "recall", "country", "161 km", title=title)
+        for name, s in rows.items():
+            t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
+        console.print(t)

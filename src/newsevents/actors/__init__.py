@@ -10,6 +10,7 @@ quote's speaker) and :func:`actor_phrase` for the conventional extent of an acto
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from ..model import ActorRef, Document, Entity, Mention
@@ -23,6 +24,10 @@ __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase
 # Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
 # the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
 _ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# Per-parse lookups for resolve_span, which other stages call once per phrase: the actors by
+# start offset, and whether the parse is of the article body (spaCy's Doc.text joins every
+# token). Made per call, they made a long article quadratic: 200k characters took minutes.
+_LOOKUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
 
@@ -172,7 +177,31 @@ def _confidence(c: Coded, link_rule: str) -> float:
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
     """The actor mentions of ``doc`` that lie inside ``[start, end)``, in text order."""
-    return [m for m in doc.actors if m.start >= start and m.end <= end]
+    lookup = _lookup(doc)
+    if lookup is None:
+        return [m for m in doc.actors if m.start >= start and m.end <= end]
+    starts, ordered = lookup[-2:]
+    out = []
+    for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+        if ordered[i].end <= end:
+            out.append(ordered[i])
+    return out
+
+
+def _lookup(doc: Document) -> tuple | None:
+    """``(body, actors, len(actors), parse is of body, starts, actors by start)`` for a parsed
+    doc, kept beside the parse while its body and actors stay the same."""
+    parse, body, actors = doc.parse, doc.article.body, doc.actors
+    if parse is None:
+        return None
+    old = _LOOKUPS.get(parse)
+    if old is not None and old[0] is body and old[1] is actors and old[2] == len(actors):
+        return old
+    same_text = old[3] if old is not None and old[0] is body else parse.text == body
+    ordered = sorted(actors, key=lambda m: m.start)
+    new = (body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
+    _LOOKUPS[parse] = new
+    return new
 
 
 def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
@@ -196,15 +225,15 @@ def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
 
 
 def _mention_at_head(doc: Document, start: int, end: int):
-    parse = doc.parse
-    if parse is None or not parse.text == doc.article.body:
+    lookup = _lookup(doc)
+    if lookup is None or not lookup[3]:
         return None
-    span = parse.char_span(start, end, alignment_mode="expand")
+    span = doc.parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     head = span.root
     # the mention whose head is the phrase's head: the smallest one covering it
-    covering = [m for m in doc.actors if m.start <= head.idx < m.end and start <= m.start and m.end <= end]
+    covering = [m for m in mentions_in(doc, start, end) if m.start <= head.idx < m.end]
     if covering:
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)

@@ -163,7 +163,8 @@ def columns(periods: Sequence[str], series: dict[str, Sequence[float]], title: s
                 continue
             h = plot_h * v / peak
             y -= h
-            body.append(f'<rect x="{x + step * 0.1:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}" '
+            bar_w = min(step * 0.8, 48)
+            body.append(f'<rect x="{x + (step - bar_w) / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                         f'fill="{colours[j % len(colours)]}"><title>{escape(f"{period} {name}: {v:g}")}</title></rect>')
         if i % every == 0:
             body.append(f'<text transform="translate({x + step / 2:.1f} {top + plot_h + 12}) rotate(35)" '

@@ -91,9 +91,11 @@ def test_every_task_runs_on_a_small_gold_folder(gold, report_files):
         assert task["figures"] and all(0.0 <= v <= 1.0 for _, v in task["figures"]), task["figures"]
     ev = by_key["events"]
     assert ev["items"] == "5 of 5 sentences"
-    assert sum(map(sum, ev["confusion"]["matrix"])) == 5
+    assert [c["title"] for c in ev["confusions"]] == ["Confusion matrix, rules only"]  # 5 sentences: too few to fold
+    assert sum(map(sum, ev["confusions"][0]["matrix"])) == 5
     assert [row[0] for row in ev["tables"][0]["rows"]][0] == "0 neutral"
-    assert sum(b["n"] for b in ev["calibration"]["bins"]) == ev["calibration"]["n"] > 0
+    cal = ev["calibrations"][0]
+    assert sum(b["n"] for b in cal["bins"]) == cal["n"] > 0
     # the one-page extraction gold: our ingest finds the article and not the menu or the footer
     assert by_key["extraction"]["tables"][0]["rows"][0][3] > 0.9
     assert by_key["quotes"]["items"].startswith("1 of 1 articles, 1 gold attributions")
@@ -105,7 +107,7 @@ def test_every_task_runs_on_a_small_gold_folder(gold, report_files):
 def test_the_report_is_one_self_contained_page(report_files):
     html = (report_files / "report.html").read_text()
     assert html.count("<svg") >= 5  # per-class bars, spans, quotes, extraction, confusion matrix, calibration
-    assert "Confusion matrix" in html and "Confidence calibration" in html
+    assert "Confusion matrix, rules only" in html and "Calibration, rules only" in html
     assert "default-src 'none'" in html  # the browser may fetch nothing
     assert not re.search(r"<script|<link|@import|src=['\"]http|href=['\"]http", html)
     figures = (report_files / "figures.md").read_text()
@@ -185,7 +187,18 @@ def test_every_scorer_on_the_development_gold(shared, tmp_path):
     assert result.exit_code == 0, result.output
     tasks = json.loads((tmp_path / "r.json").read_text())["tasks"]
     assert not [t for t in tasks if "error" in t], tasks
-    assert {t["key"] for t in tasks if "figures" in t} >= {"events", "actors", "quotes", "extraction"}
+    assert {t["key"] for t in tasks if "figures" in t} >= {"events", "actors", "quotes", "extraction", "geo"}
+
+
+@pytest.mark.slow
+def test_events_model_is_scored_by_cross_validation(shared, tmp_path):
+    report = run_all(shared / "gold", limit=30, tasks=("events",), cv=3)
+    ev = report["tasks"][0]
+    assert "error" not in ev, ev
+    assert [t["title"] for t in ev["tables"]] == ["Per class, rules only", "Per class, rules + model, 3-fold cross-validation"]
+    cv_cal = ev["calibrations"][1]
+    assert cv_cal["n"] > 0 and sum(b["n"] for b in cv_cal["bins"]) == cv_cal["n"]
+    assert any("per fold" in n for n in ev["notes"])
 
 
 @pytest.mark.browser

@@ -146,6 +146,7 @@ def all_tasks(
                                                     "each gold set: a quick run."),
     task: list[str] = typer.Option(None, "--task", help="Run only this evaluation (events, actors, quotes, geo, "
                                                         "extraction); repeat for several."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model events figure (0: rules only)."),
 ) -> None:
     """Run every evaluation against the gold and write one self-contained HTML report (figures, per-class
     P/R/F1, confusion matrix, confidence calibration, the data and commit it ran on).
@@ -165,9 +166,9 @@ def all_tasks(
         what = result.get("skipped") or result.get("error") or f"{result['items']}: {figures}"
         console.print(f"[bold]{key}[/] ({result['seconds']} s) {what}", highlight=False)
 
-    args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []),
+    args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []), *(["--cv", cv] if cv != 5 else []),
             *[a for t in task or () for a in ("--task", t)]]
     command = "newsevents evaluate all " + " ".join(shlex.quote(str(a)) for a in args)
-    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, progress=progress)
+    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
     write_report(result, html=report, markdown=markdown, json_path=json_path)
     console.print(f"report written to {report}", highlight=False)

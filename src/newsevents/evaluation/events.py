@@ -201,9 +201,11 @@ def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = Non
     return out
 
 
-def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5) -> ClassScores:
+def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5,
+             records: dict[int, dict] | None = None) -> ClassScores:
     """Rules + model, k-fold: the head is refitted without the fold it codes (the frozen encoder
-    never saw any gold)."""
+    never saw any gold). ``records``, when given, receives each sentence's coded record by index
+    (the evaluation report reads the events' confidence from them)."""
     import os
     import tempfile
 
@@ -222,6 +224,9 @@ def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5) 
             for name in ("encoder.onnx", "tokenizer.json"):
                 os.symlink((folder / name).resolve(), Path(tmp) / name)
             write_head(tmp, coef, intercept, {"cross-validation": True})
-            return quad_of_records(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+            coded = list(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+        if records is not None:
+            records.update(zip(test, coded))
+        return quad_of_records(coded)
 
     return quad_cv(texts, labels, fit_predict, k)

@@ -48,6 +48,7 @@ def run_all(gold_root: str | Path, limit: int | None = None, tasks: Sequence[str
     settings = settings or Settings()
     root = Path(gold_root)
     options = {"events": {"cv": cv}}
+    run = run_info(root, limit, command)  # the commit and date the run starts from
     started = time.perf_counter()
     results = []
     for key in [t for t in TASKS if t in tasks]:
@@ -62,7 +63,8 @@ def run_all(gold_root: str | Path, limit: int | None = None, tasks: Sequence[str
         results.append(result)
         if progress:
             progress(key, result)
-    return {"run": run_info(root, limit, command, time.perf_counter() - started), "tasks": results}
+    run["seconds"] = round(time.perf_counter() - started, 1)
+    return {"run": run, "tasks": results}
 
 
 class _Skip(Exception):
@@ -75,7 +77,7 @@ def _need(path: Path) -> Path:
     return path
 
 
-def run_info(root: Path, limit: int | None, command: str, seconds: float) -> dict[str, Any]:
+def run_info(root: Path, limit: int | None, command: str) -> dict[str, Any]:
     import spacy
 
     from .. import __version__
@@ -95,7 +97,7 @@ def run_info(root: Path, limit: int | None, command: str, seconds: float) -> dic
         "gold": str(root.resolve()),
         "limit": limit,
         "command": command,
-        "seconds": round(seconds, 1),
+        "seconds": None,
     }
 
 

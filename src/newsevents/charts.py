@@ -96,15 +96,17 @@ def heatmap(matrix: Sequence[Sequence[int]], rows: Sequence[str], columns: Seque
     return _svg(width, height, title, body)
 
 
-def reliability(bins: Sequence[dict], title: str, width: int = 420) -> str:
+def reliability(bins: Sequence[dict], title: str, subtitle: str = "", width: int = 420) -> str:
     """A reliability diagram: per confidence bin, the share of correct predictions (bars) against
     the mean confidence (the diagonal is perfect calibration); bar labels give the counts.
 
     ``bins``: ``{"low", "high", "n", "confidence", "accuracy"}`` per bin (empty bins have n 0).
     """
-    left, top, size = 48, 34, width - 70
+    left, top, size = 48, 50 if subtitle else 34, width - 70
     height = top + size + 44
     body = [_text(8, 18, title, size=14, weight="600")]
+    if subtitle:
+        body.append(_text(8, 36, subtitle, fill="#555"))
     for t in (0, 0.25, 0.5, 0.75, 1.0):
         y = top + size * (1 - t)
         x = left + size * t

@@ -336,7 +336,8 @@ def charts(task: dict[str, Any]) -> list[str]:
     for c in task.get("confusions", []):
         out.append(ch.heatmap(c["matrix"], c["labels"], [x.split()[0] for x in c["labels"]], c["title"]))
     for cal in task.get("calibrations", []):
-        out.append(ch.reliability(cal["bins"], f"{cal['title']} (ECE {cal['ece']:.3f}, n={cal['n']})"))
+        out.append(ch.reliability(cal["bins"], cal["title"], f"expected calibration error {cal['ece']:.3f}, "
+                                                             f"{cal['n']:,} sentences"))
     return out
 
 

@@ -189,6 +189,9 @@ def agent(p):
     return None
 
 
+# nouns whose "of" names who suffers them: "the blockade of Qatar", "a boycott of U.S. products"
+OF_TARGETS = {"blockade", "boycott", "siege", "occupation", "invasion", "embargo", "bombardment", "bombing",
+              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing"}
 QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
               "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
 COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
@@ -222,7 +225,7 @@ def _is_thing(t, code: str = "") -> bool:
         return False  # "dozens of political activists", "hundreds of banks"
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
-    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code) or withdrawal(code)))
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
 
 
 def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
@@ -240,7 +243,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
             # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
             kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
             for c in kids:
-                if c.dep_ not in ("prep", "dative") or c.lower_ != prep:
+                if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
+                        prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
                     continue
                 for g in c.children:
                     if g.dep_ != "pobj" or g in exclude:
@@ -255,14 +259,23 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         continue
                     if g.pos_ not in ("NOUN", "PROPN", "PRON"):
                         continue
-                    if prep == "in" and not ((depth > 0 or _place_target(code)) and g.ent_type_ in ("GPE", "LOC")):
+                    if prep == "in" and not ((depth > 0 or _place_target(code)) and place_like(g)):
                         continue
                     return g
     return None
 
 
+PLACE_NOUNS = {"territory", "region", "area", "province", "city", "town", "village", "zone", "part", "district",
+               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave"}
+
+
+def place_like(t) -> bool:
+    return t.ent_type_ in ("GPE", "LOC", "FAC") or t.lemma_.lower() in PLACE_NOUNS
+
+
 def _place_target(code: str) -> bool:
-    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "0814", "0813"))
+    """Events aimed at a place: strikes, aid, deployments, curfews, ceasefires "in X"."""
+    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "081", "087"))
 
 
 def _verb_carries(m: Match) -> bool:
@@ -321,8 +334,10 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     for c in objs:
-        if not _is_thing(c, code) and (code[:2] != "04" or actor_like(c)):
-            return c  # (one meets someone but discusses something: "discussed co-operation")
+        if code[:2] == "04" and not actor_like(c):
+            continue  # one meets someone but discusses something: "discussed co-operation"
+        if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and not _is_resource(c) and c.pos_ != "NUM"):
+            return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:
         return t
@@ -434,8 +449,8 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
-    triggers = {n.trigger.i for n in m.chain()} | {n.noun.i for n in m.chain()
-                                                     if n.noun is not None and noun_entry(n.noun)}
+    # the event's own words are not its target; the object of "rejected the request" may be
+    triggers = {n.trigger.i for n in m.chain()}
     if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:

@@ -34,6 +34,7 @@ THING_NOUNS = {
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
+    "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
 }
 # goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
 GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
@@ -315,6 +316,10 @@ def target_of(m: Match, exclude=()):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
             return m.noun  # "will not release the prisoners", "expelled the diplomat"
+    if transfer(code) and any(c.dep_ == "prep" and c.lower_ == "with" for c in p.children):
+        named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
+        if named:
+            return named[0]  # "provided the Lebanese Armed Forces with aircraft"
     heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
         t = prep_object(heads, code, exclude)

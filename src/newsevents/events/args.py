@@ -20,7 +20,7 @@ TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at"
                 "regarding", "for", "in")
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
-RECIPIENT_PREPS = ("to", "into", "for", "in", "from")
+RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
 # one meets *with* someone, *between* parties; talks *on* something are about it
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
@@ -34,6 +34,7 @@ THING_NOUNS = {
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
+    "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
     "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
 }
 # goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
@@ -222,8 +223,10 @@ def withdrawal(code: str) -> bool:
 def _is_thing(t, code: str = "") -> bool:
     """Not an actor: quantities, money, abstractions, events; goods (troops, aid) in a transfer."""
     lem = t.lemma_.lower()
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children) and (t.like_num or lem in QUANTITIES):
-        return False  # "dozens of political activists", "hundreds of banks"
+    if t.like_num or lem in QUANTITIES:  # "dozens of political activists" but "dozens of artifacts"
+        of = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:
+            return _is_thing(of[0], code)
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
     return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))

@@ -17,7 +17,7 @@ SUBJ_DEPS = ("nsubj", "csubj", "expl")
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
-                "regarding", "for", "in")
+                "regarding", "in")
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
 RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
@@ -85,6 +85,14 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
             break
     end = _right_end(head, cut_time, cut_inner_conj)
     doc = head.doc
+    # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
+    for _ in range(3):
+        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in ("’", "'", "`"):
+            start = doc[start - 2].left_edge.i
+        elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
+            start = doc[start - 2].left_edge.i
+        else:
+            break
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
@@ -451,6 +459,16 @@ def arguments(m: Match) -> Arguments:
     if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
         for node in reversed(list(m.chain())):
             tgt = target_of(node, exclude=[src] if src is not None else ())
+            if tgt is not None:
+                break
+    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt"):
+        # "pledged to work with China": the uncoded clause under the control verb still names whom
+        clauses = [c for n in m.chain() for c in n.trigger.children if c.dep_ in ("xcomp", "ccomp")]
+        for c in clauses:
+            objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
+            objs += [g for d in c.children if d.dep_ == "prep" and d.lower_ in TARGET_PREPS
+                     for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
+            tgt = objs[0] if objs else None
             if tgt is not None:
                 break
     if src is not None and tgt is not None and src.i == tgt.i:

@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from . import app
-from ._common import console
+from ._common import console, make_settings
 
 evaluate_app = typer.Typer(help="Score the pipeline against gold data (P/R/F1).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("quotes")
+def quotes(
+    polnear: Path = typer.Option(..., "--polnear", help="A PolNeAR split folder (with text/ and attributions/), "
+                                 "e.g. ../shared/gold/quotes/polnear/dev.", exists=True, file_okay=False),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),
+    cue P/R/F1 and speaker accuracy (see docs/quotes.md for how each is computed).
+
+    Example: newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev
+    """
+    from ..evaluation.quotes import evaluate_polnear
+
+    scores = evaluate_polnear(polnear, make_settings(), limit=limit)
+    if json_out:
+        console.print_json(json.dumps(scores))
+        return
+    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {polnear} ({scores['articles']} articles, "
+                  f"{scores['gold']} gold attributions, {scores['predicted']} predicted quotes)")
+    for key, label in (("content_overlap", "content (token overlap)"), ("content_exact", "content (exact)"),
+                       ("cue_overlap", "cue (overlap)"), ("cue_exact", "cue (exact)")):
+        m = scores[key]
+        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}")
+    console.print(table)
+    console.print(f"speaker accuracy {scores['speaker_accuracy']:.3f} (span overlaps the gold Source; shared-word rule "
+                  f"{scores['speaker_words']:.3f}) over {scores['speaker_n']} matched attributions with a source",
+                  highlight=False)
+
 
 GOLD_EVENTS = Path("../shared/gold/events")
 
@@ -59,3 +92,40 @@ def print_span_scores(s) -> None:
                   f"F1={of:.3f}", highlight=False)
     for role, (p, r, f) in s.by_role.items():
         console.print(f"  {'source' if role == 'S' else 'target'}: exact P={p:.3f} R={r:.3f} F1={f:.3f}", highlight=False)
+
+
+GOLD_GEO = Path("../shared/gold/geo")
+
+
+@evaluate_app.command("geo")
+def geo(
+    gold: Path = typer.Option(GOLD_GEO, "--gold", help="GeoWebNews: GWN.xml or the folder holding it.", exists=True),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym to this TSV file."),
+) -> None:
+    """Toponym recall, and among found toponyms country accuracy and the share within 161 km of the gold point.
+
+    Example: newsevents evaluate geo --gold ../shared/gold/geo
+    """
+    from ..evaluation.geo import evaluate_geo
+
+    result = evaluate_geo(gold, limit=limit)
+    print_geo_scores(result)
+    if errors:
+        errors.write_text("".join("\t".join(map(str, e)) + "\n" for e in result.errors), encoding="utf-8")
+
+
+def print_geo_scores(result) -> None:
+    from rich.table import Table
+
+    a = result.all
+    console.rule(f"[bold]places: GeoWebNews, {result.articles} articles")
+    console.print(f"geocoded gold toponyms n={a.n}: recall={a.recall:.3f}; among the {a.found} found: "
+                  f"country={a.country:.3f} within-161-km={a.within_161km:.3f} exact-id={a.exact_id:.3f}", highlight=False)
+    console.print(f"predicted {result.predicted} toponyms: {result.precision_any:.3f} overlap a GWN annotation, "
+                  f"{result.precision_geocoded:.3f} a geocoded one", highlight=False)
+    for title, rows in (("by GWN type", result.by_type), ("by gold feature", result.by_feature)):
+        t = Table(title, "n", "recall", "country", "161 km", title=title)
+        for name, s in rows.items():
+            t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
+        console.print(t)

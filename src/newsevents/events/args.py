@@ -352,7 +352,8 @@ def target_of(m: Match, exclude=()):
     for c in objs:
         if code[:2] == "04" and not actor_like(c):
             continue  # one meets someone but discusses something: "discussed co-operation"
-        if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and not _is_resource(c) and c.pos_ != "NUM"):
+        if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and code[:2] != "01" and not _is_resource(c)
+                                      and c.pos_ != "NUM"):
             return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:

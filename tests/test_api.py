@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 from factories import report
+from newsevents.settings import STAGES
 from fastapi.testclient import TestClient
 from test_cli_store import path  # noqa: F401  (a store file holding test_store.corpus())
 from test_store import SRC, corpus
@@ -167,7 +168,7 @@ def test_no_store_yet_is_503_and_health_says_why(tmp_path):
         assert "newsevents demo" in r.json()["detail"] and r.headers["Retry-After"]
         health = ok(c.get("/api/health"))
         assert health["status"] == "ok" and health["store"]["available"] is False
-        assert health["pipeline"] == {"loaded": False, "stages": ["parse", "actors", "quotes", "events"]}
+        assert health["pipeline"] == {"loaded": False, "stages": list(STAGES)}
 
 
 def test_a_store_locked_by_a_batch_run_is_503(path, client):

@@ -102,14 +102,15 @@ def test_a_pasted_article_is_highlighted_and_each_event_row_leads_to_its_sentenc
     rows = page.locator("#view-read .events-table tbody tr")
     rows.first.wait_for()
     assert rows.count() == 2
-    assert page.locator("#view-read .article-body .m-trigger").all_inner_texts() == ["accused", "urged"]
+    triggers = "".join(page.locator("#view-read .article-body .m-trigger").all_inner_texts())
+    assert triggers.startswith("accused") and "urged" in triggers
     actors = page.locator("#view-read .article-body .m-actor").all_inner_texts()
     assert {"Russia", "Ukraine", "United States"} <= set(actors)
     # the mouse: a row marks its sentence, trigger and actors
     rows.nth(1).click()
     selected = page.locator("#view-read .sentence.selected")
     assert selected.count() == 1 and selected.inner_text().startswith("The United States urged Russia")
-    assert page.locator("#view-read .sel-trigger").inner_text() == "urged"
+    assert "".join(page.locator("#view-read .sel-trigger").all_inner_texts()).startswith("urged")
     assert "".join(page.locator("#view-read .sel-source").all_inner_texts()) == "The United States"
     assert "".join(page.locator("#view-read .sel-target").all_inner_texts()) == "Russia"
     assert "selected" in rows.nth(1).get_attribute("class")
@@ -118,7 +119,7 @@ def test_a_pasted_article_is_highlighted_and_each_event_row_leads_to_its_sentenc
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     assert selected.inner_text().startswith("Russia accused Ukraine")
-    assert page.locator("#view-read .sel-trigger").inner_text() == "accused"
+    assert "".join(page.locator("#view-read .sel-trigger").all_inner_texts()) == "accused"
 
 
 def test_article_text_runs_nothing(page, server):

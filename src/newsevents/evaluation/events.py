@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LABELS = (0, 1, 2, 3, 4)
+#: Floors the test suite holds the development gold to (rules only, as shipped): a few points
+#: under what was measured when they were set (quad macro-F1 0.891, exact span F1 0.694), so a
+#: change that loses accuracy fails. Lower one only on purpose, saying why in the commit.
+FLOORS = {"quad_macro_f1": 0.86, "span_f1": 0.66}
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
 

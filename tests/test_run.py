@@ -205,3 +205,31 @@ def test_document_json_survives_the_trip_to_the_main_process(sample_doc):
     # workers send to_json(); the main process rebuilds the Document and stores that same JSON
     text = sample_doc.to_json()
     assert Document.from_dict(json.loads(text)).to_json() == text
+
+
+def test_parses_do_not_outlive_their_documents(monkeypatch):
+    # A batch run's memory stays flat only if each spaCy parse is freed once its document is done
+    # (the actors stage once kept every parse alive through its per-parse analyses).
+    import gc
+    import weakref
+
+    from newsevents.model import Article
+    from newsevents.pipeline import Pipeline
+
+    parses = []
+
+    class Watch:
+        name = "tone"
+
+        def __call__(self, doc):
+            parses.append(weakref.ref(doc.parse))
+            return doc
+
+    monkeypatch.setitem(STAGE_FACTORIES, "tone", lambda settings: Watch())
+    pipeline = Pipeline(Settings(stages=("parse", "actors", "quotes", "events", "tone")))
+    articles = [Article(id=f"{i:016x}", body=f"Russia accused Ukraine of shelling village {i}. He said so.")
+                for i in range(150)]
+    for _ in pipeline.pipe(articles):
+        pass
+    gc.collect()
+    assert len(parses) == 150 and sum(r() is not None for r in parses) <= 64

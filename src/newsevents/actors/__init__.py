@@ -9,8 +9,9 @@ quote's speaker) and :func:`actor_phrase` for the conventional extent of an acto
 
 from __future__ import annotations
 
-import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
@@ -21,8 +22,11 @@ from .phrases import actor_phrase, actor_phrases, phrase_extent
 __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
 
 # Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
-# the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
-_ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# the Doc, and spaCy Spans cannot be pickled). Only the last few: stages ask for the analysis of
+# the document they are on. (Not a WeakKeyDictionary: an analysis holds Spans of its parse, so
+# the parse would never go, and a batch run would keep every parse it made.)
+_ANALYSES: "OrderedDict[int, tuple[Any, Analysis]]" = OrderedDict()
+_KEEP_ANALYSES = 64
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
 
@@ -54,9 +58,9 @@ class ActorStage:
 def analyse(doc: Document, d=None, matcher=None) -> Analysis:
     """The per-document analysis (names found, heads coded), cached on the parse."""
     parse = doc.parse
-    an = _ANALYSES.get(parse)
-    if an is not None:
-        return an
+    kept = _ANALYSES.get(id(parse))
+    if kept is not None and kept[0] is parse:  # the id of a parse held here is never reused
+        return kept[1]
     if d is None or matcher is None:
         from ..nlp import load
 
@@ -65,7 +69,9 @@ def analyse(doc: Document, d=None, matcher=None) -> Analysis:
     an = Analysis(date=doc.article.published)
     an.names, an.partial = find_names(parse, d, matcher)
     an.dictionary = d
-    _ANALYSES[parse] = an
+    _ANALYSES[id(parse)] = (parse, an)
+    while len(_ANALYSES) > _KEEP_ANALYSES:
+        _ANALYSES.popitem(last=False)
     return an
 
 

@@ -28,6 +28,10 @@ from . import ordered
 
 #: Chunks in flight per worker: one being processed, one queued so a worker never waits.
 IN_FLIGHT = 2
+#: A worker is replaced by a fresh one after this many articles. spaCy's vocabulary keeps every
+#: new word it meets, so a worker grows slowly over a long run; a fresh one costs a model load
+#: (2-4 s), under 1 % of the ~25 minutes a worker takes for 20,000 news articles.
+RECYCLE_ARTICLES = 20_000
 
 
 class LocalEngine:
@@ -43,7 +47,8 @@ class LocalEngine:
         else:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-                initargs=(settings, KnownIds(store.ids()), os.getpid()))
+                initargs=(settings, KnownIds(store.ids()), os.getpid()),
+                max_tasks_per_child=max(RECYCLE_ARTICLES // settings.batch_size, 1))
 
     def leftovers(self) -> Iterator[Document]:
         return iter(())

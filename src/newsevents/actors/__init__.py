@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
@@ -22,11 +24,15 @@ from .phrases import actor_phrase, actor_phrases, phrase_extent
 __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
 
 # Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
-# the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
-_ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# the Doc, and spaCy Spans cannot be pickled). Only the last few: stages ask for the analysis of
+# the document they are on. (Not a WeakKeyDictionary: an analysis holds Spans of its parse, so
+# the parse would never go, and a batch run would keep every parse it made.)
+_ANALYSES: "OrderedDict[int, tuple[Any, Analysis]]" = OrderedDict()
+_KEEP_ANALYSES = 64
 # Per-parse lookups for resolve_span, which other stages call once per phrase: the actors by
 # start offset, and whether the parse is of the article body (spaCy's Doc.text joins every
 # token). Made per call, they made a long article quadratic: 200k characters took minutes.
+# (They hold no part of the parse, so a WeakKeyDictionary lets the parse go.)
 _LOOKUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
@@ -56,14 +62,16 @@ def analyse(doc: Document, d=None) -> Analysis:
     """The per-document analysis (names found, heads coded), kept beside the parse. Without the
     stage's dictionary (resolve_span on a document the stage did not see) the shipped one."""
     parse = doc.parse
-    an = _ANALYSES.get(parse)
-    if an is not None:
-        return an
+    kept = _ANALYSES.get(id(parse))
+    if kept is not None and kept[0] is parse:  # the id of a parse held here is never reused
+        return kept[1]
     d = d or _dictionary.load(())
     an = Analysis(date=doc.article.published)
     an.names, an.partial = find_names(parse, d, matcher_for(d, parse.vocab))
     an.dictionary = d
-    _ANALYSES[parse] = an
+    _ANALYSES[id(parse)] = (parse, an)
+    while len(_ANALYSES) > _KEEP_ANALYSES:
+        _ANALYSES.popitem(last=False)
     return an
 
 

@@ -3,6 +3,11 @@ stdin) into :class:`~newsevents.model.Article` objects.
 
 :func:`read` streams: it yields one Article or one Rejection (with a named reason) per input
 article, never holding the corpus in memory, and never stops a batch for one bad input.
+
+It works in two steps that batch runs split between processes: :func:`units` reads the raw
+inputs (a file's bytes, one JSONL/CSV record), which is cheap, and :func:`article_of` turns one
+into an Article (decoding, HTML extraction, furniture removal, language check), which is not,
+so worker processes do it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +40,7 @@ from .html import extract_html, looks_like_html
 from .language import detect_language
 from .records import csv_records, jsonl_records, pick
 
-__all__ = ["read", "read_text", "read_bytes", "article_id", "iter_files", "make_article"]
+__all__ = ["Unit", "article_id", "article_of", "iter_files", "make_article", "read", "read_bytes", "read_text", "units"]
 
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
@@ -48,8 +54,60 @@ STDIN = "-"
 def read(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Article | Rejection]:
     """Every article in ``paths`` (files, folders read recursively, ``-`` for stdin), in order."""
     settings = settings or Settings()
+    for unit in units(paths, settings):
+        yield unit if isinstance(unit, Rejection) else article_or_rejection(unit, settings)
+
+
+@dataclass
+class Unit:
+    """One input article before ingest: the bytes of a text/HTML file, or one JSONL/CSV record."""
+
+    source: str  # the path, or "path:line" for a record
+    format: str  # text, html, auto (by content), jsonl or csv
+    data: bytes | dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        """Roughly how many bytes it holds (batch runs bound the bytes in flight)."""
+        if isinstance(self.data, bytes):
+            return len(self.data)
+        return sum(len(v) for v in self.data.values() if isinstance(v, str))
+
+
+def units(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Unit | Rejection]:
+    """The raw inputs under ``paths``, in order, streaming: files are read, records parsed, and
+    nothing else is done (a file or line that cannot be read gives a Rejection)."""
+    settings = settings or Settings()
     for path in iter_files(paths):
-        yield from _read_one(path, settings)
+        try:
+            fmt = _format_of(path, settings)
+            if fmt in ("jsonl", "csv"):
+                yield from _read_records(path, fmt, settings)
+            else:
+                yield Unit(path, fmt, _read_bytes(path, settings))
+        except IngestError as exc:
+            yield Rejection(exc.source, exc.reason, exc.message)
+
+
+def article_of(unit: Unit, settings: Settings | None = None) -> Article:
+    """The Article of one raw input (raises a named IngestError when it is not one)."""
+    settings = settings or Settings()
+    if isinstance(unit.data, dict):
+        return _article_from_record(unit.data, unit.source, unit.format, settings)
+    return read_bytes(unit.data, source=unit.source, settings=settings, fmt=unit.format)
+
+
+def article_or_rejection(unit: Unit, settings: Settings) -> Article | Rejection:
+    """:func:`article_of`, with a failure as a Rejection; a record that breaks the reader in an
+    unforeseen way is rejected as a bad record rather than stopping the batch."""
+    try:
+        return article_of(unit, settings)
+    except IngestError as exc:
+        return Rejection(exc.source, exc.reason, exc.message)
+    except Exception as exc:
+        if not isinstance(unit.data, dict):
+            raise
+        return Rejection(unit.source, BadRecord.reason, f"the record cannot be read ({exc.__class__.__name__}: {exc})")
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
@@ -66,18 +124,6 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
                     yield str(child)
         else:
             yield p
-
-
-def _read_one(path: str, settings: Settings) -> Iterator[Article | Rejection]:
-    try:
-        fmt = _format_of(path, settings)
-        if fmt in ("jsonl", "csv"):
-            yield from _read_records(path, fmt, settings)
-            return
-        data = _read_bytes(path, settings)
-        yield read_bytes(data, source=path, settings=settings, fmt=fmt)
-    except IngestError as exc:
-        yield Rejection(exc.source, exc.reason, exc.message)
 
 
 def _format_of(path: str, settings: Settings) -> str:
@@ -118,18 +164,15 @@ def _read_bytes(path: str, settings: Settings) -> bytes:
     return data
 
 
-def _read_records(path: str, fmt: str, settings: Settings) -> Iterator[Article | Rejection]:
+def _read_records(path: str, fmt: str, settings: Settings) -> Iterator[Unit | Rejection]:
     stream = _open(path)
     try:
         records = jsonl_records(stream, path) if fmt == "jsonl" else csv_records(stream, path, settings)
         for where, record in records:
             if isinstance(record, IngestError):
                 yield Rejection(record.source, record.reason, record.message)
-                continue
-            try:
-                yield _article_from_record(record, where, fmt, settings)
-            except IngestError as exc:
-                yield Rejection(exc.source, exc.reason, exc.message)
+            else:
+                yield Unit(where, fmt, record)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Rejection(path, CorruptArchive.reason, f"the compressed file is truncated or corrupt ({exc}); the records before the damage were read")
     except Exception as exc:  # csv.Error and the like: the rest of the file cannot be read

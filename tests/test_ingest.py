@@ -355,3 +355,11 @@ def test_an_unreadable_file_is_a_reason_not_a_crash(tmp_path, monkeypatch):
 
 def test_a_date_field_holding_a_long_text_is_no_date():
     assert normalise_date("x" * 10_000) is None and normalise_date("13 January 2022") == "2022-01-13T00:00:00"
+
+
+def test_record_metadata_of_other_types_becomes_text_or_nothing(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"id": 12, "url": 7, "title": {"a": [1]}, "source": ["x"], "text": ENGLISH}) + "\n",
+                    encoding="utf-8")
+    a = one([path])
+    assert (a.external_id, a.url, a.title, a.publisher) == ("12", "7", None, None)

@@ -244,25 +244,34 @@ def _article_from_record(record: dict[str, Any], where: str, fmt: str, settings:
     text = pick(record, settings.text_fields)
     if not isinstance(text, str):
         raise BadRecord(where, _no_text(record, text, settings.text_fields))
-    title = pick(record, settings.title_fields)
+    title = _text(pick(record, settings.title_fields))
+    url = _text(pick(record, settings.url_fields))
     text = normalise(text)
     if looks_like_html(text):
-        meta = extract_html(text, where, url=pick(record, settings.url_fields))
+        meta = extract_html(text, where, url=url)
     else:
         cleaned = clean_text(text, has_title=title is not None)
         meta = dict(body=cleaned.body, title=cleaned.title, published=cleaned.published, author=cleaned.author,
                     views_total=cleaned.views_total, views_today=cleaned.views_today, dateline=cleaned.dateline,
                     tags=cleaned.tags)
     published = pick(record, settings.date_fields)
-    external = pick(record, settings.id_fields)
     return make_article(
         meta.pop("body"), where, settings, fmt=fmt,
-        **{**meta, "title": str(title) if title is not None else meta.get("title"),
+        **{**meta, "title": title or meta.get("title"),
            "published": normalise_date(published) if published is not None else meta.get("published"),
-           "url": pick(record, settings.url_fields) or meta.get("url"),
-           "publisher": pick(record, settings.source_fields) or meta.get("publisher"),
-           "external_id": str(external) if external is not None else None},
+           "url": url or meta.get("url"), "publisher": _text(pick(record, settings.source_fields)) or meta.get("publisher"),
+           "external_id": _text(pick(record, settings.id_fields))},
     )
+
+
+def _text(value: Any) -> str | None:
+    """A record's metadata value as text: a number becomes text (an id 7), an object or a list
+    is not a title, a URL or an id (None)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _no_text(record: dict[str, Any], value: Any, names: tuple[str, ...]) -> str:

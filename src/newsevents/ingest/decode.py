@@ -14,6 +14,10 @@ from ..errors import BinaryInput, DecodeFailure, EmptyInput
 # in a text means it is binary (an image, a PDF, an executable) or badly broken.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What is removed from text once decoded: every control character but tab, newline and carriage
+# return (ESC too: it is kept above only because ISO-2022 encodings use it), DEL, C1 controls.
+_STRIP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BREAKS = re.compile("[\x0b\x0c\x85]")  # vertical tab, form feed, next line: a line break in the source
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width, BOM, soft hyphen
 _ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF", b"MZ")
@@ -76,9 +80,16 @@ codecs.register_error("newsevents-cp1252", _cp1252_fallback)
 
 
 def scrub(text: str) -> str:
-    """``text`` without control characters, and with U+FFFD for each lone surrogate (JSON may
-    escape one, "\\ud800", and a file name undecodable bytes): neither can be written as UTF-8."""
-    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+    """``text`` without control characters (a line break for those that are one), and with
+    U+FFFD for each lone surrogate (JSON may escape one, "\\ud800"): neither is text, and UTF-8
+    cannot write a surrogate."""
+    return _BREAKS.sub("\n", _STRIP.sub("", replace_surrogates(text)))
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with U+FFFD for each lone surrogate (spaCy cannot tokenise one); the same
+    length, so offsets into it stay valid."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def printable(name: str) -> str:

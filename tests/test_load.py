@@ -138,10 +138,10 @@ def requests_for(client_no: int, ids: list[str]) -> list[tuple[str, str, dict]]:
         else:
             out.append(("stats", "/api/stats", {"params": {"dyad": "RUS-USA", "undirected": "true", "by": "week",
                                                           "per": "none"}}))
-    if client_no < POSTING:  # one article coded by the real pipeline, among the reads
+    if client_no < POSTING:  # one article coded by the real pipeline, early, while the others read
         text = article(5000 + client_no)
-        out.insert(rng.randint(0, len(out)), ("extract", "/api/extract", {"content": text.encode(),
-                                                                          "headers": {"Content-Type": "text/plain"}}))
+        out.insert(rng.randint(0, 3), ("extract", "/api/extract", {"content": text.encode(),
+                                                                   "headers": {"Content-Type": "text/plain"}}))
     return out
 
 

@@ -160,7 +160,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             c = min(comp, key=lambda c: abs(c.i - verb.i))
             return cue, subtree(c)
         # "..., he said, ..." : the verb hangs from the clause it reports
-        if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
             if any(c.dep_ in _SUBJECTS for c in kids):
                 start, end = subtree(host)
@@ -197,8 +197,8 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "infinitive":
         comp = [c for c in kids if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if comp:
-            c = comp[0]
-            if any(t.dep_ == "aux" and t.lower_ == "to" for t in c.children):
+            c = comp[0]  # "vowed to fight", "proposed banning ..."
+            if c.tag_ == "VBG" or any(t.dep_ == "aux" and t.lower_ == "to" for t in c.children):
                 return cue, subtree(c)
         return None
     return None
@@ -252,7 +252,7 @@ def find_cues(doc) -> list[Cue]:
             got = _hearsay(tok)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
             got = _verb(tok, lex)
-        elif tok.pos_ == "NOUN" and lemma(tok) in lex.nouns:
+        elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
         elif tok.text == ":" and tok.i > 0:
             got = _label_cue(tok)
@@ -267,6 +267,8 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     found = None
     for frame in lex.verb_frames(lem):
         got = _content(tok, frame, lex)
+        if got and frame == "clause" and got[1][0] <= tok.i < got[1][1] and tok.dep_ != "parataxis":
+            got = None  # a reported clause holding its own cue is a misparse ("what he said about it")
         if got:
             found = (frame, *got)
             break
@@ -274,6 +276,10 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         got = _prepositional(tok, lex.prepositions[lem])
         if got:
             found = ("prepositions", *got)
+    if found is None and lem in _SEEM:
+        got = _seeming(tok)
+        if got:
+            return got
     if found is None and lem in lex.light_verbs:
         got = _light(tok, lex.light_nouns)
         if got:
@@ -282,10 +288,26 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         return None
     frame, cue, content = found
     content = trimmed(doc, *content)
-    if content is None or frame == "clause" and content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
-        return None  # a reported clause holding its own cue is a misparse ("what he said about it")
+    if content is None:
+        return None
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+#: Verbs of appearance: "Trump seemed fixated on China" attributes a view to nobody named.
+_SEEM = {"seem", "appear"}
+
+
+def _seeming(verb) -> Cue | None:
+    """'X seemed (to be) Y': the content is X with Y, round the cue; no speaker."""
+    comp = [c for c in verb.children if c.dep_ in ("xcomp", "oprd", "acomp", "attr", "ccomp")]
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if not comp:
+        return None
+    start = min([c.left_edge.i for c in subj + comp])
+    end = max(c.right_edge.i for c in comp) + 1
+    content = trimmed(verb.doc, start, end)
+    return Cue((verb.i, verb.i + 1), content, None, "seem", verb.i) if content else None
 
 
 def _light(verb, nouns: frozenset[str]):
@@ -405,21 +427,42 @@ def _according(tok, width: int) -> Cue | None:
 
 
 def _noun(tok) -> Cue | None:
-    """``the claim that ...`` / ``Trump's claim that ...``."""
+    """``the claim that ...`` / ``Trump's claim that ...`` / ``his promise to build a wall`` /
+    ``Francis' remarks about him`` (the last two only with an owner who speaks)."""
+    doc = tok.doc
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
+    if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
+        speaker = trimmed(doc, speaker[0], speaker[1] - 1)
     comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    cue = (tok.i, tok.i + 1)
+    if not comp and speaker is not None and lemma(tok) in _OWNED:
+        comp = [c for c in tok.children if c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        if not comp:
+            preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > tok.i]
+            objs = [g for p in preps[:1] for g in p.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                comp, cue = objs[:1], (tok.i, preps[0].i + 1)
     if not comp:
         return None
-    poss = [c for c in tok.children if c.dep_ == "poss"]
-    speaker = trimmed(tok.doc, *subtree(poss[0]), marks=True) if poss else None
-    if speaker is not None and tok.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
-        speaker = trimmed(tok.doc, speaker[0], speaker[1] - 1)
     if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
         who = speaker_of(tok.head)  # "X made the claim that ..."
         speaker = who[0] if who else None
-    content = trimmed(tok.doc, *subtree(comp[0]))
+    content = trimmed(doc, *subtree(comp[0]))
     if content is None:
         return None
-    return Cue(cue=(tok.i, tok.i + 1), content=content, speaker=speaker, frame="nouns", head=tok.i)
+    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i)
+
+
+_NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
+#: Nouns that say what their owner said or stands for: "his promise to build a wall",
+#: "Trump's attack on Clinton", "her support for the deal".
+_OWNED = {
+    "claim", "statement", "promise", "pledge", "vow", "threat", "call", "demand", "proposal", "remark",
+    "comment", "criticism", "attack", "praise", "announcement", "endorsement", "support", "opposition",
+    "warning", "accusation", "allegation", "denial", "admission", "defense", "defence", "apology",
+    "suggestion", "rhetoric", "response", "insistence", "assertion", "argument", "complaint", "plea",
+}
 
 
 __all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "speaker_of"]

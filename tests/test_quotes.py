@@ -179,6 +179,59 @@ def test_reported_speech(text, cue, speaker, content):
     assert q.kind == "indirect" and q.speaker.text == speaker and q.content.text == content
 
 
+@pytest.mark.parametrize("text, rule, cue, speaker, content", [
+    ("The economy seemed fixated on China.", "indirect-seem", "seemed", None, "The economy seemed fixated on China"),
+    ("Pat Caddell: Democrat voters are worried about Clinton's health\n\nMore text.", "indirect-label", ":",
+     "Pat Caddell", "Democrat voters are worried about Clinton's health"),
+    ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
+     "about the deal"),
+    ("Trump repeated his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
+    ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",
+     "Clinton leads Trump by five points"),
+    ("Clinton leads Trump by five points, according to a new poll.", "indirect-according", "according to",
+     "a new poll", "Clinton leads Trump by five points"),
+    ("The minister was criticized by the opposition.", "indirect-object", "criticized", "the opposition",
+     "The minister"),
+    ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",
+     "banning Muslims from entering the country"),
+])
+def test_other_cues(text, rule, cue, speaker, content):
+    doc = run(text)
+    found = [q for q in doc.quotes if q.rule == rule]
+    assert found, [(q.rule, q.content.text) for q in doc.quotes]
+    q = found[0]
+    assert q.cue.text == cue and (q.speaker.text if q.speaker else None) == speaker and q.content.text == content
+
+
+def test_a_heading_before_a_colon_is_no_speaker():
+    doc = run("BREAKING: Trump wins the nomination in a landslide tonight\n\nMore text.")
+    assert not [q for q in doc.quotes if q.rule.endswith("label")]
+
+
+def test_any_verb_right_after_a_handing_over_quote_attributes_it():
+    doc = run('"There will be maybe ten percent of the population that will go," Trump continued.')
+    (q,) = doc.quotes
+    assert q.kind == "direct" and q.cue.text == "continued" and q.speaker.text == "Trump"
+
+
+def test_main_verb_before_a_comma_attributes_the_quote():
+    doc = run('He continued, "There will be a third party, and it will grow fast."')
+    (q,) = doc.quotes
+    assert q.kind == "direct" and q.cue.text == "continued" and q.speaker.text == "He"
+
+
+def test_one_word_answer_is_a_quote_but_a_title_is_not():
+    assert [q.content.text for q in run('"Absolutely," he said.').quotes] == ['"Absolutely,"']
+    doc = run('Speaking on MSNBC\'s "Morning Joe," Giuliani trashed Comey.')
+    assert not [q for q in doc.quotes if q.kind == "direct"]
+
+
+def test_long_appositive_speaker_after_the_quote():
+    doc = run('"We are anxious about it," said another user, Johanna Bayer, a teacher from Berlin.')
+    (q,) = doc.quotes
+    assert q.speaker.text.startswith("another user, Johanna Bayer")
+
+
 def test_relative_pronoun_speaker_takes_its_antecedent_name():
     doc = run("O'Donnell, who said in an interview that he did not sign the agreement, left the company.")
     q = only(doc, "he did not sign the agreement")

@@ -6,12 +6,16 @@ Each cue is a word of the lexicon (``data/quotes/cues.yaml``) in one of its fram
   host clause of a parenthetical ``..., he said, ...`` (``parataxis``), or what follows a colon;
 - object: ``X praised the deal`` (``dobj``); naming: ``X called the plan "a disaster"``;
 - infinitive: ``X vowed to fight on`` (``xcomp``); prepositions: ``X called for a ban``;
-- nouns: ``his claim that ...``; and ``according to X, ...``.
+- light: a light verb with a speech noun, ``X raised questions about ...``;
+- nouns: ``his claim that ...``, ``his promise to build ...``;
+- and, outside the lexicon: ``according to X, ...``, ``In a new poll, ...``, ``X reportedly
+  ...``, ``X seemed fixated on ...`` and ``NAME: ...`` opening a paragraph.
 
 The speaker is the cue's subject (``nsubj``), the agent of a passive (``by X``), the subject
-of the verb a participle or infinitive hangs from (``..., saying ...``), the antecedent of a
-relative pronoun (``Mr. Reid, who said ...``) or the owner of a noun cue (``Trump's claim``).
-Every function here is one pass over the tokens of a sentence.
+of the verb a participle or infinitive hangs from (``..., saying ...``), a relative pronoun
+(``Mr. Reid, who said ...``) with its antecedent, or the owner of a noun cue (``Trump's
+claim``). Every function here looks at one token and its neighbourhood in the parse: one pass
+over the article.
 """
 
 from __future__ import annotations
@@ -98,6 +102,10 @@ def trimmed(doc, start: int, end: int, marks: bool = False) -> tuple[int, int] |
     return (start, end) if end > start else None
 
 
+def _has_child(tok, dep: str, word: str) -> bool:
+    return any(c.dep_ == dep and c.lower_ == word for c in tok.children)
+
+
 def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
@@ -171,7 +179,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
                 return cue, (start, end)
         # "X said: ..." : the rest of the sentence after the colon
         after = verb.i + 1
-        while after < len(doc) and after < verb.right_edge.i + 1 and doc[after].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative") and doc[after].text != ":":
+        while after <= verb.right_edge.i and doc[after].dep_ in _BEFORE_COLON and doc[after].text != ":":
             after += 1
         if after < len(doc) and doc[after].text == ":":
             end = verb.sent.end
@@ -198,21 +206,29 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         comp = [c for c in kids if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if comp:
             c = comp[0]  # "vowed to fight", "proposed banning ..."
-            if c.tag_ == "VBG" or any(t.dep_ == "aux" and t.lower_ == "to" for t in c.children):
+            if c.tag_ == "VBG" or _has_child(c, "aux", "to"):
                 return cue, subtree(c)
         return None
     return None
 
 
 _ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
+#: What may stand between a verb and its colon: "told reporters on Monday: ..."
+_BEFORE_COLON = {"npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative"}
+#: Prepositions of time, place and occasion: "criticized him in an interview on Sunday" reports
+#: what was criticized, not where.
+_CIRCUMSTANCE = {
+    "in", "at", "during", "after", "before", "since", "while", "from", "through", "under",
+    "until", "amid", "despite", "throughout", "within", "outside", "inside", "near", "across", "ahead",
+}
 
 
 def _right_side(verb) -> tuple[int, int]:
     """The verb's complements to its right ("criticized Clinton for supporting the bill"),
-    without a coordinated verb or a comma-separated participle clause that follows them."""
+    without a coordinated verb, an adverbial clause or a phrase of time and place."""
     doc = verb.doc
-    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS]
-    args = [c for c in args if not (c.dep_ == "advcl" and doc[c.left_edge.i - 1].text == ",")]
+    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS
+            and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)]
     if not args:  # the object stands before the verb ("the plan, which he criticized")
         obj = [c for c in verb.children if c.dep_ == "dobj"]
         return subtree(obj[0]) if obj else (verb.i + 1, verb.right_edge.i + 1)
@@ -434,10 +450,10 @@ def _noun(tok) -> Cue | None:
     speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
     if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
         speaker = trimmed(doc, speaker[0], speaker[1] - 1)
-    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and _has_child(c, "mark", "that")]
     cue = (tok.i, tok.i + 1)
     if not comp and speaker is not None and lemma(tok) in _OWNED:
-        comp = [c for c in tok.children if c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        comp = [c for c in tok.children if c.dep_ == "acl" and _has_child(c, "aux", "to")]
         if not comp:
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > tok.i]
             objs = [g for p in preps[:1] for g in p.children if g.dep_ in ("pobj", "pcomp")]

@@ -53,6 +53,7 @@ def events(
     gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
                               exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figure (0: rules only)."),
 ) -> None:
     """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
 
@@ -60,14 +61,17 @@ def events(
     """
     from ..evaluation.events import evaluate_events
 
-    print_event_scores(evaluate_events(gold, limit=limit))
+    result = evaluate_events(gold, limit=limit, cv=cv)
+    print_class_scores(result["classes"], "quad class, rules only (never trained on these files)")
+    if "classes_cv" in result:
+        print_class_scores(result["classes_cv"], f"quad class, rules + model, {cv}-fold cross-validation")
+    print_span_scores(result["spans"])
 
 
-def print_event_scores(result: dict, title: str = "rules (never trained on these files)") -> None:
+def print_class_scores(c, title: str) -> None:
     from rich.table import Table
 
-    c, s = result["classes"], result["spans"]
-    console.rule(f"[bold]events: {title}")
+    console.rule(f"[bold]{title}")
     folds = f" · folds {', '.join(f'{f:.3f}' for f in c.folds)}" if c.folds else ""
     console.print(f"quad class: n={c.n} accuracy={c.accuracy:.3f} macro-F1={c.macro_f1:.3f}{folds}", highlight=False)
     t = Table("class", "P", "R", "F1", "n")
@@ -78,9 +82,50 @@ def print_event_scores(result: dict, title: str = "rules (never trained on these
     for i, row in enumerate(c.confusion):
         m.add_row(str(i), *[str(v) for v in row])
     console.print(m)
+
+
+def print_span_scores(s) -> None:
+    console.rule("[bold]source/target spans (pipeline as shipped)")
     ep, er, ef = s.exact
     op, orr, of = s.overlap
     console.print(f"actor spans: n={s.n} exact P={ep:.3f} R={er:.3f} F1={ef:.3f}; overlap P={op:.3f} R={orr:.3f} "
                   f"F1={of:.3f}", highlight=False)
     for role, (p, r, f) in s.by_role.items():
         console.print(f"  {'source' if role == 'S' else 'target'}: exact P={p:.3f} R={r:.3f} F1={f:.3f}", highlight=False)
+
+
+GOLD_GEO = Path("../shared/gold/geo")
+
+
+@evaluate_app.command("geo")
+def geo(
+    gold: Path = typer.Option(GOLD_GEO, "--gold", help="GeoWebNews: GWN.xml or the folder holding it.", exists=True),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym to this TSV file."),
+) -> None:
+    """Toponym recall, and among found toponyms country accuracy and the share within 161 km of the gold point.
+
+    Example: newsevents evaluate geo --gold ../shared/gold/geo
+    """
+    from ..evaluation.geo import evaluate_geo
+
+    result = evaluate_geo(gold, limit=limit)
+    print_geo_scores(result)
+    if errors:
+        errors.write_text("".join("\t".join(map(str, e)) + "\n" for e in result.errors), encoding="utf-8")
+
+
+def print_geo_scores(result) -> None:
+    from rich.table import Table
+
+    a = result.all
+    console.rule(f"[bold]places: GeoWebNews, {result.articles} articles")
+    console.print(f"geocoded gold toponyms n={a.n}: recall={a.recall:.3f}; among the {a.found} found: "
+                  f"country={a.country:.3f} within-161-km={a.within_161km:.3f} exact-id={a.exact_id:.3f}", highlight=False)
+    console.print(f"predicted {result.predicted} toponyms: {result.precision_any:.3f} overlap a GWN annotation, "
+                  f"{result.precision_geocoded:.3f} a geocoded one", highlight=False)
+    for title, rows in (("by GWN type", result.by_type), ("by gold feature", result.by_feature)):
+        t = Table(title, "n", "recall", "country", "161 km", title=title)
+        for name, s in rows.items():
+            t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
+        console.print(t)

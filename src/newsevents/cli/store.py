@@ -30,6 +30,7 @@ UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
 PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
 TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
 FormatOption = typer.Option("table", "--format", "-f", help="table, csv, jsonl or parquet.")
+OffsetOption = typer.Option(None, "--offset", help="Skip this many rows first (with --limit: a page of the result).")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
 
 
@@ -58,6 +59,7 @@ def query(
     article: list[str] = typer.Option(None, "--article", help="Article id."),
     quote_kind: str = typer.Option(None, "--quote-kind", help="Quotes: direct or indirect."),
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows (table: 50 unless given)."),
+    offset: int = OffsetOption,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
     """Select events, mentions, quotes or articles from the store.
@@ -69,7 +71,8 @@ def query(
     shown = limit or (50 if format == "table" else None)
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
                        plover=plover, quad=quad, since=since, until=until, place=place, text=text, event_id=event,
-                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown)
+                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown,
+                       offset=offset)
     with _open(store) as s:
         write_result(s.reader(kind, filters), format, output, kind, shown)
 
@@ -85,6 +88,7 @@ def stats(
     plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
     until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
+    offset: int = OffsetOption,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
     """Event counts, mentions, mean Goldstein and the quad-class mix per period and dyad (or actor).
@@ -94,7 +98,8 @@ def stats(
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit)
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit,
+                       offset=offset)
     with _open(store) as s:
         write_result(s.stats_reader(by, per, by_country, filters), format, output, "stats", None)
 

@@ -130,10 +130,18 @@ def test_split_quote_is_one_quote_in_two_parts():
     assert q.speaker.text == "he" and q.cue.text == "said"
 
 
-def test_dash_style_attribution():
-    doc = run('"We can expect some written statements in the coming days", - he said.')
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.cue.text == "said" and q.speaker.text == "he"
+@pytest.mark.parametrize("text, cue, speaker", [
+    ('"We can expect some written statements in the coming days", - he said.', "said", "he"),  # the seed's dash
+    ("«We will not accept this under any circumstances,» said Maria Zakharova, the ministry spokeswoman.", "said",
+     "Maria Zakharova, the ministry spokeswoman"),
+    ('"We are anxious about it," said another user, Johanna Bayer, a teacher from Berlin.', "said",
+     "another user, Johanna Bayer, a teacher from Berlin"),
+    ('"There will be maybe ten percent of the population that will go," Trump continued.', "continued", "Trump"),
+    ('He continued, "There will be a third party, and it will grow fast."', "continued", "He"),
+])
+def test_direct_quote_attributions(text, cue, speaker):
+    (q,) = run(text).quotes
+    assert q.kind == "direct" and q.cue.text == cue and q.speaker.text == speaker
 
 
 def test_colon_introduces_a_quote_in_the_next_paragraph():
@@ -148,12 +156,6 @@ def test_quote_over_two_paragraphs_is_one_quote():
     (q,) = [q for q in doc.quotes if q.kind == "direct"]
     assert "first part" in q.content.text and "second part" in q.content.text
     assert q.speaker.text == "Smith"
-
-
-def test_curly_and_guillemet_quotes_with_trailing_speaker():
-    doc = run("«We will not accept this under any circumstances,» said Maria Zakharova, the ministry spokeswoman.")
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.speaker.text.startswith("Maria Zakharova")
 
 
 def test_scare_quote_in_a_sentence_is_not_speech():
@@ -208,28 +210,10 @@ def test_a_heading_before_a_colon_is_no_speaker():
     assert not [q for q in doc.quotes if q.rule.endswith("label")]
 
 
-def test_any_verb_right_after_a_handing_over_quote_attributes_it():
-    doc = run('"There will be maybe ten percent of the population that will go," Trump continued.')
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.cue.text == "continued" and q.speaker.text == "Trump"
-
-
-def test_main_verb_before_a_comma_attributes_the_quote():
-    doc = run('He continued, "There will be a third party, and it will grow fast."')
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.cue.text == "continued" and q.speaker.text == "He"
-
-
 def test_one_word_answer_is_a_quote_but_a_title_is_not():
     assert [q.content.text for q in run('"Absolutely," he said.').quotes] == ['"Absolutely,"']
     doc = run('Speaking on MSNBC\'s "Morning Joe," Giuliani trashed Comey.')
     assert not [q for q in doc.quotes if q.kind == "direct"]
-
-
-def test_long_appositive_speaker_after_the_quote():
-    doc = run('"We are anxious about it," said another user, Johanna Bayer, a teacher from Berlin.')
-    (q,) = doc.quotes
-    assert q.speaker.text.startswith("another user, Johanna Bayer")
 
 
 def test_relative_pronoun_speaker_takes_its_antecedent_name():

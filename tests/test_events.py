@@ -261,3 +261,14 @@ def test_consultations_aim_at_counterparts_not_topics():
     assert e.cameo_root == "04" and e.target.text == "President Hollande"
     e = principal("India and Pakistan agreed to a ceasefire.")  # reciprocal: one joined actor
     assert e.source.text == "India and Pakistan" and e.target is None and e.compound
+
+
+# --- accuracy floors on the development gold (skipped where ../shared is absent) -------------------
+
+@pytest.mark.slow
+def test_development_gold_stays_above_the_floors(shared):
+    from newsevents.evaluation.events import FLOORS, evaluate_events
+
+    result = evaluate_events(shared / "gold" / "events", cv=0)
+    assert result["classes"].macro_f1 >= FLOORS["quad_macro_f1"]
+    assert result["spans"].exact[2] >= FLOORS["span_f1"]

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LABELS = (0, 1, 2, 3, 4)
+#: Floors the test suite holds the development gold to (rules only, as shipped): a few points
+#: under what was measured when they were set (quad macro-F1 0.891, exact span F1 0.694), so a
+#: change that loses accuracy fails. Lower one only on purpose, saying why in the commit.
+FLOORS = {"quad_macro_f1": 0.86, "span_f1": 0.66}
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
 
@@ -201,9 +205,11 @@ def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = Non
     return out
 
 
-def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5) -> ClassScores:
+def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5,
+             records: dict[int, dict] | None = None) -> ClassScores:
     """Rules + model, k-fold: the head is refitted without the fold it codes (the frozen encoder
-    never saw any gold)."""
+    never saw any gold). ``records``, when given, receives each sentence's coded record by index
+    (the evaluation report reads the events' confidence from them)."""
     import os
     import tempfile
 
@@ -222,6 +228,9 @@ def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5) 
             for name in ("encoder.onnx", "tokenizer.json"):
                 os.symlink((folder / name).resolve(), Path(tmp) / name)
             write_head(tmp, coef, intercept, {"cross-validation": True})
-            return quad_of_records(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+            coded = list(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+        if records is not None:
+            records.update(zip(test, coded))
+        return quad_of_records(coded)
 
     return quad_cv(texts, labels, fit_predict, k)

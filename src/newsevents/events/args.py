@@ -17,10 +17,10 @@ SUBJ_DEPS = ("nsubj", "csubj", "expl")
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
-                "regarding", "for", "in")
+                "regarding", "in")
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
-RECIPIENT_PREPS = ("to", "into", "for", "in", "from")
+RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
 # one meets *with* someone, *between* parties; talks *on* something are about it
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
@@ -34,6 +34,8 @@ THING_NOUNS = {
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
+    "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
+    "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
 }
 # goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
 GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
@@ -83,6 +85,14 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
             break
     end = _right_end(head, cut_time, cut_inner_conj)
     doc = head.doc
+    # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
+    for _ in range(3):
+        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in ("’", "'", "`"):
+            start = doc[start - 2].left_edge.i
+        elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
+            start = doc[start - 2].left_edge.i
+        else:
+            break
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
@@ -189,6 +199,9 @@ def agent(p):
     return None
 
 
+# nouns whose "of" names who suffers them: "the blockade of Qatar", "a boycott of U.S. products"
+OF_TARGETS = {"blockade", "boycott", "siege", "occupation", "invasion", "embargo", "bombardment", "bombing",
+              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing"}
 QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
               "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
 COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
@@ -218,11 +231,13 @@ def withdrawal(code: str) -> bool:
 def _is_thing(t, code: str = "") -> bool:
     """Not an actor: quantities, money, abstractions, events; goods (troops, aid) in a transfer."""
     lem = t.lemma_.lower()
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children) and (t.like_num or lem in QUANTITIES):
-        return False  # "dozens of political activists", "hundreds of banks"
+    if t.like_num or lem in QUANTITIES:  # "dozens of political activists" but "dozens of artifacts"
+        of = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:
+            return _is_thing(of[0], code)
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
-    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code) or withdrawal(code)))
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
 
 
 def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
@@ -240,7 +255,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
             # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
             kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
             for c in kids:
-                if c.dep_ not in ("prep", "dative") or c.lower_ != prep:
+                if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
+                        prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
                     continue
                 for g in c.children:
                     if g.dep_ != "pobj" or g in exclude:
@@ -255,14 +271,23 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         continue
                     if g.pos_ not in ("NOUN", "PROPN", "PRON"):
                         continue
-                    if prep == "in" and not ((depth > 0 or _place_target(code)) and g.ent_type_ in ("GPE", "LOC")):
+                    if prep == "in" and not ((depth > 0 or _place_target(code)) and place_like(g)):
                         continue
                     return g
     return None
 
 
+PLACE_NOUNS = {"territory", "region", "area", "province", "city", "town", "village", "zone", "part", "district",
+               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave"}
+
+
+def place_like(t) -> bool:
+    return t.ent_type_ in ("GPE", "LOC", "FAC") or t.lemma_.lower() in PLACE_NOUNS
+
+
 def _place_target(code: str) -> bool:
-    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "0814", "0813"))
+    """Events aimed at a place: strikes, aid, deployments, curfews, ceasefires "in X"."""
+    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "081", "087"))
 
 
 def _verb_carries(m: Match) -> bool:
@@ -302,6 +327,10 @@ def target_of(m: Match, exclude=()):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
             return m.noun  # "will not release the prisoners", "expelled the diplomat"
+    if transfer(code) and any(c.dep_ == "prep" and c.lower_ == "with" for c in p.children):
+        named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
+        if named:
+            return named[0]  # "provided the Lebanese Armed Forces with aircraft"
     heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
         t = prep_object(heads, code, exclude)
@@ -321,8 +350,11 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     for c in objs:
-        if not _is_thing(c, code) and (code[:2] != "04" or actor_like(c)):
-            return c  # (one meets someone but discusses something: "discussed co-operation")
+        if code[:2] == "04" and not actor_like(c):
+            continue  # one meets someone but discusses something: "discussed co-operation"
+        if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and code[:2] != "01" and not _is_resource(c)
+                                      and c.pos_ != "NUM"):
+            return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:
         return t
@@ -430,12 +462,22 @@ def arguments(m: Match) -> Arguments:
             tgt = target_of(node, exclude=[src] if src is not None else ())
             if tgt is not None:
                 break
+    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt"):
+        # "pledged to work with China": the uncoded clause under the control verb still names whom
+        clauses = [c for n in m.chain() for c in n.trigger.children if c.dep_ in ("xcomp", "ccomp")]
+        for c in clauses:
+            objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
+            objs += [g for d in c.children if d.dep_ == "prep" and d.lower_ in TARGET_PREPS
+                     for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
+            tgt = objs[0] if objs else None
+            if tgt is not None:
+                break
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
-    triggers = {n.trigger.i for n in m.chain()} | {n.noun.i for n in m.chain()
-                                                     if n.noun is not None and noun_entry(n.noun)}
+    # the event's own words are not its target; the object of "rejected the request" may be
+    triggers = {n.trigger.i for n in m.chain()}
     if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:

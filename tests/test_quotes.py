@@ -307,9 +307,9 @@ def test_evaluate_quotes_cli(tmp_path):
     assert '"f1": 1.0' in r.stdout and '"speaker_accuracy": 1.0' in r.stdout
 
 
-#: Floors on the first PolNeAR dev articles (measured 2024: see docs/quotes.md); lowering one
-#: needs a reason in the commit message.
-DEV_FLOORS = {"content_overlap": 0.62, "speaker_accuracy": 0.80}
+#: Floors on the first 12 PolNeAR dev articles (0.719 and 0.832 when set; the whole dev split is
+#: in docs/quotes.md). Lowering one needs a reason in the commit message.
+DEV_FLOORS = {"content_overlap": 0.69, "speaker_accuracy": 0.80}
 
 
 def test_polnear_dev_floor(shared):

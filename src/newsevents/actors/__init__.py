@@ -30,8 +30,8 @@ __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase
 _ANALYSES: "OrderedDict[int, tuple[Any, Analysis]]" = OrderedDict()
 _KEEP_ANALYSES = 64
 # Per-parse lookups for resolve_span, which other stages call once per phrase: the actors by
-# start offset, and whether the parse is of the article body (spaCy's Doc.text joins every
-# token). Made per call, they made a long article quadratic: 200k characters took minutes.
+# start offset, and whether the parse is of the article body. Made per call, they made a long
+# article quadratic: 200k characters took minutes.
 # (They hold no part of the parse, so a WeakKeyDictionary lets the parse go.)
 _LOOKUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
@@ -205,7 +205,7 @@ def _lookup(doc: Document) -> tuple | None:
     old = _LOOKUPS.get(parse)
     if old is not None and old[0] is body and old[1] is actors and old[2] == len(actors):
         return old
-    same_text = old[3] if old is not None and old[0] is body else parse.text == body
+    same_text = old[3] if old is not None and old[0] is body else _parsed_length(parse) == len(body)
     ordered = sorted(actors, key=lambda m: m.start)
     new = (body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
     _LOOKUPS[parse] = new
@@ -230,6 +230,14 @@ def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
     if best is not None:
         ref.name, ref.code, ref.country, ref.sector, ref.entity = best.name, best.code, best.country, best.sector, best.entity
     return ref
+
+
+def _parsed_length(parse) -> int:
+    """Characters covered by a spaCy Doc, in O(1) (Doc.text rebuilds the whole string)."""
+    if len(parse) == 0:
+        return 0
+    last = parse[-1]
+    return last.idx + len(last.text_with_ws)
 
 
 def _mention_at_head(doc: Document, start: int, end: int):

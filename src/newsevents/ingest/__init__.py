@@ -80,7 +80,7 @@ def units(paths: Iterable[str | Path], settings: Settings | None = None) -> Iter
     settings = settings or Settings()
     for path in iter_files(paths):
         try:
-            fmt = _format_of(path, settings)
+            fmt = format_of(path, settings)
             if fmt in ("jsonl", "csv"):
                 yield from _read_records(path, fmt, settings)
             else:
@@ -126,7 +126,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
             yield p
 
 
-def _format_of(path: str, settings: Settings) -> str:
+def format_of(path: str, settings: Settings) -> str:
+    """The reader for ``path``: ``settings.input_format``, else by its extension (``auto``: by content)."""
     if settings.input_format != "auto":
         return settings.input_format
     name = path[:-3] if path.endswith(".gz") else path

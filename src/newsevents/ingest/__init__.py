@@ -40,7 +40,8 @@ from .html import extract_html, looks_like_html
 from .language import detect_language
 from .records import csv_records, jsonl_records, pick
 
-__all__ = ["Unit", "article_id", "article_of", "iter_files", "make_article", "read", "read_bytes", "read_text", "units"]
+__all__ = ["Unit", "article_id", "article_of", "article_or_rejection", "format_of", "iter_files", "make_article",
+           "read", "read_bytes", "read_text", "units"]
 
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",

@@ -104,24 +104,29 @@ def measure(config: str, corpus: Path, texts_path: Path) -> dict:
     proc = subprocess.Popen([sys.executable, __file__, "--one", config, "--corpus", str(corpus),
                              "--texts", str(texts_path)], stdout=subprocess.PIPE, text=True)
     top = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
         try:
             tree = [top, *top.children(recursive=True)]
-            peak = max(peak, sum(_rss(p) for p in tree))
+            peak = max(peak, sum(_memory(p, "rss") for p in tree))
+            peak_pss = max(peak_pss, sum(_memory(p, "pss") for p in tree))
         except psutil.NoSuchProcess:
             pass
-        time.sleep(0.1)
+        time.sleep(0.2)
     out = proc.stdout.read()
     if proc.returncode:
         raise SystemExit(f"{config} failed (exit {proc.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
-    return {**result, "config": config, "peak_rss": peak, "load": (load + os.getloadavg()[0]) / 2}
+    return {**result, "config": config, "peak_rss": peak, "peak_pss": peak_pss,
+            "load": (load + os.getloadavg()[0]) / 2}
 
 
-def _rss(p) -> int:
+def _memory(p, kind: str) -> int:
+    """A process's resident memory: ``rss`` counts pages it shares with others (the libraries,
+    a forked parent's pages) in full, ``pss`` counts its share of them (Linux), so the PSS of a
+    process tree adds up to the memory it really holds."""
     try:
-        return p.memory_info().rss
+        return p.memory_info().rss if kind == "rss" else getattr(p.memory_full_info(), "pss", 0)
     except Exception:
         return 0
 
@@ -198,7 +203,7 @@ def table(results: list[dict], words_per_article: float) -> str:
         if r["config"] not in best or r["rate"] > best[r["config"]]["rate"]:
             best[r["config"]] = r
     lines = [f"{'configuration':<12} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'words/s':>9} "
-             f"{'x bare':>7} {'peak RSS':>9} {'load avg':>8}"]
+             f"{'x bare':>7} {'peak RSS':>9} {'peak PSS':>9} {'load avg':>8}"]
     for config in CONFIGS:
         r = best.get(config)
         if r is None:
@@ -206,8 +211,8 @@ def table(results: list[dict], words_per_article: float) -> str:
         bare = best.get(f"bare-{config.rsplit('-', 1)[1]}")
         ratio = f"{r['rate'] / bare['rate']:.2f}" if bare else "-"
         lines.append(f"{config:<12} {r['articles']:>8} {r['seconds']:>8.1f} {r['rate']:>10.2f} "
-                     f"{r['rate'] * words_per_article:>9.0f} {ratio:>7} {r['peak_rss'] / 2**20:>7.0f} MB "
-                     f"{r['load']:>8.2f}")
+                     f"{r['rate'] * words_per_article:>9.0f} {ratio:>7} {r['peak_rss'] / 2**20:>6.0f} MB "
+                     f"{r['peak_pss'] / 2**20:>6.0f} MB {r['load']:>8.2f}")
     return "\n".join(lines)
 
 
@@ -244,7 +249,8 @@ def main() -> None:
                 r = measure(config, corpus, texts_path)
                 results.append(r)
                 print(f"  round {round_ + 1} {config}: {r['articles']} articles in {r['seconds']:.1f} s, peak RSS "
-                      f"{r['peak_rss'] / 2**20:.0f} MB, load {r['load']:.2f}", flush=True)
+                      f"{r['peak_rss'] / 2**20:.0f} MB (PSS {r['peak_pss'] / 2**20:.0f} MB), load {r['load']:.2f}",
+                      flush=True)
         print()
         print(table(results, words))
         if args.profile:

@@ -47,3 +47,13 @@ def test_dask_engine_starts_a_local_cluster_by_default(tmp_path):
 def test_a_remote_scheduler_needs_a_shared_shard_folder(corpus, tmp_path):  # noqa: F811
     with pytest.raises(SettingsError, match="--shards"):
         run([corpus], Settings(workers=1), store=tmp_path / "s.duckdb", engine="dask", scheduler="tcp://nowhere:8786")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(corpus, tmp_path):  # noqa: F811
+    import dask
+
+    from newsevents.errors import WorkerError
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), pytest.raises(WorkerError, match="cannot reach"):
+        run([corpus], Settings(workers=1), store=tmp_path / "s.duckdb", engine="dask", scheduler="tcp://127.0.0.1:9",
+            shards=str(tmp_path / "shards"))

@@ -48,7 +48,11 @@ class DaskEngine:
         self.run_id = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
         self._cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler)
+            except (OSError, TimeoutError) as exc:
+                raise WorkerError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); is it running, and is its "
+                                  "port open from here?") from None
             if workers:
                 self.client.wait_for_workers(workers)
         else:

@@ -42,7 +42,8 @@ from .html import extract_html, looks_like_html
 from .language import detect_language
 from .records import csv_records, jsonl_records, pick
 
-__all__ = ["Unit", "article_id", "article_of", "iter_files", "make_article", "read", "read_bytes", "read_text", "units"]
+__all__ = ["Unit", "article_id", "article_of", "article_or_rejection", "format_of", "iter_files", "make_article",
+           "read", "read_bytes", "read_text", "units"]
 
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
@@ -84,7 +85,7 @@ def units(paths: Iterable[str | Path], settings: Settings | None = None) -> Iter
     settings = settings or Settings()
     for path in iter_files(paths):
         try:
-            fmt = _format_of(path, settings)
+            fmt = format_of(path, settings)
             document = _json_document(path, settings) if fmt == "jsonl" else None
             if document is not None:
                 yield from document
@@ -140,7 +141,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
             yield p
 
 
-def _format_of(path: str, settings: Settings) -> str:
+def format_of(path: str, settings: Settings) -> str:
+    """The reader for ``path``: ``settings.input_format``, else by its extension (``auto``: by content)."""
     if settings.input_format != "auto":
         return settings.input_format
     name = path[:-3] if path.endswith(".gz") else path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..ingest import STDIN, _format_of, iter_files
+from ..ingest import STDIN, format_of, iter_files
 from ..settings import Settings
 
 _BLOCK = 1 << 20
@@ -18,7 +18,7 @@ def count_inputs(paths: list[str], settings: Settings) -> int | None:
     for path in iter_files(paths):
         if path == STDIN:
             return None
-        fmt = _format_of(path, settings)
+        fmt = format_of(path, settings)
         if fmt not in ("jsonl", "csv") or not os.path.isfile(path):  # (opening a pipe would wait)
             total += 1
             continue

@@ -323,6 +323,8 @@ def test_a_json_file_holding_one_document_or_an_array(tmp_path):
         ("Article", "one.json"), ("Article", "many.json:[0]"), ("Rejection", "many.json:[1]"),
         ("Article", "many.json:[2]"), ("Article", "lines.json:1"), ("Rejection", "lines.json:2")]
     assert items[0].title == "Talks"
+    big = one([one_doc], Settings(max_input_bytes=100))
+    assert big.reason == "too-large" and "one record per line" in big.message
 
 
 def test_what_a_folder_holds_that_is_not_a_file_is_reported(tmp_path):

@@ -208,6 +208,9 @@ def _json_document(path: str, settings: Settings) -> list[Unit | Rejection] | No
         return None  # reading it as JSON Lines says what is wrong
     try:
         data = json.loads(_read_bytes(path, settings))
+    except InputTooLarge as exc:
+        return [Rejection(path, exc.reason, f"{exc.message}; a JSON document (not JSON Lines) is read whole: "
+                                            "write one record per line to stream it")]
     except (ValueError, RecursionError, OSError, EOFError, zlib.error, IngestError):
         return None
     if isinstance(data, dict):

@@ -272,3 +272,20 @@ def test_development_gold_stays_above_the_floors(shared):
     result = evaluate_events(shared / "gold" / "events", cv=0)
     assert result["classes"].macro_f1 >= FLOORS["quad_macro_f1"]
     assert result["spans"].exact[2] >= FLOORS["span_f1"]
+
+
+@pytest.mark.parametrize("text, target", [
+    # a transfer aims at its recipient, even when the parser hangs "to X" inside what was given
+    ("Norway returned a stolen medieval manuscript that had been missing for decades to the Italian government.",
+     "the Italian government"),
+    ("Canada sent 40 tents and a team of engineers to Nepal.", "Nepal"),
+    # a passive transfer: what was returned is not whom it was returned to
+    ("A bronze statue was returned to Greece by Swiss customs officials.", "Greece"),
+    # considering giving: the clause under the control verb names the recipient
+    ("The city council is considering giving grants to small farmers.", "small farmers"),
+    ("Sweden is exploring the possibility of sending medical teams to Gaza.", "Gaza"),
+    # no recipient named: whom the purpose clause helps
+    ("Norway donated two mobile clinics to assist Malawi.", "Malawi"),
+])
+def test_transfers_aim_at_their_recipient(text, target):
+    assert principal(text).target.text == target

@@ -36,11 +36,20 @@ THING_NOUNS = {
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
     "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
     "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
+    "possibility", "option", "idea", "prospect", "chance",
+    # money: "earmarked 1.5 million euros"
+    "euro", "dollar", "pound", "yen", "yuan", "franc", "rupee", "ruble", "rouble", "shilling", "peso", "riyal",
+    "dinar", "dirham", "lira", "naira", "rand", "won", "krona", "krone", "cent", "usd", "eur",
 }
 # goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
 GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
          "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
          "material", "vehicle", "resource", "shipment", "delivery"}
+# verbs of giving: their "to" phrase names the recipient ("giving money to local communities")
+GIVING = {"give", "send", "provide", "donate", "deliver", "supply", "offer", "lend", "grant", "transfer", "return",
+          "contribute", "hand", "ship", "airlift", "extend", "allocate", "channel", "dispatch", "deploy"}
+# verbs of purpose clauses that name whom aid is for ("to help Haiti", "to assist Ethiopia")
+HELPING = {"help", "assist", "support", "benefit", "aid", "relieve", "feed", "rebuild"}
 RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
 # objects of a verb+object trigger that are who it is done to
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
@@ -253,7 +262,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
             if h is None:
                 continue
             # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
-            kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
+            kids = [*h.children, *(g for c in h.children if c.dep_ == "appos" or (c.dep_ == "acl" and lemma(c) not in
+                                                                                     HELPING) for g in c.children)]
             for c in kids:
                 if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
                         prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
@@ -340,25 +350,75 @@ def target_of(m: Match, exclude=()):
             return clause_subject(p)
     ps = passive_subject(p)
     if ps is not None and ps not in exclude and ps != m.noun:
-        return ps
+        if not (transfer(code) and _is_given(ps, code)):
+            return ps
+        # "An ancient sarcophagus was returned to Egypt": what was given is not whom it was given to
+        t = prep_object([p], code, exclude, preps=RECIPIENT_PREPS)
+        return t if t is not None else ps
     for c in p.children:
         if c.dep_ == "dative":
             return c if c.pos_ != "ADP" else next((g for g in c.children if g.dep_ == "pobj"), None)
     objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
     if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
-        t = prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS)
+        given = [*objs, m.noun] if m.noun is not None and m.noun != p else objs
+        t = (prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[:2]) or deep_recipient(given, code, exclude)
+             or prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[2:]))
         if t is not None:
             return t
     for c in objs:
-        if code[:2] == "04" and not actor_like(c):
-            continue  # one meets someone but discusses something: "discussed co-operation"
+        if code[:2] in ("04", "07") and not actor_like(c):
+            continue  # one meets someone but discusses something: "discussed co-operation"; aid is given
         if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and code[:2] != "01" and not _is_resource(c)
                                       and c.pos_ != "NUM"):
             return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:
         return t
+    if transfer(code):
+        t = beneficiary([p, *objs, *([m.noun] if m.noun is not None else [])], exclude)
+        if t is not None:
+            return t
     return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
+
+
+def beneficiary(heads, exclude=()):
+    """Whom aid is for when no recipient is named: the one a purpose clause helps ("donated
+    ventilators to assist Ethiopia", "earmarked aid to help Haiti cope")."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("advcl", "xcomp", "relcl", "acl") or lemma(c) not in HELPING:
+                continue
+            for d in c.children:
+                if d.dep_ == "dobj" and d not in exclude and (actor_like(d) or place_like(d)) and not _is_thing(d):
+                    return d
+                if d.dep_ in ("ccomp", "xcomp"):  # "help Haiti cope"
+                    s = next((g for g in d.children if g.dep_ == "nsubj"), None)
+                    if s is not None and s not in exclude and s.pos_ in ("NOUN", "PROPN"):
+                        return s
+    return None
+
+
+def _is_given(t, code: str) -> bool:
+    """What a transfer moves: goods, money, things, or anything that is not an actor."""
+    return _is_thing(t, code) or not actor_like(t) or t.ent_type_ == "NORP"
+
+
+def deep_recipient(objs, code: str, exclude=()):
+    """The recipient of a transfer when the parser hung "to X" inside what was given ("sent
+    vehicles and a team of paratroopers to Lebanon", "returned a pendant engraved with the image
+    of Peter the Great to Russian authorities"): the last "to/into" phrase in the objects whose
+    object is not itself a thing."""
+    found = None
+    for o in objs:
+        if not _is_given(o, code):
+            continue
+        for d in o.subtree:
+            if d.dep_ == "prep" and d.lower_ in ("to", "into"):
+                g = next((x for x in d.children if x.dep_ == "pobj"), None)
+                if g is not None and g not in exclude and g.pos_ in ("NOUN", "PROPN") and len(g.text) > 1 \
+                        and not _is_thing(g, code):
+                    found = g
+    return found
 
 
 def source_of(m: Match):
@@ -381,6 +441,35 @@ def source_of(m: Match):
         # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
         return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
     return subject(p)
+
+
+def clause_target(m: Match, src=None):
+    """Whom an uncoded clause under a control verb names: the recipient of a giving verb ("is
+    considering giving money *to local communities*", "exploring the possibility of transferring
+    helicopters *to Darfur*"), else an actor object ("pledged to work *with China*")."""
+    clauses = []
+    for n in m.chain():
+        for c in n.trigger.children:
+            if c.dep_ in ("xcomp", "ccomp"):
+                clauses.append(c)
+            elif c.dep_ == "dobj":  # "the possibility of providing ..."
+                clauses.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                               for g in p.children if g.dep_ == "pcomp" and g.tag_ == "VBG")
+    for c in clauses:
+        preps = [d for d in c.children if d.dep_ in ("prep", "dative")]
+        if lemma(c) in GIVING:
+            given = [d for d in c.children if d.dep_ == "dobj"]
+            rec = next((g for d in preps if d.lower_ in ("to", "into") for g in d.children
+                        if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and not _is_thing(g) and g != src), None)
+            rec = rec or deep_recipient(given, "070", [src])
+            if rec is not None:
+                return rec
+        objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
+        objs += [g for d in preps if d.lower_ in TARGET_PREPS
+                 for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
+        if objs:
+            return objs[0]
+    return None
 
 
 def _own_clause(content: Match, node: Match) -> bool:
@@ -462,16 +551,10 @@ def arguments(m: Match) -> Arguments:
             tgt = target_of(node, exclude=[src] if src is not None else ())
             if tgt is not None:
                 break
-    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt"):
-        # "pledged to work with China": the uncoded clause under the control verb still names whom
-        clauses = [c for n in m.chain() for c in n.trigger.children if c.dep_ in ("xcomp", "ccomp")]
-        for c in clauses:
-            objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
-            objs += [g for d in c.children if d.dep_ == "prep" and d.lower_ in TARGET_PREPS
-                     for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
-            tgt = objs[0] if objs else None
-            if tgt is not None:
-                break
+    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider"):
+        # "pledged to work with China", "is considering sending aid to North Korea": the uncoded
+        # clause under the control verb still names whom
+        tgt = clause_target(m, src)
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."

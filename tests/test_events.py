@@ -258,7 +258,7 @@ def test_sentence_without_trigger_gets_a_model_class_but_no_event():
 
 def test_consultations_aim_at_counterparts_not_topics():
     e = principal("The Prime Minister discussed co-operation on counter-terrorism with President Hollande.")
-    assert e.cameo_root == "04" and e.target.text == "President Hollande"
+    assert e.cameo_root == "04" and e.counterpart.text == "President Hollande"
     e = principal("India and Pakistan agreed to a ceasefire.")  # reciprocal: one joined actor
     assert e.source.text == "India and Pakistan" and e.target is None and e.compound
 
@@ -289,3 +289,37 @@ def test_development_gold_stays_above_the_floors(shared):
 ])
 def test_transfers_aim_at_their_recipient(text, target):
     assert principal(text).target.text == target
+
+
+def test_a_meeting_makes_both_parties_sources_with_each_other_as_counterpart():
+    events = [e for e in code("The Norwegian foreign minister met his Chilean counterpart in Oslo.") if e.cameo == "040"]
+    assert {(e.source.text, e.counterpart.text) for e in events} == {
+        ("The Norwegian foreign minister", "his Chilean counterpart"),
+        ("his Chilean counterpart", "The Norwegian foreign minister")}
+    assert all(e.target is None and e.compound for e in events) and len({e.group for e in events}) == 1
+    # a visit has a direction and keeps its target
+    e = principal("The Norwegian foreign minister visited Chile.")
+    assert e.cameo == "042" and e.target.text == "Chile" and e.counterpart is None
+
+
+def test_positions_struck_are_targets():
+    e = principal("Turkish jets struck Kurdish militant positions in northern Iraq.")
+    assert e.target.text == "Kurdish militant positions in northern Iraq"
+
+
+def test_where_a_person_or_country_was_is_not_part_of_its_span():
+    e = principal("Police arrested opposition leader Maria Lopez in Caracas.")
+    assert e.target.text == "opposition leader Maria Lopez"
+    e = principal("Police raided the Canadian embassy in Caracas.")
+    assert e.target.text == "the Canadian embassy in Caracas"
+
+
+@pytest.mark.parametrize("text, source, target", [
+    # pre-tokenized text splits "'s" from its possessor: the phrase is still one
+    ("Chile ’ s foreign minister condemned Peru ’ s decision to close the border .",
+     "Chile ’ s foreign minister", "Peru ’ s decision"),
+    ("Kenya ' s army shelled Somalia ' s Gedo region .", "Kenya ' s army", "Somalia ' s Gedo region"),
+])
+def test_split_possessives_stay_in_their_phrase(text, source, target):
+    e = principal(text)
+    assert (e.source.text, e.target.text) == (source, target)

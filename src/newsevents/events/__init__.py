@@ -149,14 +149,22 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
         confidence -= 0.2
     pairs = _pairs(args)
     cut_first = inner_split(args.sources)
-    compound = len(pairs) > 1 or args.reciprocal
+    mutual = mutual_act(m, final, args)
+    compound = len(pairs) > 1 or args.reciprocal or mutual
     group = f"g{index}.{first_id}" if compound else None
     out = []
+    refs = []
     for s, t in pairs:
+        source = _ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0])
+        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0])
+        if mutual:  # both parties act: each is a source, with the other as counterpart
+            refs += [(source, None, target), (target, None, source)]
+        else:
+            refs.append((source, target, None))
+    for source, target, counterpart in refs:
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
-            source=_ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0]),
-            target=_ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0]),
+            source=source, target=target, counterpart=counterpart,
             cameo=code.code, cameo_root=code.root, cameo_name=code.name, plover=code.plover,
             plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
@@ -164,6 +172,17 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
             sentence_index=index,
         ))
     return out
+
+
+# Acts both parties do to each other (CAMEO 040 consult, 044 meet at a third location, 046
+# negotiate): "A met B", "talks with B" make A and B parties alike, not an actor and its target.
+# Visits (042), hosting (043), mediation (045) and calls (041) have a direction and keep it.
+MUTUAL_CODES = {"040", "044", "046"}
+
+
+def mutual_act(m: Match, final: Match, args: Arguments) -> bool:
+    return (final.code in MUTUAL_CODES and m.code in MUTUAL_CODES and bool(args.sources) and bool(args.targets)
+            and not args.reciprocal and not final.negated)
 
 
 SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|hour|percent|%))")

@@ -96,12 +96,16 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     doc = head.doc
     # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
     for _ in range(3):
-        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in ("’", "'", "`"):
+        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in APOSTROPHES:
             start = doc[start - 2].left_edge.i
+        elif _split_possessive(doc, start - 2):  # "Iran ’ s Supreme Leader": the parser left the possessor out
+            start = _noun_run_start(doc, start - 3)
         elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
             start = doc[start - 2].left_edge.i
         else:
             break
+    if _split_possessive(doc, end):  # "Theresa May ’ s offer": a possessor takes what it possesses
+        end = _noun_run_end(doc, end + 2)
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
@@ -117,6 +121,37 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     if opened > 0 and end < len(doc) and doc[end].text == ")":
         end += 1
     return start, end
+
+
+APOSTROPHES = ("’", "'", "`")
+_NP_POS = ("PROPN", "NOUN", "ADJ", "NUM")
+
+
+def _split_possessive(doc, i: int) -> bool:
+    """True when tokens i, i+1 are a possessive "’ s" split by spaces (pre-tokenized text) after a
+    noun, not a contraction ("it ’ s")."""
+    return (1 <= i and i + 2 < len(doc) and doc[i].text in APOSTROPHES and doc[i + 1].lower_ == "s"
+            and doc[i - 1].pos_ in ("PROPN", "NOUN") and doc[i + 2].pos_ in (*_NP_POS, "DET", "VERB"))
+
+
+def _noun_run_start(doc, j: int) -> int:
+    """Start of the noun phrase ending at token j, read from the words (the parse is broken there)."""
+    while j > 0 and (doc[j - 1].pos_ in (*_NP_POS, "DET") and doc[j - 1].lower_ not in ("that", "which")):
+        j -= 1
+    return j
+
+
+def _noun_run_end(doc, i: int) -> int:
+    """End of the noun phrase starting at token i: "’ s [southern and eastern governorates]"."""
+    end = i
+    while end < len(doc) and doc[end].ent_type_ not in ("DATE", "TIME") and (
+            doc[end].pos_ in (*_NP_POS, "PART") or doc[end].tag_ == "VBN" or (
+            doc[end].text in HYPHENS and end + 1 < len(doc) and doc[end + 1].pos_ in _NP_POS)
+            or (doc[end].lower_ == "and" and end + 1 < len(doc) and doc[end + 1].pos_ == "ADJ")):
+        end += 1
+    while end > i and doc[end - 1].pos_ not in ("PROPN", "NOUN", "NUM"):
+        end -= 1
+    return max(end, i)
 
 
 def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
@@ -136,6 +171,8 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             continue
         if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
+        if c.dep_ == "prep" and c.lower_ in ("in", "at") and tok.ent_type_ in ("PERSON", "GPE") and tok.pos_ == "PROPN":
+            break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
         end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
     return end
 
@@ -246,6 +283,8 @@ def _is_thing(t, code: str = "") -> bool:
             return _is_thing(of[0], code)
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
+    if lem == "position" and code[:2] in ("17", "18", "19", "20"):
+        return False  # "struck militant positions": a place held by someone, not a stance
     return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
 
 

@@ -323,3 +323,26 @@ def test_where_a_person_or_country_was_is_not_part_of_its_span():
 def test_split_possessives_stay_in_their_phrase(text, source, target):
     e = principal(text)
     assert (e.source.text, e.target.text) == (source, target)
+
+
+def test_an_agentless_toll_takes_the_act_its_time_clause_names():
+    e = principal("Twelve soldiers were killed when rebels ambushed an army convoy near Goma.")
+    assert (e.source.text, e.target.text, e.cameo_root) == ("rebels", "an army convoy", "19")
+    # with an agent the passive itself is the event
+    e = principal("Twelve soldiers were killed by rebels.")
+    assert (e.source.text, e.target.text) == ("rebels", "Twelve soldiers")
+
+
+@pytest.mark.parametrize("text, span", [
+    # pre-tokenized text splits titles and initials from their full stop
+    ("Police detained Mr . Ramos after the protest .", "Mr . Ramos"),
+    ("The court sentenced John B . Carter to five years .", "John B . Carter"),
+    ("Iran accused the U . K of piracy .", "the U . K"),
+])
+def test_split_abbreviations_stay_in_their_phrase(text, span):
+    assert principal(text).target.text == span
+
+
+def test_a_rejected_request_is_the_target_with_whom_it_came_from():
+    e = principal("The court rejected a request from the opposition party to delay the vote.")
+    assert e.cameo_root == "12" and e.target.text == "a request from the opposition party"

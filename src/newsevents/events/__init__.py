@@ -111,6 +111,8 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
         return []
     sentence = _trim(span_of(doc.article.body, sent.start_char, sent.end_char), doc.article.body)
     args = arguments(m)
+    if not args.sources:
+        m, args = _agent_clause(m, args)
     out = events_of(doc, m, args, sentence, index, first_id, principal=True)
     if args.reported and args.reporter is not None and _speaker_first(m):
         out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
@@ -121,6 +123,26 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
             if political(sent, other) and other.code[:2] != m.code[:2] and other_args.targets:
                 out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
     return out
+
+
+def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:
+    """"At least 20 people were killed when rebels attacked a convoy": an agentless passive of
+    violence whose time clause says who did what to whom; that act is the sentence's event
+    (the deaths are its toll)."""
+    p = m.trigger
+    if m.quad != 4 or not any(c.dep_ == "nsubjpass" for c in p.children):
+        return m, args
+    for c in (c for v in (p, *p.conjuncts) for c in v.children):
+        if c.dep_ != "advcl":
+            continue
+        other = analyze(c, 0, {p.i})
+        if other is None or other.quad not in (3, 4):
+            continue
+        other_args = arguments(other)
+        if other_args.sources:
+            other.rule = "main:agent-clause:" + other.rule
+            return other, other_args
+    return m, args
 
 
 def coordinated(m: Match) -> list[Match]:

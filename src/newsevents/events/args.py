@@ -8,6 +8,7 @@ coordinated actors split into one span each, so "the USA and NATO" gives two eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .lexicon import lemma, lexicon
@@ -106,6 +107,12 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
             break
     if _split_possessive(doc, end):  # "Theresa May ’ s offer": a possessor takes what it possesses
         end = _noun_run_end(doc, end + 2)
+    # initials and titles split from their full stop ("Mr . Erdogan", "John R . Bass", "the U . K")
+    while start >= 2 and doc[start - 1].text == "." and ABBREVIATION.fullmatch(doc[start - 2].text):
+        start = _noun_run_start(doc, start - 2)
+    while end + 1 < len(doc) and doc[end].text == "." and ABBREVIATION.fullmatch(doc[end - 1].text) \
+            and doc[end + 1].text[:1].isupper():
+        end = max(end + 2, _noun_run_end(doc, end + 1))
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
@@ -124,6 +131,7 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
 
 
 APOSTROPHES = ("’", "'", "`")
+ABBREVIATION = re.compile(r"[A-Z]|Mr|Mrs|Ms|Dr|Sen|Gen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St|Jr|Sr|Maj|Adm|Rev|Hon")
 _NP_POS = ("PROPN", "NOUN", "ADJ", "NUM")
 
 
@@ -370,7 +378,7 @@ def target_of(m: Match, exclude=()):
     """The target of a simple (non-control) match."""
     p, code = m.trigger, m.code
     if m.noun is not None and m.noun != p:
-        if (m.base or code)[:2] in ("01", "12") and _by_agent(m.noun) is not None:
+        if (m.base or code)[:2] == "01" and _by_agent(m.noun) is not None:
             return _by_agent(m.noun)  # "rejected accusations by the US"
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target

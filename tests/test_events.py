@@ -216,8 +216,20 @@ def test_sample_article_events():
     # 7. the American side and the Alliance confirmed their position at the talks with Russia
     assert {e.source.text for e in ev if e.trigger.text == "confirmed"} == {"The American side",
                                                                            "representatives of the Alliance"}
+    assert {e.target.text for e in ev if e.trigger.text == "confirmed"} == {"the Russian Federation"}
+    # 3. ... so they took part in talks with Russia, in Geneva and Brussels: a consultation of both sides
+    talks = [e for e in ev if e.cameo == "040" and e.trigger.text == "talks"]
+    assert {(e.source.code, e.counterpart.code) for e in talks} == {
+        ("USAGOV", "RUSGOV"), ("RUSGOV", "USAGOV"), ("IGOWSTNAT", "RUSGOV"), ("RUSGOV", "IGOWSTNAT")}
+    assert all(e.target is None and {x.name for x in e.locations} == {"Geneva", "Brussels"} for e in talks)
+    # 6. raising the question of ending Russian aggression is a demand on Russia to de-escalate
+    assert {(e.source.code, e.target.text, e.target.code) for e in ev if e.cameo == "1056"} == {
+        ("USAGOV", "Russian", "RUS"), ("IGOWSTNAT", "Russian", "RUS")}
+    # "We can expect some written statements", - he said: "we" is Peskov's side, the Russian government
+    we = next(e for e in ev if e.source and e.source.text == "We")
+    assert (we.cameo_root, we.source.code, we.reporter.code) == ("02", "RUSGOV", "RUSGOV")
     for e in ev:
-        for span in (e.trigger, e.sentence, e.source, e.target):
+        for span in (e.trigger, e.sentence, e.source, e.target, e.counterpart):
             assert span is None or body[span.start:span.end] == span.text
     assert sum(e.principal for e in ev) == len({e.sentence_index for e in ev})
 
@@ -346,3 +358,26 @@ def test_split_abbreviations_stay_in_their_phrase(text, span):
 def test_a_rejected_request_is_the_target_with_whom_it_came_from():
     e = principal("The court rejected a request from the opposition party to delay the vote.")
     assert e.cameo_root == "12" and e.target.text == "a request from the opposition party"
+
+
+def test_first_person_plural_is_the_speakers_side():
+    e = principal('"We will never recognise the annexation," Norwegian Foreign Minister Ine Eriksen Soreide said.')
+    assert (e.source.text, e.source.code, e.cameo_root) == ("We", "NORGOV", "12")
+    e = principal("The Chilean defence minister said we would send observers to Haiti.")
+    assert e.source.text == "we" and e.source.code == "CHLGOV"
+    # a speaker who speaks for no body we know: "we" stays uncoded
+    e = principal('"We will block the road," a farmer said.')
+    assert e.source.text == "We" and e.source.code is None
+
+
+def test_raising_the_question_of_a_release_is_a_demand():
+    e = principal("The foreign minister raised the question of releasing the detained journalists.")
+    assert e.cameo == "1053" and e.modality == "demanded" and e.target.text == "the detained journalists"
+    e = principal("The EU raised the issue of fishing quotas.")  # nothing demanded: a statement
+    assert e.cameo == "010" and e.modality == "asserted"
+
+
+def test_acting_at_talks_with_someone_is_taking_part_in_them():
+    events = code("The Iranian delegation presented its proposals at the talks with the European Union in Vienna.")
+    talks = {(e.source.text, e.counterpart.text) for e in events if e.cameo == "040"}
+    assert talks == {("The Iranian delegation", "the European Union"), ("the European Union", "The Iranian delegation")}

@@ -304,7 +304,7 @@ def _event(d: dict[str, Any]) -> Event:
     d = dict(d)
     d["sentence"] = Span(**d["sentence"])
     d["trigger"] = Span(**d["trigger"])
-    for key in ("source", "target", "reporter"):
+    for key in ("source", "target", "reporter", "counterpart"):
         d[key] = _opt(ActorRef, d.get(key))
     d["location"] = _opt(Location, d.get("location"))
     d["locations"] = [Location(**loc) for loc in d.get("locations", [])]

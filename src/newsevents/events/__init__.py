@@ -18,10 +18,10 @@ import re
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import Arguments, arguments, inner_split, np_bounds, source_of
+from .args import FIRST_PLURAL, Arguments, actor_like, arguments, inner_split, np_bounds, source_of, split
 from .codebook import lookup
 from .quadmodel import backoff, load_model
-from .rules import ROLE_MODALITY, Match, analyze, code_sentence
+from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
@@ -122,7 +122,38 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
             # only a different kind of act, aimed at someone: "... and raises the question of ..."
             if political(sent, other) and other.code[:2] != m.code[:2] and other_args.targets:
                 out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
+        meeting = participation(m, args)
+        if meeting is not None:
+            out.extend(events_of(doc, *meeting, sentence, index, first_id + len(out), principal=False))
     return out
+
+
+# "at the talks with X", "during a meeting with X": where the subject's act took place
+_SETTING_PREPS = {"at", "during", "in", "on"}
+
+
+def participation(m: Match, args: Arguments) -> tuple[Match, Arguments] | None:
+    """"confirmed their position at the talks with the Russian Federation": whoever acted at
+    talks with someone took part in them, a consultation between the actor and that party."""
+    if not args.sources:
+        return None
+    for node in m.chain():
+        # the parser may hang the setting on the object: "confirmed [their position at the talks]"
+        heads = [node.trigger, *(c for c in node.trigger.children if c.dep_ == "dobj")]
+        for prep in (c for h in heads for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
+                continue
+            for noun in prep.children:
+                entry = noun_entry(noun) if noun.dep_ == "pobj" else None
+                if entry is None or entry[0].code not in MUTUAL_CODES:
+                    continue
+                parties = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between")
+                           for g in c.children if g.dep_ == "pobj" and actor_like(g)]
+                if parties and all(p.i not in {s.i for s in args.sources} for p in parties):
+                    talks = Match(entry[0].code, trigger=noun, pred=node.trigger, key=entry[0].key, noun=noun,
+                                  rule=f"participation:{entry[0].key}", base=entry[0].code)
+                    return talks, Arguments(sources=list(args.sources), targets=split(parties[0]))
+    return None
 
 
 def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:
@@ -183,6 +214,8 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
             refs += [(source, None, target), (target, None, source)]
         else:
             refs.append((source, target, None))
+    if reporter is not None:  # "we will ...", he said: the speaker's side
+        refs = [tuple(speakers_side(doc, r, reporter) for r in triple) for triple in refs]
     for source, target, counterpart in refs:
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
@@ -253,7 +286,9 @@ def last(m: Match) -> Match:
 
 
 def event_modality(m: Match, args: Arguments) -> str:
-    roles = [n.role for n in m.chain()]
+    # a control verb that governs nothing coded says no more than itself ("raised the issue")
+    roles = [n.role for n in m.chain() if n.content is not None or n.role not in ("demand", "appeal")
+             or n.code[:2] in ("02", "10")]
     inner = next((ROLE_MODALITY[r] for r in roles if r in ROLE_MODALITY and r != "intent"), None)
     modals = [n.modal for n in m.chain() if n.modal]
     if inner in ("hoped", "demanded"):
@@ -321,8 +356,36 @@ def link_quotes(doc: Document) -> None:
             # from the parse already ("announced a ceasefire" is the act itself, not a report)
             if inside and q.kind == "direct" and e.reporter is None and q.speaker is not None:
                 e.reporter = q.speaker
+                e.source, e.target, e.counterpart = (speakers_side(doc, r, q.speaker)
+                                                     for r in (e.source, e.target, e.counterpart))
                 if e.modality in ("asserted", "future"):
                     e.modality = "reported"
+
+
+# sectors whose member speaks for a body when saying "we" (a minister's "we" is the government)
+_SPEAKING_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "MED", "BUS",
+                     "UAF", "LAB", "HRI", "REL", "EDU", "HLH"}
+
+
+def speakers_side(doc: Document, ref: ActorRef | None, speaker: ActorRef) -> ActorRef | None:
+    """A first-person plural actor ("we", "us", "our") in what someone says is the side they
+    speak for: a spokesman's "we" is his government, an organisation's "we" itself. The span
+    stays the pronoun; the code is the speaker's body (the article's entity for it when there is
+    one), or none when the speaker speaks for no body we know."""
+    if ref is None or ref.code or ref.text.lower() not in FIRST_PLURAL:
+        return ref
+    ent = doc.entities[speaker.entity] if speaker.entity is not None and speaker.entity < len(doc.entities) else None
+    if ent is not None and ent.type != "person":
+        body = ent
+    elif speaker.sector in _SPEAKING_SECTORS and speaker.code:
+        body = next((x for x in doc.entities if x.code == speaker.code and x.type != "person"), None)
+        if body is None:
+            ref.code, ref.country, ref.sector = speaker.code, speaker.country, speaker.sector
+            return ref
+    else:
+        return ref
+    ref.name, ref.code, ref.country, ref.sector, ref.entity = body.name, body.code, body.country, body.sector, body.id
+    return ref
 
 
 def _pairs(args: Arguments) -> list[tuple]:

@@ -15,6 +15,7 @@ from .lexicon import lemma, lexicon
 from .rules import GETTING, Match, noun_entry
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
+FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
@@ -612,7 +613,8 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
-    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)):
+    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)) \
+            and src.lower_ not in FIRST_PLURAL:  # "we" is the speaker's side, coded where the event is built
         src = args.reporter  # "Slovakia says it will not ...", "Putin said his country will ..."
     if src is not None:
         args.sources = split(src)

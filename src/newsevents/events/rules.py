@@ -298,6 +298,10 @@ def combine(code: str | None, role: str, key: str, content: Match | None) -> str
     if role == "demand":
         if content is None or cq in (0, 3, 4):
             return code
+        if content.code.startswith("087"):
+            return "1056"  # "raises the question of ending the aggression": demand de-escalation
+        if content.code in _RELEASE:
+            return "1053"
         return _DEMAND.get(root, "100")
     if role == "order":
         return content.code if content is not None and cq in (2, 4) else code

@@ -381,3 +381,13 @@ def test_acting_at_talks_with_someone_is_taking_part_in_them():
     events = code("The Iranian delegation presented its proposals at the talks with the European Union in Vienna.")
     talks = {(e.source.text, e.counterpart.text) for e in events if e.cameo == "040"}
     assert talks == {("The Iranian delegation", "the European Union"), ("the European Union", "The Iranian delegation")}
+
+
+@pytest.mark.parametrize("text, target", [
+    ("The Japanese government said it is skeptical of the North Korean announcement.", "the North Korean announcement"),
+    ("The finance minister expressed optimism about the new trade agreement.", "the new trade agreement"),
+    ("The envoy expressed deep concern to the Security Council on Monday.", "the Security Council"),
+])
+def test_pessimistic_and_optimistic_comments_are_about_what_follows(text, target):
+    e = principal(text)
+    assert e.cameo in ("012", "013") and e.target.text == target

@@ -23,6 +23,10 @@ TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at"
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
 RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
+# pessimistic and optimistic comments (CAMEO 012, 013) are about what follows the attitude word,
+# thing or actor: "skeptical of the announcement", "optimism at the deal", "pessimism over talks"
+ATTITUDES = {"012", "013"}
+ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in")
 # one meets *with* someone, *between* parties; talks *on* something are about it
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
@@ -302,7 +306,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     or an event ("agreed to a ceasefire in eastern Ukraine", "condemned attacks in Tehran")
     passes on to its own prepositions, where a place also counts."""
     if preps is None:
-        preps = {"02": REQUEST_PREPS, "10": REQUEST_PREPS, "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        preps = ATTITUDE_PREPS if code in ATTITUDES else {"02": REQUEST_PREPS, "10": REQUEST_PREPS,
+                                                         "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
         if withdrawal(code):
             preps = ("from", *preps)
     for prep in preps:
@@ -319,6 +324,9 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                 for g in c.children:
                     if g.dep_ != "pobj" or g in exclude:
                         continue
+                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ") and g.pos_ in ("NOUN", "PROPN") \
+                            and g.ent_type_ not in THING_ENTS:
+                        return g  # "optimistic about the deal", "skeptical of the announcement"
                     if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
                         if depth < 2 and g.ent_type_ not in THING_ENTS:

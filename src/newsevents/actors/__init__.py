@@ -197,7 +197,8 @@ def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
 
 def _mention_at_head(doc: Document, start: int, end: int):
     parse = doc.parse
-    if parse is None or not parse.text == doc.article.body:
+    # the parse must be of this body; Doc.text rebuilds the whole text, so compare the extent only
+    if parse is None or not len(parse) or parse[-1].idx + len(parse[-1].text_with_ws) != len(doc.article.body):
         return None
     span = parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

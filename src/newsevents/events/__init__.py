@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Iterator
 
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
@@ -38,6 +39,7 @@ NATURE = {
     "sunshine", "fog", "frost", "heat", "forecast", "gust", "hail", "monsoon", "sleet",
 }
 MODEL_ID = "rules-v1"
+MODEL_BATCH = 64  # unsure sentences (or Documents) held back to consult the model at once
 log = logging.getLogger(__name__)
 
 
@@ -51,8 +53,34 @@ class EventStage:
         self.model = load_model(settings.events_model)
 
     def __call__(self, doc: Document) -> Document:
+        unsure = self.code_rules(doc)
+        if unsure and self.model is not None:
+            self.consult_model(unsure)
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Like calling the stage on each Document, with the model consulted once for the unsure
+        sentences of several Documents: the encoder runs faster on batches of similar lengths."""
+        held: list[Document] = []
+        unsure: list = []
+        for doc in docs:
+            held.append(doc)
+            unsure.extend(self.code_rules(doc))
+            if len(unsure) >= MODEL_BATCH or len(held) >= MODEL_BATCH:
+                yield from self._flush(held, unsure)
+                held, unsure = [], []
+        yield from self._flush(held, unsure)
+
+    def _flush(self, held: list[Document], unsure: list) -> Iterator[Document]:
+        if unsure and self.model is not None:
+            self.consult_model(unsure)
+        yield from held
+
+    def code_rules(self, doc: Document) -> list:
+        """Code ``doc`` with the rules (events, sentence classes, quote links); returns the
+        (sentence, principal event or None) pairs where the rules found little."""
         if doc.parse is None or not doc.sentences:
-            return doc
+            return []
         doc.events = []
         unsure = []  # (sentence, its principal event or None) where the rules found little
         for sentence in doc.sentences:
@@ -79,10 +107,8 @@ class EventStage:
             for k, e in enumerate(events):
                 e.id = f"e{len(doc.events) + k + 1}"
             doc.events.extend(events)
-        if unsure and self.model is not None:
-            self.consult_model(unsure)
         link_quotes(doc)
-        return doc
+        return unsure
 
     def consult_model(self, unsure: list) -> None:
         """Sentence quad classes from the model where the rules were unsure (no trigger, a

@@ -391,3 +391,12 @@ def test_acting_at_talks_with_someone_is_taking_part_in_them():
 def test_pessimistic_and_optimistic_comments_are_about_what_follows(text, target):
     e = principal(text)
     assert e.cameo in ("012", "013") and e.target.text == target
+
+
+def test_cooperation_is_agreed_on_a_topic_not_aimed_at_it():
+    # coordinated parties agreeing on something act together: one reciprocal actor, no target
+    e = principal("Norway and Iceland agreed to share data on fish stocks.")
+    assert e.source.text == "Norway and Iceland" and e.target is None
+    # a deal signed with someone is a deal of both parties
+    events = [e for e in code("Chile signed a trade agreement with South Korea.") if e.cameo == "057"]
+    assert {(e.source.text, e.counterpart.text) for e in events} == {("Chile", "South Korea"), ("South Korea", "Chile")}

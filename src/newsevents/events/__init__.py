@@ -155,7 +155,8 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
 
 
 # "at the talks with X", "during a meeting with X": where the subject's act took place
-_SETTING_PREPS = {"at", "during", "in", "on"}
+_SETTING_PREPS = {"at", "during", "in"}
+MEETINGS = {"040", "044", "046"}
 
 
 def participation(m: Match, args: Arguments) -> tuple[Match, Arguments] | None:
@@ -171,7 +172,7 @@ def participation(m: Match, args: Arguments) -> tuple[Match, Arguments] | None:
                 continue
             for noun in prep.children:
                 entry = noun_entry(noun) if noun.dep_ == "pobj" else None
-                if entry is None or entry[0].code not in MUTUAL_CODES:
+                if entry is None or entry[0].code not in MEETINGS:
                     continue
                 parties = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between")
                            for g in c.children if g.dep_ == "pobj" and actor_like(g)]
@@ -256,14 +257,15 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
 
 
 # Acts both parties do to each other (CAMEO 040 consult, 044 meet at a third location, 046
-# negotiate): "A met B", "talks with B" make A and B parties alike, not an actor and its target.
+# negotiate, 057 sign an agreement): "A met B", "talks with B", "signed a deal with B" make A and
+# B parties alike, not an actor and its target.
 # Visits (042), hosting (043), mediation (045) and calls (041) have a direction and keep it.
-MUTUAL_CODES = {"040", "044", "046"}
+MUTUAL_CODES = {"040", "044", "046", "057"}
 
 
 def mutual_act(m: Match, final: Match, args: Arguments) -> bool:
     return (final.code in MUTUAL_CODES and m.code in MUTUAL_CODES and bool(args.sources) and bool(args.targets)
-            and not args.reciprocal and not final.negated)
+            and all(actor_like(t) for t in args.targets) and not args.reciprocal and not final.negated)
 
 
 SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|hour|percent|%))")

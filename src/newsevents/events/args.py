@@ -27,6 +27,10 @@ RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
 # thing or actor: "skeptical of the announcement", "optimism at the deal", "pessimism over talks"
 ATTITUDES = {"012", "013"}
 ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in")
+# cooperation is agreed, shared or signed *with* someone and *on* a topic: "agreed to share
+# information on company ownership", "signed an agreement on customs processes"
+TOPIC_ROOTS = {"03", "05", "06"}
+TOPIC_PREPS = {"on", "about", "over", "regarding", "upon"}
 # one meets *with* someone, *between* parties; talks *on* something are about it
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
@@ -40,7 +44,7 @@ THING_NOUNS = {
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
-    "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
+    "evidence", "information", "intelligence", "data", "datum", "artifact", "antiquity", "document", "record",
     "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
     "possibility", "option", "idea", "prospect", "chance",
     # money: "earmarked 1.5 million euros"
@@ -308,6 +312,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     if preps is None:
         preps = ATTITUDE_PREPS if code in ATTITUDES else {"02": REQUEST_PREPS, "10": REQUEST_PREPS,
                                                          "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        if code[:2] in TOPIC_ROOTS:
+            preps = tuple(p for p in preps if p not in TOPIC_PREPS)
         if withdrawal(code):
             preps = ("from", *preps)
     for prep in preps:

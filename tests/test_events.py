@@ -400,3 +400,10 @@ def test_cooperation_is_agreed_on_a_topic_not_aimed_at_it():
     # a deal signed with someone is a deal of both parties
     events = [e for e in code("Chile signed a trade agreement with South Korea.") if e.cameo == "057"]
     assert {(e.source.text, e.counterpart.text) for e in events} == {("Chile", "South Korea"), ("South Korea", "Chile")}
+
+
+def test_forces_acting_together_are_one_source_and_named_states_are_not():
+    e = principal("Government troops and allied militias attacked the rebel stronghold.")
+    assert e.source.text == "Government troops and allied militias" and e.target.text == "the rebel stronghold"
+    events = code("France and Germany condemned the attack.")
+    assert {e.source.text for e in events} == {"France", "Germany"}

@@ -638,4 +638,21 @@ def arguments(m: Match) -> Arguments:
         # "India and Pakistan agreed to a ceasefire": one reciprocal actor, named as written
         args.reciprocal = True
         args.sources = [src]
+    elif len(args.sources) > 1 and not args.reported and all(
+            h.pos_ == "NOUN" and h.ent_type_ not in ("GPE", "ORG", "PERSON", "NORP") for h in args.sources) \
+            and len({side for h in args.sources if (side := _named_side(h))}) <= 1:
+        # "Yemeni army and allied forces launched ...": forces acting together, named as one (but
+        # "The American side and representatives of the Alliance" are two actors)
+        args.reciprocal = True
+        args.sources = [src]
     return args
+
+
+def _named_side(h) -> frozenset:
+    """The names that say whose a common noun is ("*Yemeni* army", "representatives of *NATO*")."""
+    words = set()
+    for c in h.children:
+        if c.dep_ in ("conj", "cc", "appos", "relcl", "acl"):
+            continue
+        words.update(t.lower_ for t in c.subtree if t.ent_type_ in ("NORP", "GPE", "ORG"))
+    return frozenset(words)

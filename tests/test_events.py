@@ -407,3 +407,9 @@ def test_forces_acting_together_are_one_source_and_named_states_are_not():
     assert e.source.text == "Government troops and allied militias" and e.target.text == "the rebel stronghold"
     events = code("France and Germany condemned the attack.")
     assert {e.source.text for e in events} == {"France", "Germany"}
+
+
+def test_words_sport_shares_with_politics_do_not_make_a_sentence_sport():
+    e = principal("Government warplanes attacked the final rebel-held town.")
+    assert e.cameo_root == "19" and e.target.text == "the final rebel-held town"
+    assert code("Liverpool beat Everton in the cup final.") == []

@@ -26,11 +26,14 @@ from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
-    "match", "goal", "goals", "league", "cup", "championship", "tournament", "season", "coach", "striker",
-    "midfielder", "goalkeeper", "olympic", "olympics", "medal", "semi-final", "semifinal", "final", "innings",
-    "wicket", "club", "fixture", "derby", "stadium", "penalty", "scored", "score", "playoff", "playoffs", "nba",
-    "nfl", "fifa", "uefa", "premier", "rugby", "cricket", "football", "soccer", "tennis", "baseball", "basketball",
+    "league", "championship", "tournament", "striker", "midfielder", "goalkeeper", "olympic", "olympics",
+    "semi-final", "semifinal", "innings", "wicket", "playoff", "playoffs", "nba", "nfl", "fifa", "uefa", "rugby",
+    "cricket", "football", "soccer", "tennis", "baseball", "basketball",
 }
+# words sport shares with politics ("the final rebel-held city", "a penalty", "the ruling party's
+# goal"): two of them together are sport
+SPORT_SHARED = {"match", "goal", "goals", "cup", "season", "coach", "medal", "final", "club", "fixture", "derby",
+                "stadium", "penalty", "scored", "score", "premier", "team", "win", "beat", "striker", "champion"}
 # Sources that are weather or nature, not actors ("a storm hit", "floods killed").
 NATURE = {
     "storm", "hurricane", "typhoon", "cyclone", "earthquake", "quake", "flood", "flooding", "rain", "snow", "wind",
@@ -273,7 +276,8 @@ SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|
 
 def sporting(sent) -> bool:
     """Sport: its vocabulary ("league", "striker") or a score ("beat Chelsea 2-1")."""
-    return bool({t.lower_ for t in sent} & SPORT_WORDS) or bool(SCORE.search(sent.text))
+    words = {t.lower_ for t in sent}
+    return bool(words & SPORT_WORDS) or len(words & SPORT_SHARED) >= 2 or bool(SCORE.search(sent.text))
 
 
 def bare_report(e: Event) -> bool:

@@ -413,3 +413,18 @@ def test_words_sport_shares_with_politics_do_not_make_a_sentence_sport():
     e = principal("Government warplanes attacked the final rebel-held town.")
     assert e.cameo_root == "19" and e.target.text == "the final rebel-held town"
     assert code("Liverpool beat Everton in the cup final.") == []
+
+
+@pytest.mark.parametrize("text, cameo, target", [
+    # yielding (CAMEO 08): to demands, whose they are; easing an economic measure is 085, not a sanction
+    ("The government accepted the demands of the striking nurses.", "080", "the striking nurses"),
+    ("The mayor conceded to demands from the teachers' union.", "080", "the teachers' union"),
+    ("Canada cut tariffs on Mexican steel.", "085", None),
+    # approving an act is the act itself: an approved extradition is judicial cooperation
+    ("A Spanish court approved the extradition of a Venezuelan banker.", "063", None),
+])
+def test_yielding_and_approving(text, cameo, target):
+    e = principal(text)
+    assert e.cameo == cameo and e.quad_class == 2
+    if target:
+        assert e.target.text == target

@@ -371,10 +371,10 @@ def _verb_carries(m: Match) -> bool:
                 and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
 
 
-def _by_agent(noun):
+def _by_agent(noun, preps=("by", "from")):
     """"accusations by the US", "demands from the rebel group": who made them."""
     for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+        if c.dep_ == "prep" and c.lower_ in preps:
             return next((g for g in c.children if g.dep_ == "pobj"), None)
     return None
 
@@ -395,6 +395,8 @@ def target_of(m: Match, exclude=()):
     if m.noun is not None and m.noun != p:
         if (m.base or code)[:2] == "01" and _by_agent(m.noun) is not None:
             return _by_agent(m.noun)  # "rejected accusations by the US"
+        if code[:2] == "08" and _by_agent(m.noun, ("by", "from", "of")) is not None:
+            return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):

@@ -428,3 +428,20 @@ def test_yielding_and_approving(text, cameo, target):
     assert e.cameo == cameo and e.quad_class == 2
     if target:
         assert e.target.text == target
+
+
+@pytest.mark.parametrize("text, cameo, target", [
+    # a generic head takes the act its modifier names: ended mediation efforts = halted negotiations
+    ("The African Union ended mediation efforts with the rebels on Friday.", "164", "the rebels"),
+    ("China has strengthened its forces near the border.", "154", None),
+    # people sent to investigate: an investigation where they were sent
+    ("Norway sent a team of experts to Ghana to investigate the explosion.", "090", "Ghana"),
+    # asked to do something that is not cooperation is still an appeal (neutral), not a rally
+    ("Poland asked NATO to help patrol its airspace.", "020", "NATO"),
+    ("The regime suspended publication of the largest opposition newspaper.", "1721", None),
+])
+def test_codes_from_generic_heads_purposes_and_appeals(text, cameo, target):
+    e = principal(text)
+    assert e.cameo == cameo
+    if target:
+        assert e.target.text == target

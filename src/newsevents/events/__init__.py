@@ -142,6 +142,7 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
     args = arguments(m)
     if not args.sources:
         m, args = _agent_clause(m, args)
+    m = _purpose(m)  # after the arguments: whom the investigators were sent to is the target
     out = events_of(doc, m, args, sentence, index, first_id, principal=True)
     if args.reported and args.reporter is not None and _speaker_first(m):
         out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
@@ -184,6 +185,24 @@ def participation(m: Match, args: Arguments) -> tuple[Match, Arguments] | None:
                                   rule=f"participation:{entry[0].key}", base=entry[0].code)
                     return talks, Arguments(sources=list(args.sources), targets=split(parties[0]))
     return None
+
+
+def _purpose(m: Match) -> Match:
+    """"sent a team of experts to Alabama to investigate the accident": people sent to investigate
+    are an investigation (CAMEO 09) where they are sent, not a transfer of aid or a show of force."""
+    node = last(m)
+    if node.code[:2] not in ("07", "15") or node.content is not None:
+        return m
+    for c in node.trigger.children:
+        if c.dep_ in ("advcl", "xcomp") and c.i > node.trigger.i:
+            inner = analyze(c, 0, {node.trigger.i})
+            if inner is not None and inner.code[:2] == "09":
+                node.code = node.base = inner.code
+                node.rule += f"+purpose:{inner.key}"
+                if node is not m:
+                    m.code = inner.code if m.role in ("report", "light", "aspect") else m.code
+                return m
+    return m
 
 
 def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:

@@ -445,3 +445,10 @@ def test_codes_from_generic_heads_purposes_and_appeals(text, cameo, target):
     assert e.cameo == cameo
     if target:
         assert e.target.text == target
+
+
+def test_denied_charges_aim_at_who_made_them_and_lifted_emergencies_at_their_place():
+    e = principal("The ministry denied charges by an opposition newspaper that it had rigged the vote.")
+    assert e.cameo == "016" and e.target.text == "an opposition newspaper"
+    e = principal("The president lifted the state of emergency in southern parts of the country.")
+    assert e.cameo == "0814" and e.target.text == "southern parts of the country"

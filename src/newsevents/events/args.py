@@ -60,6 +60,7 @@ GIVING = {"give", "send", "provide", "donate", "deliver", "supply", "offer", "le
           "contribute", "hand", "ship", "airlift", "extend", "allocate", "channel", "dispatch", "deploy"}
 # verbs of purpose clauses that name whom aid is for ("to help Haiti", "to assist Ethiopia")
 HELPING = {"help", "assist", "support", "benefit", "aid", "relieve", "feed", "rebuild"}
+DEMANDS = {"demand", "request", "call", "appeal", "claim", "grievance", "condition", "ultimatum"}
 RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
 # objects of a verb+object trigger that are who it is done to
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
@@ -333,6 +334,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                     if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ") and g.pos_ in ("NOUN", "PROPN") \
                             and g.ent_type_ not in THING_ENTS:
                         return g  # "optimistic about the deal", "skeptical of the announcement"
+                    if prep == "in" and (depth > 0 or _place_target(code)) and place_like(g) and g.pos_ != "VERB":
+                        return g  # "lifted the state of emergency in northern parts of the country"
                     if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
                         if depth < 2 and g.ent_type_ not in THING_ENTS:
@@ -393,9 +396,11 @@ def target_of(m: Match, exclude=()):
     """The target of a simple (non-control) match."""
     p, code = m.trigger, m.code
     if m.noun is not None and m.noun != p:
-        if (m.base or code)[:2] == "01" and _by_agent(m.noun) is not None:
-            return _by_agent(m.noun)  # "rejected accusations by the US"
-        if code[:2] == "08" and _by_agent(m.noun, ("by", "from", "of")) is not None:
+        # "denied charges by the US": the parser may hang the agent on the (active) verb
+        made_by = _by_agent(m.noun) or (_by_agent(p) if passive_subject(p) is None else None)
+        if (m.base or code)[:2] == "01" and made_by is not None:
+            return made_by  # "rejected accusations by the US"
+        if code[:2] == "08" and m.noun.lemma_.lower() in DEMANDS and _by_agent(m.noun, ("by", "from", "of")):
             return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target

@@ -158,7 +158,8 @@ class Event:
     """One coded event: who did what to whom, with its evidence.
 
     Compound actors ("the USA and NATO") give one event per source/target pair; such
-    events share ``group`` and have ``compound=True``.
+    events share ``group`` and have ``compound=True``. A reciprocal act ("A met B") gives one
+    event per party, each with the other party as ``counterpart``.
     """
 
     id: str
@@ -188,6 +189,9 @@ class Event:
     group: str | None = None
     sentence_index: int = 0
     quote: int | None = None  # index of the quote it sits in or is reported by
+    # the other party of a reciprocal act ("A met B"): such an act gives one event per party, each
+    # party its source with the other as counterpart and no target (both act; neither is acted on)
+    counterpart: ActorRef | None = None
 
 
 @dataclass
@@ -300,7 +304,7 @@ def _event(d: dict[str, Any]) -> Event:
     d = dict(d)
     d["sentence"] = Span(**d["sentence"])
     d["trigger"] = Span(**d["trigger"])
-    for key in ("source", "target", "reporter"):
+    for key in ("source", "target", "reporter", "counterpart"):
         d[key] = _opt(ActorRef, d.get(key))
     d["location"] = _opt(Location, d.get("location"))
     d["locations"] = [Location(**loc) for loc in d.get("locations", [])]

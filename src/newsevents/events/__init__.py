@@ -15,22 +15,26 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import Arguments, arguments, inner_split, np_bounds, source_of
+from .args import FIRST_PLURAL, Arguments, actor_like, arguments, inner_split, np_bounds, source_of, split
 from .codebook import lookup
 from .quadmodel import backoff, load_model
-from .rules import ROLE_MODALITY, Match, analyze, code_sentence
+from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
-    "match", "goal", "goals", "league", "cup", "championship", "tournament", "season", "coach", "striker",
-    "midfielder", "goalkeeper", "olympic", "olympics", "medal", "semi-final", "semifinal", "final", "innings",
-    "wicket", "club", "fixture", "derby", "stadium", "penalty", "scored", "score", "playoff", "playoffs", "nba",
-    "nfl", "fifa", "uefa", "premier", "rugby", "cricket", "football", "soccer", "tennis", "baseball", "basketball",
+    "league", "championship", "tournament", "striker", "midfielder", "goalkeeper", "olympic", "olympics",
+    "semi-final", "semifinal", "innings", "wicket", "playoff", "playoffs", "nba", "nfl", "fifa", "uefa", "rugby",
+    "cricket", "football", "soccer", "tennis", "baseball", "basketball",
 }
+# words sport shares with politics ("the final rebel-held city", "a penalty", "the ruling party's
+# goal"): two of them together are sport
+SPORT_SHARED = {"match", "goal", "goals", "cup", "season", "coach", "medal", "final", "club", "fixture", "derby",
+                "stadium", "penalty", "scored", "score", "premier", "team", "win", "beat", "striker", "champion"}
 # Sources that are weather or nature, not actors ("a storm hit", "floods killed").
 NATURE = {
     "storm", "hurricane", "typhoon", "cyclone", "earthquake", "quake", "flood", "flooding", "rain", "snow", "wind",
@@ -39,6 +43,7 @@ NATURE = {
     "sunshine", "fog", "frost", "heat", "forecast", "gust", "hail", "monsoon", "sleet",
 }
 MODEL_ID = "rules-v1"
+MODEL_BATCH = 64  # unsure sentences (or Documents) held back to consult the model at once
 log = logging.getLogger(__name__)
 
 
@@ -52,8 +57,34 @@ class EventStage:
         self.model = load_model(settings.events_model)
 
     def __call__(self, doc: Document) -> Document:
+        unsure = self.code_rules(doc)
+        if unsure and self.model is not None:
+            self.consult_model(unsure)
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Like calling the stage on each Document, with the model consulted once for the unsure
+        sentences of several Documents: the encoder runs faster on batches of similar lengths."""
+        held: list[Document] = []
+        unsure: list = []
+        for doc in docs:
+            held.append(doc)
+            unsure.extend(self.code_rules(doc))
+            if len(unsure) >= MODEL_BATCH or len(held) >= MODEL_BATCH:
+                yield from self._flush(held, unsure)
+                held, unsure = [], []
+        yield from self._flush(held, unsure)
+
+    def _flush(self, held: list[Document], unsure: list) -> Iterator[Document]:
+        if unsure and self.model is not None:
+            self.consult_model(unsure)
+        yield from held
+
+    def code_rules(self, doc: Document) -> list:
+        """Code ``doc`` with the rules (events, sentence classes, quote links); returns the
+        (sentence, principal event or None) pairs where the rules found little."""
         if doc.parse is None or not doc.sentences:
-            return doc
+            return []
         doc.events = []
         unsure = []  # (sentence, its principal event or None) where the rules found little
         for sentence in doc.sentences:
@@ -80,10 +111,8 @@ class EventStage:
             for k, e in enumerate(events):
                 e.id = f"e{len(doc.events) + k + 1}"
             doc.events.extend(events)
-        if unsure and self.model is not None:
-            self.consult_model(unsure)
         link_quotes(doc)
-        return doc
+        return unsure
 
     def consult_model(self, unsure: list) -> None:
         """Sentence quad classes from the model where the rules were unsure (no trigger, a
@@ -112,6 +141,9 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
         return []
     sentence = _trim(span_of(doc.article.body, sent.start_char, sent.end_char), doc.article.body)
     args = arguments(m)
+    if not args.sources:
+        m, args = _agent_clause(m, args)
+    m = _purpose(m)  # after the arguments: whom the investigators were sent to is the target
     out = events_of(doc, m, args, sentence, index, first_id, principal=True)
     if args.reported and args.reporter is not None and _speaker_first(m):
         out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
@@ -121,7 +153,77 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
             # only a different kind of act, aimed at someone: "... and raises the question of ..."
             if political(sent, other) and other.code[:2] != m.code[:2] and other_args.targets:
                 out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
+        meeting = participation(m, args)
+        if meeting is not None:
+            out.extend(events_of(doc, *meeting, sentence, index, first_id + len(out), principal=False))
     return out
+
+
+# "at the talks with X", "during a meeting with X": where the subject's act took place
+_SETTING_PREPS = {"at", "during", "in"}
+MEETINGS = {"040", "044", "046"}
+
+
+def participation(m: Match, args: Arguments) -> tuple[Match, Arguments] | None:
+    """"confirmed their position at the talks with the Russian Federation": whoever acted at
+    talks with someone took part in them, a consultation between the actor and that party."""
+    if not args.sources:
+        return None
+    for node in m.chain():
+        # the parser may hang the setting on the object: "confirmed [their position at the talks]"
+        heads = [node.trigger, *(c for c in node.trigger.children if c.dep_ == "dobj")]
+        for prep in (c for h in heads for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
+                continue
+            for noun in prep.children:
+                entry = noun_entry(noun) if noun.dep_ == "pobj" else None
+                if entry is None or entry[0].code not in MEETINGS:
+                    continue
+                parties = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between")
+                           for g in c.children if g.dep_ == "pobj" and actor_like(g)]
+                if parties and all(p.i not in {s.i for s in args.sources} for p in parties):
+                    talks = Match(entry[0].code, trigger=noun, pred=node.trigger, key=entry[0].key, noun=noun,
+                                  rule=f"participation:{entry[0].key}", base=entry[0].code)
+                    return talks, Arguments(sources=list(args.sources), targets=split(parties[0]))
+    return None
+
+
+def _purpose(m: Match) -> Match:
+    """"sent a team of experts to Alabama to investigate the accident": people sent to investigate
+    are an investigation (CAMEO 09) where they are sent, not a transfer of aid or a show of force."""
+    node = last(m)
+    if node.code[:2] not in ("07", "15") or node.content is not None:
+        return m
+    for c in node.trigger.children:
+        if c.dep_ in ("advcl", "xcomp") and c.i > node.trigger.i:
+            inner = analyze(c, 0, {node.trigger.i})
+            if inner is not None and inner.code[:2] == "09":
+                node.code = node.base = inner.code
+                node.rule += f"+purpose:{inner.key}"
+                if node is not m:
+                    m.code = inner.code if m.role in ("report", "light", "aspect") else m.code
+                return m
+    return m
+
+
+def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:
+    """"At least 20 people were killed when rebels attacked a convoy": an agentless passive of
+    violence whose time clause says who did what to whom; that act is the sentence's event
+    (the deaths are its toll)."""
+    p = m.trigger
+    if m.quad != 4 or not any(c.dep_ == "nsubjpass" for c in p.children):
+        return m, args
+    for c in (c for v in (p, *p.conjuncts) for c in v.children):
+        if c.dep_ != "advcl":
+            continue
+        other = analyze(c, 0, {p.i})
+        if other is None or other.quad not in (3, 4):
+            continue
+        other_args = arguments(other)
+        if other_args.sources:
+            other.rule = "main:agent-clause:" + other.rule
+            return other, other_args
+    return m, args
 
 
 def coordinated(m: Match) -> list[Match]:
@@ -150,14 +252,24 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
         confidence -= 0.2
     pairs = _pairs(args)
     cut_first = inner_split(args.sources)
-    compound = len(pairs) > 1 or args.reciprocal
+    mutual = mutual_act(m, final, args)
+    compound = len(pairs) > 1 or args.reciprocal or mutual
     group = f"g{index}.{first_id}" if compound else None
     out = []
+    refs = []
     for s, t in pairs:
+        source = _ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0])
+        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0])
+        if mutual:  # both parties act: each is a source, with the other as counterpart
+            refs += [(source, None, target), (target, None, source)]
+        else:
+            refs.append((source, target, None))
+    if reporter is not None:  # "we will ...", he said: the speaker's side
+        refs = [tuple(speakers_side(doc, r, reporter) for r in triple) for triple in refs]
+    for source, target, counterpart in refs:
         out.append(Event(
             id=f"e{first_id + len(out) + 1}", sentence=sentence, trigger=trigger,
-            source=_ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0]),
-            target=_ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0]),
+            source=source, target=target, counterpart=counterpart,
             cameo=code.code, cameo_root=code.root, cameo_name=code.name, plover=code.plover,
             plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
@@ -167,12 +279,25 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
     return out
 
 
+# Acts both parties do to each other (CAMEO 040 consult, 044 meet at a third location, 046
+# negotiate, 057 sign an agreement): "A met B", "talks with B", "signed a deal with B" make A and
+# B parties alike, not an actor and its target.
+# Visits (042), hosting (043), mediation (045) and calls (041) have a direction and keep it.
+MUTUAL_CODES = {"040", "044", "046", "057"}
+
+
+def mutual_act(m: Match, final: Match, args: Arguments) -> bool:
+    return (final.code in MUTUAL_CODES and m.code in MUTUAL_CODES and bool(args.sources) and bool(args.targets)
+            and all(actor_like(t) for t in args.targets) and not args.reciprocal and not final.negated)
+
+
 SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b(?!\s?(?:year|month|day|week|hour|percent|%))")
 
 
 def sporting(sent) -> bool:
     """Sport: its vocabulary ("league", "striker") or a score ("beat Chelsea 2-1")."""
-    return bool({t.lower_ for t in sent} & SPORT_WORDS) or bool(SCORE.search(sent.text))
+    words = {t.lower_ for t in sent}
+    return bool(words & SPORT_WORDS) or len(words & SPORT_SHARED) >= 2 or bool(SCORE.search(sent.text))
 
 
 def bare_report(e: Event) -> bool:
@@ -213,7 +338,9 @@ def last(m: Match) -> Match:
 
 
 def event_modality(m: Match, args: Arguments) -> str:
-    roles = [n.role for n in m.chain()]
+    # a control verb that governs nothing coded says no more than itself ("raised the issue")
+    roles = [n.role for n in m.chain() if n.content is not None or n.role not in ("demand", "appeal")
+             or n.code[:2] in ("02", "10")]
     inner = next((ROLE_MODALITY[r] for r in roles if r in ROLE_MODALITY and r != "intent"), None)
     modals = [n.modal for n in m.chain() if n.modal]
     if inner in ("hoped", "demanded"):
@@ -287,8 +414,36 @@ def link_quotes(doc: Document) -> None:
             # from the parse already ("announced a ceasefire" is the act itself, not a report)
             if inside and q.kind == "direct" and e.reporter is None and q.speaker is not None:
                 e.reporter = q.speaker
+                e.source, e.target, e.counterpart = (speakers_side(doc, r, q.speaker)
+                                                     for r in (e.source, e.target, e.counterpart))
                 if e.modality in ("asserted", "future"):
                     e.modality = "reported"
+
+
+# sectors whose member speaks for a body when saying "we" (a minister's "we" is the government)
+_SPEAKING_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "MED", "BUS",
+                     "UAF", "LAB", "HRI", "REL", "EDU", "HLH"}
+
+
+def speakers_side(doc: Document, ref: ActorRef | None, speaker: ActorRef) -> ActorRef | None:
+    """A first-person plural actor ("we", "us", "our") in what someone says is the side they
+    speak for: a spokesman's "we" is his government, an organisation's "we" itself. The span
+    stays the pronoun; the code is the speaker's body (the article's entity for it when there is
+    one), or none when the speaker speaks for no body we know."""
+    if ref is None or ref.code or ref.text.lower() not in FIRST_PLURAL:
+        return ref
+    ent = doc.entities[speaker.entity] if speaker.entity is not None and speaker.entity < len(doc.entities) else None
+    if ent is not None and ent.type != "person":
+        body = ent
+    elif speaker.sector in _SPEAKING_SECTORS and speaker.code:
+        body = next((x for x in doc.entities if x.code == speaker.code and x.type != "person"), None)
+        if body is None:
+            ref.code, ref.country, ref.sector = speaker.code, speaker.country, speaker.sector
+            return ref
+    else:
+        return ref
+    ref.name, ref.code, ref.country, ref.sector, ref.entity = body.name, body.code, body.country, body.sector, body.id
+    return ref
 
 
 def _pairs(args: Arguments) -> list[tuple]:

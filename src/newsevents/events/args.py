@@ -8,12 +8,14 @@ coordinated actors split into one span each, so "the USA and NATO" gives two eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .lexicon import lemma, lexicon
 from .rules import GETTING, Match, noun_entry
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
+FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
@@ -21,6 +23,14 @@ TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at"
 # a request is addressed to whom it is expected from: "expects statements from NATO"
 REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
 RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
+# pessimistic and optimistic comments (CAMEO 012, 013) are about what follows the attitude word,
+# thing or actor: "skeptical of the announcement", "optimism at the deal", "pessimism over talks"
+ATTITUDES = {"012", "013"}
+ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in")
+# cooperation is agreed, shared or signed *with* someone and *on* a topic: "agreed to share
+# information on company ownership", "signed an agreement on customs processes"
+TOPIC_ROOTS = {"03", "05", "06"}
+TOPIC_PREPS = {"on", "about", "over", "regarding", "upon"}
 # one meets *with* someone, *between* parties; talks *on* something are about it
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
@@ -34,13 +44,23 @@ THING_NOUNS = {
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
-    "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
+    "evidence", "information", "intelligence", "data", "datum", "artifact", "antiquity", "document", "record",
     "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
+    "possibility", "option", "idea", "prospect", "chance",
+    # money: "earmarked 1.5 million euros"
+    "euro", "dollar", "pound", "yen", "yuan", "franc", "rupee", "ruble", "rouble", "shilling", "peso", "riyal",
+    "dinar", "dirham", "lira", "naira", "rand", "won", "krona", "krone", "cent", "usd", "eur",
 }
 # goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
 GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
          "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
          "material", "vehicle", "resource", "shipment", "delivery"}
+# verbs of giving: their "to" phrase names the recipient ("giving money to local communities")
+GIVING = {"give", "send", "provide", "donate", "deliver", "supply", "offer", "lend", "grant", "transfer", "return",
+          "contribute", "hand", "ship", "airlift", "extend", "allocate", "channel", "dispatch", "deploy"}
+# verbs of purpose clauses that name whom aid is for ("to help Haiti", "to assist Ethiopia")
+HELPING = {"help", "assist", "support", "benefit", "aid", "relieve", "feed", "rebuild"}
+DEMANDS = {"demand", "request", "call", "appeal", "claim", "grievance", "condition", "ultimatum"}
 RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
 # objects of a verb+object trigger that are who it is done to
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
@@ -87,12 +107,22 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     doc = head.doc
     # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
     for _ in range(3):
-        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in ("’", "'", "`"):
+        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in APOSTROPHES:
             start = doc[start - 2].left_edge.i
+        elif _split_possessive(doc, start - 2):  # "Iran ’ s Supreme Leader": the parser left the possessor out
+            start = _noun_run_start(doc, start - 3)
         elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
             start = doc[start - 2].left_edge.i
         else:
             break
+    if _split_possessive(doc, end):  # "Theresa May ’ s offer": a possessor takes what it possesses
+        end = _noun_run_end(doc, end + 2)
+    # initials and titles split from their full stop ("Mr . Erdogan", "John R . Bass", "the U . K")
+    while start >= 2 and doc[start - 1].text == "." and ABBREVIATION.fullmatch(doc[start - 2].text):
+        start = _noun_run_start(doc, start - 2)
+    while end + 1 < len(doc) and doc[end].text == "." and ABBREVIATION.fullmatch(doc[end - 1].text) \
+            and doc[end + 1].text[:1].isupper():
+        end = max(end + 2, _noun_run_end(doc, end + 1))
     # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
     while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
         start -= 2
@@ -108,6 +138,38 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     if opened > 0 and end < len(doc) and doc[end].text == ")":
         end += 1
     return start, end
+
+
+APOSTROPHES = ("’", "'", "`")
+ABBREVIATION = re.compile(r"[A-Z]|Mr|Mrs|Ms|Dr|Sen|Gen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St|Jr|Sr|Maj|Adm|Rev|Hon")
+_NP_POS = ("PROPN", "NOUN", "ADJ", "NUM")
+
+
+def _split_possessive(doc, i: int) -> bool:
+    """True when tokens i, i+1 are a possessive "’ s" split by spaces (pre-tokenized text) after a
+    noun, not a contraction ("it ’ s")."""
+    return (1 <= i and i + 2 < len(doc) and doc[i].text in APOSTROPHES and doc[i + 1].lower_ == "s"
+            and doc[i - 1].pos_ in ("PROPN", "NOUN") and doc[i + 2].pos_ in (*_NP_POS, "DET", "VERB"))
+
+
+def _noun_run_start(doc, j: int) -> int:
+    """Start of the noun phrase ending at token j, read from the words (the parse is broken there)."""
+    while j > 0 and (doc[j - 1].pos_ in (*_NP_POS, "DET") and doc[j - 1].lower_ not in ("that", "which")):
+        j -= 1
+    return j
+
+
+def _noun_run_end(doc, i: int) -> int:
+    """End of the noun phrase starting at token i: "’ s [southern and eastern governorates]"."""
+    end = i
+    while end < len(doc) and doc[end].ent_type_ not in ("DATE", "TIME") and (
+            doc[end].pos_ in (*_NP_POS, "PART") or doc[end].tag_ == "VBN" or (
+            doc[end].text in HYPHENS and end + 1 < len(doc) and doc[end + 1].pos_ in _NP_POS)
+            or (doc[end].lower_ == "and" and end + 1 < len(doc) and doc[end + 1].pos_ == "ADJ")):
+        end += 1
+    while end > i and doc[end - 1].pos_ not in ("PROPN", "NOUN", "NUM"):
+        end -= 1
+    return max(end, i)
 
 
 def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
@@ -127,6 +189,8 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             continue
         if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
+        if c.dep_ == "prep" and c.lower_ in ("in", "at") and tok.ent_type_ in ("PERSON", "GPE") and tok.pos_ == "PROPN":
+            break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
         end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
     return end
 
@@ -237,6 +301,8 @@ def _is_thing(t, code: str = "") -> bool:
             return _is_thing(of[0], code)
     if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
         return True
+    if lem == "position" and code[:2] in ("17", "18", "19", "20"):
+        return False  # "struck militant positions": a place held by someone, not a stance
     return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
 
 
@@ -245,7 +311,10 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     or an event ("agreed to a ceasefire in eastern Ukraine", "condemned attacks in Tehran")
     passes on to its own prepositions, where a place also counts."""
     if preps is None:
-        preps = {"02": REQUEST_PREPS, "10": REQUEST_PREPS, "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        preps = ATTITUDE_PREPS if code in ATTITUDES else {"02": REQUEST_PREPS, "10": REQUEST_PREPS,
+                                                         "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        if code[:2] in TOPIC_ROOTS:
+            preps = tuple(p for p in preps if p not in TOPIC_PREPS)
         if withdrawal(code):
             preps = ("from", *preps)
     for prep in preps:
@@ -253,7 +322,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
             if h is None:
                 continue
             # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
-            kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
+            kids = [*h.children, *(g for c in h.children if c.dep_ == "appos" or (c.dep_ == "acl" and lemma(c) not in
+                                                                                     HELPING) for g in c.children)]
             for c in kids:
                 if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
                         prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
@@ -261,6 +331,11 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                 for g in c.children:
                     if g.dep_ != "pobj" or g in exclude:
                         continue
+                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ") and g.pos_ in ("NOUN", "PROPN") \
+                            and g.ent_type_ not in THING_ENTS:
+                        return g  # "optimistic about the deal", "skeptical of the announcement"
+                    if prep == "in" and (depth > 0 or _place_target(code)) and place_like(g) and g.pos_ != "VERB":
+                        return g  # "lifted the state of emergency in northern parts of the country"
                     if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
                         if depth < 2 and g.ent_type_ not in THING_ENTS:
@@ -299,10 +374,10 @@ def _verb_carries(m: Match) -> bool:
                 and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
 
 
-def _by_agent(noun):
+def _by_agent(noun, preps=("by", "from")):
     """"accusations by the US", "demands from the rebel group": who made them."""
     for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+        if c.dep_ == "prep" and c.lower_ in preps:
             return next((g for g in c.children if g.dep_ == "pobj"), None)
     return None
 
@@ -321,8 +396,12 @@ def target_of(m: Match, exclude=()):
     """The target of a simple (non-control) match."""
     p, code = m.trigger, m.code
     if m.noun is not None and m.noun != p:
-        if (m.base or code)[:2] in ("01", "12") and _by_agent(m.noun) is not None:
-            return _by_agent(m.noun)  # "rejected accusations by the US"
+        # "denied charges by the US": the parser may hang the agent on the (active) verb
+        made_by = _by_agent(m.noun) or (_by_agent(p) if passive_subject(p) is None else None)
+        if (m.base or code)[:2] == "01" and made_by is not None:
+            return made_by  # "rejected accusations by the US"
+        if code[:2] == "08" and m.noun.lemma_.lower() in DEMANDS and _by_agent(m.noun, ("by", "from", "of")):
+            return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -340,25 +419,75 @@ def target_of(m: Match, exclude=()):
             return clause_subject(p)
     ps = passive_subject(p)
     if ps is not None and ps not in exclude and ps != m.noun:
-        return ps
+        if not (transfer(code) and _is_given(ps, code)):
+            return ps
+        # "An ancient sarcophagus was returned to Egypt": what was given is not whom it was given to
+        t = prep_object([p], code, exclude, preps=RECIPIENT_PREPS)
+        return t if t is not None else ps
     for c in p.children:
         if c.dep_ == "dative":
             return c if c.pos_ != "ADP" else next((g for g in c.children if g.dep_ == "pobj"), None)
     objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
     if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
-        t = prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS)
+        given = [*objs, m.noun] if m.noun is not None and m.noun != p else objs
+        t = (prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[:2]) or deep_recipient(given, code, exclude)
+             or prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[2:]))
         if t is not None:
             return t
     for c in objs:
-        if code[:2] == "04" and not actor_like(c):
-            continue  # one meets someone but discusses something: "discussed co-operation"
+        if code[:2] in ("04", "07") and not actor_like(c):
+            continue  # one meets someone but discusses something: "discussed co-operation"; aid is given
         if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and code[:2] != "01" and not _is_resource(c)
                                       and c.pos_ != "NUM"):
             return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
     t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
     if t is not None:
         return t
+    if transfer(code):
+        t = beneficiary([p, *objs, *([m.noun] if m.noun is not None else [])], exclude)
+        if t is not None:
+            return t
     return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
+
+
+def beneficiary(heads, exclude=()):
+    """Whom aid is for when no recipient is named: the one a purpose clause helps ("donated
+    ventilators to assist Ethiopia", "earmarked aid to help Haiti cope")."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("advcl", "xcomp", "relcl", "acl") or lemma(c) not in HELPING:
+                continue
+            for d in c.children:
+                if d.dep_ == "dobj" and d not in exclude and (actor_like(d) or place_like(d)) and not _is_thing(d):
+                    return d
+                if d.dep_ in ("ccomp", "xcomp"):  # "help Haiti cope"
+                    s = next((g for g in d.children if g.dep_ == "nsubj"), None)
+                    if s is not None and s not in exclude and s.pos_ in ("NOUN", "PROPN"):
+                        return s
+    return None
+
+
+def _is_given(t, code: str) -> bool:
+    """What a transfer moves: goods, money, things, or anything that is not an actor."""
+    return _is_thing(t, code) or not actor_like(t) or t.ent_type_ == "NORP"
+
+
+def deep_recipient(objs, code: str, exclude=()):
+    """The recipient of a transfer when the parser hung "to X" inside what was given ("sent
+    vehicles and a team of paratroopers to Lebanon", "returned a pendant engraved with the image
+    of Peter the Great to Russian authorities"): the last "to/into" phrase in the objects whose
+    object is not itself a thing."""
+    found = None
+    for o in objs:
+        if not _is_given(o, code):
+            continue
+        for d in o.subtree:
+            if d.dep_ == "prep" and d.lower_ in ("to", "into"):
+                g = next((x for x in d.children if x.dep_ == "pobj"), None)
+                if g is not None and g not in exclude and g.pos_ in ("NOUN", "PROPN") and len(g.text) > 1 \
+                        and not _is_thing(g, code):
+                    found = g
+    return found
 
 
 def source_of(m: Match):
@@ -381,6 +510,35 @@ def source_of(m: Match):
         # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
         return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
     return subject(p)
+
+
+def clause_target(m: Match, src=None):
+    """Whom an uncoded clause under a control verb names: the recipient of a giving verb ("is
+    considering giving money *to local communities*", "exploring the possibility of transferring
+    helicopters *to Darfur*"), else an actor object ("pledged to work *with China*")."""
+    clauses = []
+    for n in m.chain():
+        for c in n.trigger.children:
+            if c.dep_ in ("xcomp", "ccomp"):
+                clauses.append(c)
+            elif c.dep_ == "dobj":  # "the possibility of providing ..."
+                clauses.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                               for g in p.children if g.dep_ == "pcomp" and g.tag_ == "VBG")
+    for c in clauses:
+        preps = [d for d in c.children if d.dep_ in ("prep", "dative")]
+        if lemma(c) in GIVING:
+            given = [d for d in c.children if d.dep_ == "dobj"]
+            rec = next((g for d in preps if d.lower_ in ("to", "into") for g in d.children
+                        if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and not _is_thing(g) and g != src), None)
+            rec = rec or deep_recipient(given, "070", [src])
+            if rec is not None:
+                return rec
+        objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
+        objs += [g for d in preps if d.lower_ in TARGET_PREPS
+                 for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
+        if objs:
+            return objs[0]
+    return None
 
 
 def _own_clause(content: Match, node: Match) -> bool:
@@ -462,16 +620,10 @@ def arguments(m: Match) -> Arguments:
             tgt = target_of(node, exclude=[src] if src is not None else ())
             if tgt is not None:
                 break
-    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt"):
-        # "pledged to work with China": the uncoded clause under the control verb still names whom
-        clauses = [c for n in m.chain() for c in n.trigger.children if c.dep_ in ("xcomp", "ccomp")]
-        for c in clauses:
-            objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
-            objs += [g for d in c.children if d.dep_ == "prep" and d.lower_ in TARGET_PREPS
-                     for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
-            tgt = objs[0] if objs else None
-            if tgt is not None:
-                break
+    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider"):
+        # "pledged to work with China", "is considering sending aid to North Korea": the uncoded
+        # clause under the control verb still names whom
+        tgt = clause_target(m, src)
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
@@ -482,7 +634,8 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
-    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)):
+    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)) \
+            and src.lower_ not in FIRST_PLURAL:  # "we" is the speaker's side, coded where the event is built
         src = args.reporter  # "Slovakia says it will not ...", "Putin said his country will ..."
     if src is not None:
         args.sources = split(src)
@@ -492,4 +645,21 @@ def arguments(m: Match) -> Arguments:
         # "India and Pakistan agreed to a ceasefire": one reciprocal actor, named as written
         args.reciprocal = True
         args.sources = [src]
+    elif len(args.sources) > 1 and not args.reported and all(
+            h.pos_ == "NOUN" and h.ent_type_ not in ("GPE", "ORG", "PERSON", "NORP") for h in args.sources) \
+            and len({side for h in args.sources if (side := _named_side(h))}) <= 1:
+        # "Yemeni army and allied forces launched ...": forces acting together, named as one (but
+        # "The American side and representatives of the Alliance" are two actors)
+        args.reciprocal = True
+        args.sources = [src]
     return args
+
+
+def _named_side(h) -> frozenset:
+    """The names that say whose a common noun is ("*Yemeni* army", "representatives of *NATO*")."""
+    words = set()
+    for c in h.children:
+        if c.dep_ in ("conj", "cc", "appos", "relcl", "acl"):
+            continue
+        words.update(t.lower_ for t in c.subtree if t.ent_type_ in ("NORP", "GPE", "ORG"))
+    return frozenset(words)

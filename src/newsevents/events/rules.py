@@ -124,7 +124,19 @@ def noun_entry(t) -> tuple[Entry, object] | None:
                     if e:
                         return e, None
     e = lex.nouns.get(lem) or (lex.nouns.get(t.lower_) if t.pos_ == "PROPN" else None)
+    if e is None and lem in GENERIC_EVENT_HEADS:
+        # "mediation efforts", "peace process", "rescue mission": the modifier names the act
+        for m in t.children:
+            if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i:
+                e = lex.nouns.get(m.lemma_.lower())
+                if e:
+                    return e, m
     return (e, None) if e else None
+
+
+# nouns that only say an act was undertaken; their modifier says which ("mediation efforts")
+GENERIC_EVENT_HEADS = {"effort", "process", "initiative", "mission", "attempt", "bid", "campaign", "drive", "work",
+                       "activity", "operation", "programme", "program"}
 
 
 # "assessed the talks as negative", "calls these demands unacceptable": the judgement is the event
@@ -294,10 +306,14 @@ def combine(code: str | None, role: str, key: str, content: Match | None) -> str
             if content.code.startswith("087"):
                 return "0256"
             return _APPEAL.get(root, "020")
-        return "113"
+        return "020"  # asked to do something else is still an appeal ("asked NATO to help patrol ...")
     if role == "demand":
         if content is None or cq in (0, 3, 4):
             return code
+        if content.code.startswith("087"):
+            return "1056"  # "raises the question of ending the aggression": demand de-escalation
+        if content.code in _RELEASE:
+            return "1053"
         return _DEMAND.get(root, "100")
     if role == "order":
         return content.code if content is not None and cq in (2, 4) else code

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 _CLOSING_QUOTES = {'"', "”", "»", "’", "''"}
 _JOINERS = {",", "-", "—", "–", "--"}
+# titles and initials that end in a full stop ("Mr . Erdogan", "John R . Bass", "the U . S")
+_ABBREVIATION = re.compile(r"[A-Z]|Mr|Mrs|Ms|Dr|Sen|Gen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St|Jr|Sr|Maj|Adm|Rev|Hon")
 
 
 @Language.component("newsevents_sentence_bounds", assigns=["token.is_sent_start"])
@@ -22,6 +26,8 @@ def sentence_bounds(doc: Doc) -> Doc:
         prev = doc[i - 1]
         if prev.is_space and "\n" in prev.text and not doc[i].is_space:
             doc[i].is_sent_start = True
+        elif i >= 2 and prev.text == "." and _ABBREVIATION.fullmatch(doc[i - 2].text) and doc[i].text[:1].isupper():
+            doc[i].is_sent_start = False  # pre-tokenized "Mr . Erdogan", "the U . S": one sentence
     for i, tok in enumerate(doc[:-1]):
         if tok.text not in _CLOSING_QUOTES or i == 0 or doc[i - 1].is_space:
             continue

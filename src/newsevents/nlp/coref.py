@@ -22,7 +22,6 @@ Mentions are any objects with the attributes of ``newsevents.actors.find.Coded``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,7 +38,7 @@ ROLE_SYNONYMS = {
 SCAN = 300  # mentions the name rules look back over (keeps long articles linear)
 PRONOUN_WINDOW = 3  # sentences searched back for a pronoun's antecedent (news pronouns rarely reach further)
 DESCRIPTION_WINDOW = 8  # sentences searched back for a role description's person
-_QUOTE = re.compile(r'["“”«»]')
+_QUOTE_MARKS = frozenset('"“”«»')
 # sectors whose bare definite noun ("the army", "the ministry") means one body named nearby
 _INSTITUTIONS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "BUS", "MED", "UAF"}
 _NOT_INITIALS = {"The", "A", "An"}
@@ -55,7 +54,7 @@ def normalise_role(role: str | None) -> str | None:
 
 def quote_regions(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges inside paired double quotes (opening mark index, closing mark index)."""
-    marks = [t.i for t in doc if _QUOTE.fullmatch(t.text)]
+    marks = [t.i for t in doc if t.text in _QUOTE_MARKS]
     return [(marks[k], marks[k + 1]) for k in range(0, len(marks) - 1, 2)]
 
 

@@ -84,7 +84,8 @@ def event_row(e: Event, article_id: str, index: int, published: date | None, out
         sentence=e.sentence.text, sentence_start=e.sentence.start, sentence_end=e.sentence.end,
         sentence_index=e.sentence_index, lead=e.sentence_index == 0 or e.sentence.start < lead_end,
         trigger=e.trigger.text, trigger_start=e.trigger.start, trigger_end=e.trigger.end,
-        **actor_columns("source", e.source), **actor_columns("target", e.target),
+        # a reciprocal act has a counterpart, not a target: the store keeps the dyad either way
+        **actor_columns("source", e.source), **actor_columns("target", e.target or e.counterpart),
         **actor_columns("reporter", e.reporter),
         cameo=e.cameo, cameo_root=e.cameo_root, cameo_name=e.cameo_name, plover=e.plover, plover_mode=e.plover_mode,
         quad_class=e.quad_class, goldstein=e.goldstein, negated=e.negated, modality=e.modality,

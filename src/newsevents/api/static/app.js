@@ -284,7 +284,9 @@ function eventTable(doc, onSelect) {
       h('td', {}, actorLabel(e.source), h('div', { class: 'code' }, codeOf(e.source))),
       h('td', {}, h('strong', {}, e.trigger.text), e.negated ? h('span', { class: 'tag' }, 'negated') : null,
         h('div', { class: 'code' }, `${e.cameo} ${e.cameo_name}`)),
-      h('td', {}, actorLabel(e.target), h('div', { class: 'code' }, codeOf(e.target))),
+      // a reciprocal act ("A met B") has no target: show its counterpart, marked as mutual
+      e.counterpart ? h('td', {}, '↔ ', actorLabel(e.counterpart), h('div', { class: 'code' }, codeOf(e.counterpart)))
+        : h('td', {}, actorLabel(e.target), h('div', { class: 'code' }, codeOf(e.target))),
       h('td', {}, quadBadge(e.quad_class)),
       h('td', { class: 'num' }, signed(e.goldstein)),
       h('td', {}, e.modality !== 'asserted' ? e.modality : '', e.date ? h('div', { class: 'code' }, e.date) : null));

@@ -236,11 +236,11 @@ def test_features_carry_the_rules_verdict_and_the_triggers_in_the_sentence():
 
     sent = parsed("Peskov said Russia would never attack Ukraine.")
     f = features(sent, sentence_match(sent))
-    assert f["via=main"] == f["path=report"] == f["neg"] == f["rules=0"] == 1.0
-    assert f["root=19"] == 1.0 and f["vq4"] == 1.0  # the attack, reported and negated
+    assert f["via=main"] == f["path=report"] == f["modal=would"] == f["ents=2"] == 1.0
+    assert f["root=19"] == 1.0 and f["vq4"] == 1.0  # the attack, reported
     sent = parsed("The weather was lovely in the afternoon.")
     f = features(sent, sentence_match(sent))
-    assert f["match=none"] == 1.0 and not any(k.startswith(("quad=", "rules=", "lex=")) for k in f)
+    assert f["match=none"] == 1.0 and not any(k.startswith(("quad=", "root=", "lex=")) for k in f)
 
 
 def test_quad_model_is_a_softmax_over_summed_feature_weights(tmp_path):
@@ -260,14 +260,17 @@ def test_sentence_quad_class_is_the_models_and_a_contradicted_event_loses_confid
     from newsevents import Settings
     from newsevents.events.quadmodel import QuadModel
 
-    QuadModel({}, [5.0, 0, 0, 0, 0]).save(tmp_path)  # a model that always says "neutral"
+    QuadModel({}, [0, 0, 5.0, 0, 0]).save(tmp_path)  # a model that always says "material cooperation"
     text = "Israeli jets bombed Hamas positions in Gaza."
     rules = newsevents.code_document(text, settings=Settings(events_model="none"))
     doc = newsevents.code_document(text, settings=Settings(events_model=str(tmp_path)))
-    assert rules.sentences[0].quad_class == 4 and doc.sentences[0].quad_class == 0
+    assert rules.sentences[0].quad_class == 4 and doc.sentences[0].quad_class == 2
     before, after = (next(e for e in d.events if e.principal) for d in (rules, doc))
     assert (after.cameo, after.quad_class) == (before.cameo, before.quad_class)  # codes stay codebook-consistent
     assert after.confidence == round(before.confidence / 2, 2)
+    # a negated act classes its sentence neutral whatever the model says
+    assert newsevents.code_document("Russia did not attack Ukraine.",
+                                    settings=Settings(events_model=str(tmp_path))).sentences[0].quad_class == 0
     # sentences that are no event and name no actor get no class, model or not
     assert newsevents.code_document("Lovely weather.", settings=Settings(events_model=str(tmp_path))).sentences[0].quad_class is None
 

@@ -243,3 +243,13 @@ def test_gwn_floors_on_the_first_articles(shared):
     r = evaluate_geo(shared / "gold" / "geo", limit=30)
     assert r.all.n > 300
     assert r.all.recall >= 0.70 and r.all.country >= 0.95 and r.all.within_161km >= 0.85
+
+
+def test_context_scores_stay_finite_on_a_long_political_article(shared):
+    """Regression: an admin1 seen more often in this round than the last gave 0.5 ** -n and a
+    score of -1e15, after which no reading won and the stage crashed."""
+    import newsevents
+
+    path = shared / "gold/quotes/polnear/train/text/wash-post_2016-01-20_fiorina-pushed-ahead-and-paid-a-.txt"
+    doc = newsevents.extract(path.read_text(encoding="utf-8"))
+    assert doc.locations and all(0 <= loc.confidence <= 1 for loc in doc.locations)

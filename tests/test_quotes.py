@@ -130,10 +130,18 @@ def test_split_quote_is_one_quote_in_two_parts():
     assert q.speaker.text == "he" and q.cue.text == "said"
 
 
-def test_dash_style_attribution():
-    doc = run('"We can expect some written statements in the coming days", - he said.')
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.cue.text == "said" and q.speaker.text == "he"
+@pytest.mark.parametrize("text, cue, speaker", [
+    ('"We can expect some written statements in the coming days", - he said.', "said", "he"),  # the seed's dash
+    ("«We will not accept this under any circumstances,» said Maria Zakharova, the ministry spokeswoman.", "said",
+     "Maria Zakharova, the ministry spokeswoman"),
+    ('"We are anxious about it," said another user, Johanna Bayer, a teacher from Berlin.', "said",
+     "another user, Johanna Bayer, a teacher from Berlin"),
+    ('"There will be maybe ten percent of the population that will go," Trump continued.', "continued", "Trump"),
+    ('He continued, "There will be a third party, and it will grow fast."', "continued", "He"),
+])
+def test_direct_quote_attributions(text, cue, speaker):
+    (q,) = run(text).quotes
+    assert q.kind == "direct" and q.cue.text == cue and q.speaker.text == speaker
 
 
 def test_colon_introduces_a_quote_in_the_next_paragraph():
@@ -148,12 +156,6 @@ def test_quote_over_two_paragraphs_is_one_quote():
     (q,) = [q for q in doc.quotes if q.kind == "direct"]
     assert "first part" in q.content.text and "second part" in q.content.text
     assert q.speaker.text == "Smith"
-
-
-def test_curly_and_guillemet_quotes_with_trailing_speaker():
-    doc = run("«We will not accept this under any circumstances,» said Maria Zakharova, the ministry spokeswoman.")
-    (q,) = doc.quotes
-    assert q.kind == "direct" and q.speaker.text.startswith("Maria Zakharova")
 
 
 def test_scare_quote_in_a_sentence_is_not_speech():
@@ -177,6 +179,41 @@ def test_reported_speech(text, cue, speaker, content):
     assert found, [(q.cue, q.content.text) for q in doc.quotes]
     q = found[0]
     assert q.kind == "indirect" and q.speaker.text == speaker and q.content.text == content
+
+
+@pytest.mark.parametrize("text, rule, cue, speaker, content", [
+    ("The economy seemed fixated on China.", "indirect-seem", "seemed", None, "The economy seemed fixated on China"),
+    ("Pat Caddell: Democrat voters are worried about Clinton's health\n\nMore text.", "indirect-label", ":",
+     "Pat Caddell", "Democrat voters are worried about Clinton's health"),
+    ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
+     "about the deal"),
+    ("Trump repeated his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
+    ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",
+     "Clinton leads Trump by five points"),
+    ("Clinton leads Trump by five points, according to a new poll.", "indirect-according", "according to",
+     "a new poll", "Clinton leads Trump by five points"),
+    ("The minister was criticized by the opposition.", "indirect-object", "criticized", "the opposition",
+     "The minister"),
+    ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",
+     "banning Muslims from entering the country"),
+])
+def test_other_cues(text, rule, cue, speaker, content):
+    doc = run(text)
+    found = [q for q in doc.quotes if q.rule == rule]
+    assert found, [(q.rule, q.content.text) for q in doc.quotes]
+    q = found[0]
+    assert q.cue.text == cue and (q.speaker.text if q.speaker else None) == speaker and q.content.text == content
+
+
+def test_a_heading_before_a_colon_is_no_speaker():
+    doc = run("BREAKING: Trump wins the nomination in a landslide tonight\n\nMore text.")
+    assert not [q for q in doc.quotes if q.rule.endswith("label")]
+
+
+def test_one_word_answer_is_a_quote_but_a_title_is_not():
+    assert [q.content.text for q in run('"Absolutely," he said.').quotes] == ['"Absolutely,"']
+    doc = run('Speaking on MSNBC\'s "Morning Joe," Giuliani trashed Comey.')
+    assert not [q for q in doc.quotes if q.kind == "direct"]
 
 
 def test_relative_pronoun_speaker_takes_its_antecedent_name():
@@ -270,9 +307,9 @@ def test_evaluate_quotes_cli(tmp_path):
     assert '"f1": 1.0' in r.stdout and '"speaker_accuracy": 1.0' in r.stdout
 
 
-#: Floors on the first PolNeAR dev articles (measured 2024: see docs/quotes.md); lowering one
-#: needs a reason in the commit message.
-DEV_FLOORS = {"content_overlap": 0.62, "speaker_accuracy": 0.80}
+#: Floors on the first 12 PolNeAR dev articles (0.719 and 0.832 when set; the whole dev split is
+#: in docs/quotes.md). Lowering one needs a reason in the commit message.
+DEV_FLOORS = {"content_overlap": 0.69, "speaker_accuracy": 0.80}
 
 
 def test_polnear_dev_floor(shared):

@@ -1,7 +1,8 @@
 """The web page in real headless Chromium (Debian's ``chromium``, driven by Playwright).
 
 One browser and one server (uvicorn on a free port, the real pipeline) for the whole module.
-Skipped where /usr/bin/chromium is missing, unless NEWSEVENTS_REQUIRE_BROWSER=1 (CI sets it).
+Skipped where /usr/bin/chromium is missing, unless NEWSEVENTS_REQUIRE_BROWSER=1 (CI sets it): the
+``browser`` fixture is in conftest.py.
 Every page must also run without a console error: a Content-Security-Policy violation is one.
 """
 
@@ -9,12 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import socket
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from factories import RUS, USA, report
@@ -26,30 +25,12 @@ from newsevents.settings import Settings
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PASTED = ("Russia accused Ukraine of shelling villages in the Donbas on Tuesday.\n\n"
           "The United States urged Russia to withdraw its troops from the border.")
 HOSTILE = ("The United States urged Russia to withdraw its troops from the border. "
            "<script>window.__pwned = 1; alert(1)</script> <img src=x onerror=\"window.__pwned = 2; alert(2)\"> "
            "NATO rejected the demands.")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("NEWSEVENTS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and NEWSEVENTS_REQUIRE_BROWSER=1: apt-get install chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); set NEWSEVENTS_REQUIRE_BROWSER=1 "
-                    "to fail instead")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def dyad_history():

@@ -195,9 +195,18 @@ def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
     return ref
 
 
+def _parsed_length(parse) -> int:
+    """Characters covered by a spaCy Doc, in O(1) (Doc.text rebuilds the whole string)."""
+    if len(parse) == 0:
+        return 0
+    last = parse[-1]
+    return last.idx + len(last.text_with_ws)
+
+
 def _mention_at_head(doc: Document, start: int, end: int):
     parse = doc.parse
-    if parse is None or not parse.text == doc.article.body:
+    # the parse must be of this body (a cheap check: comparing the texts rebuilds parse.text)
+    if parse is None or _parsed_length(parse) != len(doc.article.body):
         return None
     span = parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

@@ -138,3 +138,46 @@ def print_geo_scores(result) -> None:
         for name, s in rows.items():
             t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
         console.print(t)
+
+
+GOLD_ROOT = Path("../shared/gold")
+
+
+@evaluate_app.command("all")
+def all_tasks(
+    gold: Path = typer.Option(GOLD_ROOT, "--gold", help="The gold folder, laid out as shared/gold (events/, quotes/, "
+                                                        "geo/, extraction/).", exists=True, file_okay=False),
+    report: Path = typer.Option(Path("report.html"), "--report", help="Write the HTML report here."),
+    markdown: Path = typer.Option(None, "--markdown", help="Also write the figures as Markdown (between the "
+                                                           "<!-- figures:start/end --> markers when the file has them)."),
+    json_path: Path = typer.Option(None, "--json", help="Also write the raw figures as JSON."),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N items (sentences, articles, pages) of "
+                                                    "each gold set: a quick run."),
+    task: list[str] = typer.Option(None, "--task", help="Run only this evaluation (events, actors, quotes, geo, "
+                                                        "extraction); repeat for several."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model events figure (0: rules only)."),
+) -> None:
+    """Run every evaluation against the gold and write one self-contained HTML report (figures, per-class
+    P/R/F1, confusion matrix, confidence calibration, the data and commit it ran on).
+
+    Example: newsevents evaluate all --gold ../shared/gold --report report.html --limit 50
+    """
+    import shlex
+
+    from ..evaluation.report import TASKS, run_all, write_report
+
+    bad = [t for t in task or () if t not in TASKS]
+    if bad:
+        raise typer.BadParameter(f"unknown evaluation {', '.join(bad)}; valid: {', '.join(TASKS)}", param_hint="--task")
+
+    def progress(key: str, result: dict) -> None:
+        figures = "; ".join(f"{n} {v:.3f}" if isinstance(v, float) else f"{n} {v}" for n, v in result.get("figures", []))
+        what = result.get("skipped") or result.get("error") or f"{result['items']}: {figures}"
+        console.print(f"[bold]{key}[/] ({result['seconds']} s) {what}", highlight=False)
+
+    args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []), *(["--cv", cv] if cv != 5 else []),
+            *[a for t in task or () for a in ("--task", t)]]
+    command = "newsevents evaluate all " + " ".join(shlex.quote(str(a)) for a in args)
+    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
+    write_report(result, html=report, markdown=markdown, json_path=json_path)
+    console.print(f"report written to {report}", highlight=False)

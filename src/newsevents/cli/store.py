@@ -90,6 +90,8 @@ def stats(
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
     offset: int = OffsetOption,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
+    chart: Path = typer.Option(None, "--chart", help="Also draw the events per period, stacked by quad class, as "
+                                                     "an SVG file (open it in a browser)."),
 ) -> None:
     """Event counts, mentions, mean Goldstein and the quad-class mix per period and dyad (or actor).
 
@@ -101,7 +103,31 @@ def stats(
                        plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit,
                        offset=offset)
     with _open(store) as s:
-        write_result(s.stats_reader(by, per, by_country, filters), format, output, "stats", None)
+        table = s.stats_reader(by, per, by_country, filters).read_all()
+    write_result(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()), format, output, "stats", None)
+    if chart is not None:
+        chart.write_text(stats_chart(table, by), encoding="utf-8")
+        err_console.print(f"chart written to {chart}", highlight=False)
+
+
+#: stats columns of the quad-class mix, in quad-class order.
+QUAD_COLUMNS = ("neutral", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+
+
+def stats_chart(table: pa.Table, by: str) -> str:
+    """Events per period (summed over the groups), stacked by quad class, as SVG."""
+    from ..charts import QUAD_COLOURS, columns
+
+    totals: dict[str, list[float]] = {}
+    for row in table.to_pylist():
+        p = row.get("period")
+        period = "undated" if p is None else str(p)[: {"year": 4, "month": 7}.get(by, 10)]
+        counts = totals.setdefault(period, [0.0] * len(QUAD_COLUMNS))
+        for i, name in enumerate(QUAD_COLUMNS):
+            counts[i] += float(row.get(name) or 0)
+    periods = sorted(totals)
+    series = {name.replace("_", " "): [totals[p][i] for p in periods] for i, name in enumerate(QUAD_COLUMNS)}
+    return columns(periods, series, f"Events per {by}, by quad class", colours=QUAD_COLOURS)
 
 
 @app.command()

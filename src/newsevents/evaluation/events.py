@@ -228,23 +228,29 @@ def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = Non
         feats, roots = line_features(texts, settings)
         for split in splits:
             folds = kfold_indices(labels, cv) if split == "random" else shift_indices(roots, cv)
-            out[f"classes_{split}"] = model_cv(texts, labels, feats, folds, settings, fallback)
+            out[f"classes_{split}"] = model_cv(texts, labels, settings, folds=folds, feats=feats, fallback=fallback)
     ner_records = list(code_lines([" ".join(t for t, _ in s) for s in conll], settings=settings))
     out["spans"] = score_spans([gold_spans(s) for s in conll], ner_records)
     return out
 
 
-def model_cv(texts: Sequence[str], labels: Sequence[int], feats: Sequence[dict], folds: list[list[int]], settings,
+def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5, records: dict[int, dict] | None = None,
+             *, folds: list[list[int]] | None = None, feats: Sequence[dict] | None = None,
              fallback: bool = True) -> ClassScores:
-    """Rules + model over ``folds``: each fold is coded by a model fitted without it (the feature
-    model and the fallback's head; the frozen encoder never saw any gold)."""
+    """Rules + model over ``folds`` (default: ``k`` stratified ones): each fold is coded by a model
+    fitted without it (the feature model and the fallback's head; the frozen encoder never saw any
+    gold). ``feats`` are the sentences' features when the caller has them. ``records``, when
+    given, receives each sentence's coded record by index (the evaluation report reads the
+    events' confidence from them)."""
     import os
     import tempfile
 
     from ..events import encoder
     from ..events.lines import code_lines
-    from ..events.quadmodel import fit, model_dir
+    from ..events.quadmodel import fit, line_features, model_dir
 
+    if feats is None:
+        feats, _ = line_features(texts, settings)
     folder = model_dir(settings.events_model if settings.events_model not in ("", "none") else None)
     fallback = fallback and encoder.present(folder)
     emb = encoder.Encoder(folder, threads=2).embed(list(texts)) if fallback else None
@@ -257,6 +263,9 @@ def model_cv(texts: Sequence[str], labels: Sequence[int], feats: Sequence[dict],
                     os.symlink((folder / name).resolve(), Path(tmp) / name)
                 coef, intercept = encoder.fit_head(emb[train], [labels[i] for i in train])
                 encoder.write_head(tmp, coef, intercept, {"cross-validation": True})
-            return quad_of_records(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+            coded = list(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+        if records is not None:
+            records.update(zip(test, coded))
+        return quad_of_records(coded)
 
-    return quad_cv(texts, labels, fit_predict, folds=folds)
+    return quad_cv(texts, labels, fit_predict, k, folds)

@@ -86,7 +86,11 @@ class EventStage:
     # --- quadmodel: the sentence quad class (see .quadmodel and docs/events.md) ---
     def classify(self, sentence, sent, m: Match | None, principal: Event | None, ask: list) -> None:
         """The sentence's quad class is the model's estimate; where the rules were unsure and so
-        is the model, the embedding fallback (if installed) is asked, in one batch per document."""
+        is the model, the embedding fallback (if installed) is asked, in one batch per document.
+        A negated act classes its sentence neutral by rule: the gold has no negated event to learn
+        that from."""
+        if principal is not None and principal.negated:
+            return
         quad, p = self.model.classify(features(sent, m))
         if self.model.fallback is not None and p < FALLBACK_BELOW and unsure(principal):
             ask.append((sentence, principal, quad))

@@ -3,7 +3,7 @@
 The rules (:mod:`.rules`) code one principal event per sentence; the quad class of its CAMEO
 code is a good guess, but the development gold labels some codes its own way and a sentence
 often holds more than the principal trigger. This model reads, for each sentence, the rule
-coder's verdict (code, root, quad, the roles along its predicate chain, negation, modality,
+coder's verdict (code, root, quad, the roles along its predicate chain, modality,
 whether it came from the main chain or the fallback), every lexicon trigger in the sentence
 with its quad class, the lexicon class of the root verb and whether the predicate has a
 subject and an object, and weighs them with a multinomial logistic regression fitted on the
@@ -59,7 +59,9 @@ def features(sent, m: Match | None) -> dict[str, float]:
         q = quad_of(m.code)
         chain = list(m.chain())
         inner = chain[-1]
+        # no negation: the gold has no negated event, and the stage classes a negated one 0 by rule
         f[f"quad={q}"] = 1.0
+        f[f"rules={q}"] = 1.0  # the rules' verdict twice over: half the regularisation (+0.003 on shift)
         f[f"root={m.code[:2]}"] = 1.0
         f[f"code={m.code[:3]}"] = 1.0
         f[f"via={m.rule.split(':', 1)[0]}"] = 1.0  # main chain or fallback
@@ -73,11 +75,6 @@ def features(sent, m: Match | None) -> dict[str, float]:
             if n.modal:
                 f[f"modal={n.modal}"] = 1.0
                 f[f"modal={n.modal}|quad={q}"] = 1.0
-        negated = any(n.negated for n in chain)
-        if negated:
-            f["neg"] = 1.0
-            f[f"neg|quad={q}"] = 1.0
-        f[f"rules={0 if negated else q}"] = 1.0  # the class the rules alone give the sentence
         f[f"trig={m.key}"] = 1.0
         f[f"pos={m.trigger.pos_}"] = 1.0
         deps = {c.dep_ for c in m.pred.children}

@@ -15,6 +15,8 @@ weights were set by reasoning and a coarse check: a 24-setting sweep moved GeoWe
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 
 from .gazetteer import F, Q_ALT, STRONG, Gazetteer, haversine
@@ -69,7 +71,9 @@ def resolve(gaz: Gazetteer, body: str, mentions: list[Toponym], context: bool = 
                 if nb:
                     s += W_NEIGH * max(cctx.get(x, 0) - own_c.get(x, 0) for x in nb) / total
             if a1 >= 0:
-                s += W_ADMIN1 * (1 - 0.5 ** (actx.get(a1, 0) - own_a.get(a1, 0)))
+                # own_a comes from this round's choices and actx from the last round's, so their
+                # difference can dip below zero: clamp, or 0.5 ** -n explodes
+                s += W_ADMIN1 * (1 - 0.5 ** max(0.0, actx.get(a1, 0) - own_a.get(a1, 0)))
         b = pair_next.get(id(m))
         if b is not None:
             for j, _ in b.cands:
@@ -97,10 +101,11 @@ def resolve(gaz: Gazetteer, body: str, mentions: list[Toponym], context: bool = 
             for m in ms:
                 for i, q in m.cands:
                     agg[(i, q)] += score(m, i, q, cctx, actx, total, own_c, own_a)
-            best_i, best_q, best_s = None, 0, -1e9
-            for (i, q), s in agg.items():
-                if s > best_s or (s == best_s and gaz.pop[i] > gaz.pop[best_i]):
-                    best_i, best_q, best_s = i, q, s
+            # highest score, ties to the more populous place; a NaN score (no evidence) ranks last
+            (best_i, best_q), best_s = max(
+                agg.items(), key=lambda kv: (kv[1] if kv[1] == kv[1] else -math.inf, gaz.pop[kv[0][0]]))
+            if best_s != best_s:
+                best_s = -1e9
             conf = _confidence(gaz, best_i, best_s / len(ms), [(i, s / len(ms)) for (i, _), s in agg.items()])
             for m in ms:
                 m.choice, m.quality, m.score, m.confidence = best_i, best_q, best_s / len(ms), conf

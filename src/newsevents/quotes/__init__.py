@@ -89,12 +89,9 @@ def find_quotes(doc: Document) -> list[Quote]:
     def para_of(tok_i: int) -> int:
         return bisect_right(para_starts, parse[tok_i].idx) - 1
 
-    by_seg = _attach(parse, segs, seg_tokens, cues, in_quote)
-    embedded = set()
-    for k, (a, b) in enumerate(seg_tokens):
-        host = by_seg.get(k)
-        if host is not None and host[1] == "embedded":
-            embedded.add(k)
+    by_seg = _attach(parse, seg_tokens, cues, in_quote)
+    embedded = {k for k, (_ci, how) in by_seg.items() if how == "embedded"}
+    speakers = sorted((c.head, ci) for ci, c in enumerate(cues) if c.speaker is not None and not in_quote[c.head])
     last: _Draft | None = None
     for k, seg in enumerate(segs):
         if k in embedded:
@@ -124,10 +121,16 @@ def find_quotes(doc: Document) -> list[Quote]:
             last.parts.append((a, b))
             last.content = (last.content[0], b)
             continue
-        if last is not None and para - last.para <= CARRY_PARAGRAPHS and (last.speaker is not None or last.para == para):
+        near = last is not None and para - last.para <= CARRY_PARAGRAPHS
+        if near and (last.speaker is not None or last.para == para):
             last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para, last.antecedent)
         else:
-            last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
+            prior = _last_speaker(speakers, cues, a)
+            if prior is not None and para - para_of(prior.head) <= CARRY_PARAGRAPHS:
+                # the last one reported to speak before it, in the paragraphs just above
+                last = _Draft((a, b), None, prior.speaker, "direct", "direct-continued", 0.5, para, prior.antecedent)
+            else:
+                last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
 
     for ci, c in enumerate(cues):
@@ -148,8 +151,15 @@ MAX_GAP_WORDS = 20
 
 def _joinable(parse, last: _Draft, a: int, b: int) -> bool:
     gap = sum(1 for t in parse[last.content[1]:a] if not (t.is_punct or t.is_space))
-    quoted = sum(sum(1 for t in parse[s:e] if t.is_alpha) for s, e in last.parts) + sum(1 for t in parse[a:b] if t.is_alpha)
+    quoted = sum(1 for s, e in [*last.parts, (a, b)] for t in parse[s:e] if t.is_alpha)
     return gap <= max(MAX_GAP_WORDS, quoted // 4)
+
+
+def _last_speaker(speakers: list[tuple[int, int]], cues: list[Cue], before: int) -> Cue | None:
+    """The last cue with a speaker before token ``before``; ``speakers`` is the sorted list of
+    (head, cue index) of cues with a speaker, outside quotes."""
+    k = bisect_right(speakers, (before, -1)) - 1
+    return cues[speakers[k][1]] if k >= 0 else None
 
 
 def _tokens(parse, seg: Segment) -> tuple[int, int]:
@@ -193,7 +203,7 @@ def _mostly_quoted(content: tuple[int, int], in_quote: list[bool]) -> bool:
     return n > 0 and sum(in_quote[a:b]) >= 0.8 * n
 
 
-def _attach(parse, segs, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int, str]]:
+def _attach(parse, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int, str]]:
     """Which cue reports each quoted stretch: {segment index: (cue index, how)}.
 
     ``how`` is "parse" (the cue's content lies in the stretch), "after"/"before" (a speech verb
@@ -201,23 +211,35 @@ def _attach(parse, segs, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tup
     "embedded" (the stretch is a piece of a longer reported content: no quote of its own).
     """
     out: dict[int, tuple[int, str]] = {}
-    lex = lexicon()
-    speech = lex.frames["clause"]
+    speech = lexicon().frames["clause"]
+    by_head = {c.head: ci for ci, c in enumerate(cues)}
+    # cues by the sentence their content starts in: a stretch looks only at the cues of the
+    # sentences it touches and the one before (contents run over a sentence or two at most),
+    # so the work stays linear in the article
+    by_sent: dict[int, list[int]] = {}
+    for ci, c in enumerate(cues):
+        by_sent.setdefault(parse[c.content[0]].sent.start, []).append(ci)
+    sent_starts = sorted(by_sent)
     for k, (a, b) in enumerate(seg_tokens):
         best = None
-        for ci, c in enumerate(cues):
+        lo = bisect_right(sent_starts, parse[a].sent.start) - 2
+        near = [ci for st in sent_starts[max(0, lo):bisect_right(sent_starts, b)] for ci in by_sent[st]]
+        for ci in sorted(near):
+            c = cues[ci]
             if in_quote[c.head] or c.content[1] <= a or c.content[0] >= b:
                 continue
             ca, cb = c.content
             outside = sum(1 for t in parse[ca:cb] if not (a <= t.i < b) and not t.is_punct and not t.is_space)
-            if outside >= 2:
+            # '..., "We will win," the coach said': the cue right after the quote reports the quote
+            # even where the parse hangs more of the sentence on it
+            if outside >= 2 and not 0 <= c.head - b <= 4:
                 if best is None:
                     best = (ci, "embedded")
                 continue
             best = (ci, "parse")
             break
         if best is None:
-            best = _adjacent(parse, a, b, cues, in_quote, speech, short=_title_like(parse, a, b))
+            best = _adjacent(parse, a, b, cues, by_head, in_quote, speech, short=_title_like(parse, a, b))
         if best is not None:
             out[k] = best
     return out
@@ -231,11 +253,11 @@ def _is_verb(t) -> bool:
     return t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")
 
 
-def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech, short: bool = False) -> tuple[int, str] | None:
+def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], in_quote, speech,
+              short: bool = False) -> tuple[int, str] | None:
     """A speech verb next to the stretch that the parse did not link to it. A ``short``
     stretch (a name or title in quote marks, or a one-word answer) only counts when it hands
     over to a speech verb right after it ('"Absolutely," he said')."""
-    by_head = {c.head: ci for ci, c in enumerate(cues)}
     # after: '"...," he said' / '"...", - he said' / '"...," said Mr. X' /
     # '"...," William M. Daley, Obama's former chief of staff, said'
     sent_end = parse[b - 1].sent.end
@@ -281,9 +303,9 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech, short: b
                 break
             if _is_verb(t):
                 lem = t.lemma_.lower()
-                # 'He continued, "..."': a verb that ends its clause right before the quote
-                ends_here = t.right_edge.i < j or t.right_edge.i == j
-                if lem in speech or (colon or ends_here and i == j - 1) and lem not in _NOT_SPEECH and speaker_of(t):
+                # 'He continued, "..."': a main verb right before the comma (not 'After it ended, "..."')
+                main = i == j - 1 and t.dep_ in ("ROOT", "conj") and not any(c.dep_ == "mark" for c in t.children)
+                if lem in speech or (colon or main) and lem not in _NOT_SPEECH and speaker_of(t):
                     ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                     return (ci, "colon" if colon and parse[j].sent.start != start else "before")
                 break

@@ -6,12 +6,16 @@ Each cue is a word of the lexicon (``data/quotes/cues.yaml``) in one of its fram
   host clause of a parenthetical ``..., he said, ...`` (``parataxis``), or what follows a colon;
 - object: ``X praised the deal`` (``dobj``); naming: ``X called the plan "a disaster"``;
 - infinitive: ``X vowed to fight on`` (``xcomp``); prepositions: ``X called for a ban``;
-- nouns: ``his claim that ...``; and ``according to X, ...``.
+- light: a light verb with a speech noun, ``X raised questions about ...``;
+- nouns: ``his claim that ...``, ``his promise to build ...``;
+- and, outside the lexicon: ``according to X, ...``, ``In a new poll, ...``, ``X reportedly
+  ...``, ``X seemed fixated on ...`` and ``NAME: ...`` opening a paragraph.
 
 The speaker is the cue's subject (``nsubj``), the agent of a passive (``by X``), the subject
-of the verb a participle or infinitive hangs from (``..., saying ...``), the antecedent of a
-relative pronoun (``Mr. Reid, who said ...``) or the owner of a noun cue (``Trump's claim``).
-Every function here is one pass over the tokens of a sentence.
+of the verb a participle or infinitive hangs from (``..., saying ...``), a relative pronoun
+(``Mr. Reid, who said ...``) with its antecedent, or the owner of a noun cue (``Trump's
+claim``). Every function here looks at one token and its neighbourhood in the parse: one pass
+over the article.
 """
 
 from __future__ import annotations
@@ -98,6 +102,10 @@ def trimmed(doc, start: int, end: int, marks: bool = False) -> tuple[int, int] |
     return (start, end) if end > start else None
 
 
+def _has_child(tok, dep: str, word: str) -> bool:
+    return any(c.dep_ == dep and c.lower_ == word for c in tok.children)
+
+
 def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
@@ -160,7 +168,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             c = min(comp, key=lambda c: abs(c.i - verb.i))
             return cue, subtree(c)
         # "..., he said, ..." : the verb hangs from the clause it reports
-        if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
             if any(c.dep_ in _SUBJECTS for c in kids):
                 start, end = subtree(host)
@@ -171,7 +179,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
                 return cue, (start, end)
         # "X said: ..." : the rest of the sentence after the colon
         after = verb.i + 1
-        while after < len(doc) and after < verb.right_edge.i + 1 and doc[after].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative") and doc[after].text != ":":
+        while after <= verb.right_edge.i and doc[after].dep_ in _BEFORE_COLON and doc[after].text != ":":
             after += 1
         if after < len(doc) and doc[after].text == ":":
             end = verb.sent.end
@@ -197,22 +205,30 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "infinitive":
         comp = [c for c in kids if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if comp:
-            c = comp[0]
-            if any(t.dep_ == "aux" and t.lower_ == "to" for t in c.children):
+            c = comp[0]  # "vowed to fight", "proposed banning ..."
+            if c.tag_ == "VBG" or _has_child(c, "aux", "to"):
                 return cue, subtree(c)
         return None
     return None
 
 
 _ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
+#: What may stand between a verb and its colon: "told reporters on Monday: ..."
+_BEFORE_COLON = {"npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative"}
+#: Prepositions of time, place and occasion: "criticized him in an interview on Sunday" reports
+#: what was criticized, not where.
+_CIRCUMSTANCE = {
+    "in", "at", "during", "after", "before", "since", "while", "from", "through", "under",
+    "until", "amid", "despite", "throughout", "within", "outside", "inside", "near", "across", "ahead",
+}
 
 
 def _right_side(verb) -> tuple[int, int]:
     """The verb's complements to its right ("criticized Clinton for supporting the bill"),
-    without a coordinated verb or a comma-separated participle clause that follows them."""
+    without a coordinated verb, an adverbial clause or a phrase of time and place."""
     doc = verb.doc
-    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS]
-    args = [c for c in args if not (c.dep_ == "advcl" and doc[c.left_edge.i - 1].text == ",")]
+    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS
+            and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)]
     if not args:  # the object stands before the verb ("the plan, which he criticized")
         obj = [c for c in verb.children if c.dep_ == "dobj"]
         return subtree(obj[0]) if obj else (verb.i + 1, verb.right_edge.i + 1)
@@ -252,7 +268,7 @@ def find_cues(doc) -> list[Cue]:
             got = _hearsay(tok)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
             got = _verb(tok, lex)
-        elif tok.pos_ == "NOUN" and lemma(tok) in lex.nouns:
+        elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
         elif tok.text == ":" and tok.i > 0:
             got = _label_cue(tok)
@@ -267,6 +283,8 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     found = None
     for frame in lex.verb_frames(lem):
         got = _content(tok, frame, lex)
+        if got and frame == "clause" and got[1][0] <= tok.i < got[1][1] and tok.dep_ != "parataxis":
+            got = None  # a reported clause holding its own cue is a misparse ("what he said about it")
         if got:
             found = (frame, *got)
             break
@@ -274,6 +292,10 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         got = _prepositional(tok, lex.prepositions[lem])
         if got:
             found = ("prepositions", *got)
+    if found is None and lem in _SEEM:
+        got = _seeming(tok)
+        if got:
+            return got
     if found is None and lem in lex.light_verbs:
         got = _light(tok, lex.light_nouns)
         if got:
@@ -282,10 +304,26 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         return None
     frame, cue, content = found
     content = trimmed(doc, *content)
-    if content is None or frame == "clause" and content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
-        return None  # a reported clause holding its own cue is a misparse ("what he said about it")
+    if content is None:
+        return None
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+#: Verbs of appearance: "Trump seemed fixated on China" attributes a view to nobody named.
+_SEEM = {"seem", "appear"}
+
+
+def _seeming(verb) -> Cue | None:
+    """'X seemed (to be) Y': the content is X with Y, round the cue; no speaker."""
+    comp = [c for c in verb.children if c.dep_ in ("xcomp", "oprd", "acomp", "attr", "ccomp")]
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if not comp:
+        return None
+    start = min([c.left_edge.i for c in subj + comp])
+    end = max(c.right_edge.i for c in comp) + 1
+    content = trimmed(verb.doc, start, end)
+    return Cue((verb.i, verb.i + 1), content, None, "seem", verb.i) if content else None
 
 
 def _light(verb, nouns: frozenset[str]):
@@ -405,21 +443,42 @@ def _according(tok, width: int) -> Cue | None:
 
 
 def _noun(tok) -> Cue | None:
-    """``the claim that ...`` / ``Trump's claim that ...``."""
-    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    """``the claim that ...`` / ``Trump's claim that ...`` / ``his promise to build a wall`` /
+    ``Francis' remarks about him`` (the last two only with an owner who speaks)."""
+    doc = tok.doc
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
+    if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
+        speaker = trimmed(doc, speaker[0], speaker[1] - 1)
+    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and _has_child(c, "mark", "that")]
+    cue = (tok.i, tok.i + 1)
+    if not comp and speaker is not None and lemma(tok) in _OWNED:
+        comp = [c for c in tok.children if c.dep_ == "acl" and _has_child(c, "aux", "to")]
+        if not comp:
+            preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > tok.i]
+            objs = [g for p in preps[:1] for g in p.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                comp, cue = objs[:1], (tok.i, preps[0].i + 1)
     if not comp:
         return None
-    poss = [c for c in tok.children if c.dep_ == "poss"]
-    speaker = trimmed(tok.doc, *subtree(poss[0]), marks=True) if poss else None
-    if speaker is not None and tok.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
-        speaker = trimmed(tok.doc, speaker[0], speaker[1] - 1)
     if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
         who = speaker_of(tok.head)  # "X made the claim that ..."
         speaker = who[0] if who else None
-    content = trimmed(tok.doc, *subtree(comp[0]))
+    content = trimmed(doc, *subtree(comp[0]))
     if content is None:
         return None
-    return Cue(cue=(tok.i, tok.i + 1), content=content, speaker=speaker, frame="nouns", head=tok.i)
+    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i)
+
+
+_NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
+#: Nouns that say what their owner said or stands for: "his promise to build a wall",
+#: "Trump's attack on Clinton", "her support for the deal".
+_OWNED = {
+    "claim", "statement", "promise", "pledge", "vow", "threat", "call", "demand", "proposal", "remark",
+    "comment", "criticism", "attack", "praise", "announcement", "endorsement", "support", "opposition",
+    "warning", "accusation", "allegation", "denial", "admission", "defense", "defence", "apology",
+    "suggestion", "rhetoric", "response", "insistence", "assertion", "argument", "complaint", "plea",
+}
 
 
 __all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "speaker_of"]

@@ -6,6 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (test_properties.py): no deadline (the first example loads spaCy; a shared CI
+# machine stalls), a modest number of examples; CI's profile is derandomized, so every run tries
+# the same examples and a failure is reproducible. HYPOTHESIS_PROFILE=dev explores new ones.
+hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True, database=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=150, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSEVENTS_SHARED", ROOT.parent / "shared"))

@@ -293,3 +293,23 @@ def test_regions_and_places_without_iso_codes():
     doc = run("Various African countries condemned the coup. Kosovo rejected the plan.")
     assert code_of(doc, "Various African countries")[2] == "AFRGOV"
     assert mention(doc, "Kosovo").country == "XKX"
+
+
+def test_mentions_are_looked_up_by_offset_once_per_parse(sample_doc):
+    # resolve_span runs once per phrase the other stages code: the actors sorted by offset and the
+    # check that the parse is of the body are made once per parse, not per call (they made a
+    # 200k-character article quadratic)
+    import copy
+
+    from newsevents.actors import _LOOKUPS, mentions_in
+    from newsevents.nlp import load
+
+    doc = copy.copy(sample_doc)
+    doc.parse = load()(doc.article.body)
+    for s in doc.sentences:
+        assert mentions_in(doc, s.start, s.end) == [m for m in doc.actors if m.start >= s.start and m.end <= s.end]
+    lookup = _LOOKUPS[doc.parse]
+    resolve_span(doc, doc.sentences[0].start, doc.sentences[0].end)
+    assert _LOOKUPS[doc.parse] is lookup
+    doc.actors = doc.actors[:3]  # another list of actors: looked up afresh
+    assert mentions_in(doc, 0, len(doc.article.body)) == doc.actors and _LOOKUPS[doc.parse] is not lookup

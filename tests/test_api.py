@@ -287,10 +287,11 @@ def test_serve_runs_uvicorn_on_localhost_by_default(monkeypatch, path):
     from newsevents.cli import app
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port))
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: seen.update(app=app, host=host, port=port, **kw))
     result = CliRunner().invoke(app, ["serve", "--store", path, "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert (seen["http"], seen["h11_max_incomplete_event_size"]) == ("h11", 65536)  # headers are bounded
     assert seen["app"].state.service.settings.store_path == path
     with TestClient(seen["app"], base_url="http://elsewhere.example:8123") as c:  # answers to localhost only
         assert c.get("/api/health").status_code == 400

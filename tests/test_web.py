@@ -46,6 +46,31 @@ def dyad_history():
             for day, src, tgt, verb, cameo, plover, quad, goldstein in days]
 
 
+# Markup in every field a page shows: each would set window.__pwned, open a dialog or load a frame
+# if it became markup rather than text.
+ATTACKS = {
+    "source": '<script>window.__pwned = "source"; alert(1)</script>',
+    "target": '<img src=x onerror="window.__pwned = \'target\'; alert(2)">',
+    "quote": '<svg onload="window.__pwned = \'quote\'"><circle r=1></circle></svg>',
+    "title": '<iframe src="javascript:parent.__pwned = \'title\'"></iframe>',
+    "outlet": '<img src=x onerror="window.__pwned = \'outlet\'">',
+    "cameo_name": '<b onmouseover="window.__pwned = \'cameo\'">Condemn</b>',
+}
+
+
+def hostile_report():
+    """A stored article whose every shown field is markup (France and Germany, in Paris: no
+    other test's filters or timeline see it)."""
+    body = (f"France {ATTACKS['source']} condemned Germany {ATTACKS['target']} in Paris, saying "
+            f"\"{ATTACKS['quote']}\" on Tuesday.")
+    doc = report(body, trigger="condemned", source=(f"France {ATTACKS['source']}", "FRA", "FRA"),
+                 target=(f"Germany {ATTACKS['target']}", "DEU", "DEU"), cameo="122", cameo_name=ATTACKS["cameo_name"],
+                 plover="ACCUSE", quad=3, goldstein=-2.0, published="2022-03-01", outlet=ATTACKS["outlet"],
+                 url="javascript:window.__pwned = 'url'", place_=("Paris", "FRA", 2988507), quote=ATTACKS["quote"])
+    doc.article.title = ATTACKS["title"] + " France condemns Germany"
+    return doc
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     import uvicorn
@@ -54,7 +79,7 @@ def server(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("web") / "store.duckdb"
     with open_store(path) as s:
-        s.write(corpus() + dyad_history())
+        s.write(corpus() + dyad_history() + [hostile_report()])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -219,3 +244,53 @@ def test_the_dyad_timeline_draws_a_vega_lite_chart(page, server, tmp_path):
     }""", "data:image/png;base64," + base64.b64encode(shot.read_bytes()).decode())
     assert counts["green"] > 500 and counts["orange"] > 500 and counts["red"] > 500, counts
     assert counts["blank"] < counts["total"] * 0.97, counts
+
+
+INERT = """() => ({
+    pwned: window.__pwned === undefined ? null : String(window.__pwned),
+    // markup the page makes never carries handlers in attributes (it uses addEventListener)
+    handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on')))
+                .map(e => e.outerHTML.slice(0, 80)),
+    injected: [...document.querySelectorAll('main script, main img, main iframe, main object, main embed')]
+                .map(e => e.outerHTML.slice(0, 80)),
+    links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+             .filter(h => !/^(#|https?:|\\/)/.test(h)),
+})"""
+
+
+ARTICLE = "() => document.querySelector('#view-article .article-body') || document.querySelector('#article-status.error')"
+BROWSE = ("() => document.querySelector('#view-browse .browse-table') || "
+          "/match|available/.test(document.querySelector('#browse-status').textContent)")
+TIMELINE = "() => ['ready', 'empty', 'error'].includes(document.querySelector('#chart').dataset.state)"
+IMG = "%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E"
+
+
+@pytest.mark.parametrize("view, ready, shown", [
+    ("#/article/{id}", ARTICLE, ["source", "target", "quote", "title", "cameo_name"]),
+    ("#/browse?kind=articles&actor=FRA", BROWSE, ["title", "outlet"]),
+    ("#/browse?kind=events&actor=FRA", BROWSE, ["source", "target", "cameo_name"]),
+    ("#/browse?kind=mentions&actor=FRA", BROWSE, ["source", "target"]),
+    ("#/browse?kind=quotes&actor=FRA", BROWSE, ["source", "quote"]),
+    ("#/timeline?a=FRA&b=DEU&by=day", TIMELINE, []),
+    # markup in the address itself
+    (f"#/article/{IMG}", ARTICLE, []),
+    (f"#/browse?kind=events&actor={IMG}", BROWSE, []),
+    (f"#/timeline?a={IMG}&b=USA", TIMELINE, []),
+])
+def test_article_text_is_inert_in_every_view(page, server, view, ready, shown):
+    with urllib.request.urlopen(f"{server}/api/articles?actor=FRA&place=Paris") as r:
+        article_id = json.loads(r.read())["items"][0]["article_id"]
+    page.goto(f"{server}/{view.format(id=article_id)}")
+    page.wait_for_function(ready)
+    page.wait_for_timeout(300)  # an onerror fires once its (missing) image fails to load
+    section = page.locator("main section:not([hidden])")
+    text = section.inner_text()
+    for field in shown:  # shown as the text it is
+        assert ATTACKS[field][:40] in text, (field, text[:2000])
+    # an onmouseover (or onfocus, onclick) set from the text would fire now
+    page.evaluate("""() => document.querySelectorAll('main section:not([hidden]) *').forEach(e => {
+        for (const kind of ['mouseover', 'focus']) e.dispatchEvent(new Event(kind, {bubbles: true})); })""")
+    assert page.evaluate(INERT) == {"pwned": None, "handlers": [], "injected": [], "links": []}
+    assert page.dialogs == []
+    if view.startswith("#/article/%3C"):  # no such article: the browser logs the API's 404
+        page.problems[:] = [p for p in page.problems if "404 (Not Found)" not in p]

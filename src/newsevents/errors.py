@@ -15,9 +15,10 @@ The tree::
     │   ├── BadRecord               a JSONL/CSV record that is broken or lacks the text field
     │   ├── NotEnglish              the detected language is not one we code
     │   └── UnsupportedInput        a path that does not exist or is not a file we read
-    └── StoreError                  the store cannot be opened or written
-        ├── StoreLocked             another process holds the store for writing
-        └── SchemaMismatch          the store was written by a newer schema than this version knows
+    ├── StoreError                  the store cannot be opened or written
+    │   ├── StoreLocked             another process holds the store for writing
+    │   └── SchemaMismatch          the store was written by a newer schema than this version knows
+    └── WorkerError                 a batch run's worker process or cluster failed (rerun to resume)
 
 Every message names the file (or record) and what to do next. In a batch, an IngestError for
 one input is reported and the batch goes on.
@@ -94,4 +95,8 @@ class StoreLocked(StoreError):
 
 
 class SchemaMismatch(StoreError):
+    pass
+
+
+class WorkerError(NewseventsError):
     pass

@@ -10,7 +10,10 @@ quote's speaker) and :func:`actor_phrase` for the conventional extent of an acto
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
@@ -21,8 +24,16 @@ from .phrases import actor_phrase, actor_phrases, phrase_extent
 __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
 
 # Per-parse analyses, kept beside the parse rather than in Doc.user_data (which is pickled with
-# the Doc, and spaCy Spans cannot be pickled); they go when the parse goes.
-_ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# the Doc, and spaCy Spans cannot be pickled). Only the last few: stages ask for the analysis of
+# the document they are on. (Not a WeakKeyDictionary: an analysis holds Spans of its parse, so
+# the parse would never go, and a batch run would keep every parse it made.)
+_ANALYSES: "OrderedDict[int, tuple[Any, Analysis]]" = OrderedDict()
+_KEEP_ANALYSES = 64
+# Per-parse lookups for resolve_span, which other stages call once per phrase: the actors by
+# start offset, and whether the parse is of the article body. Made per call, they made a long
+# article quadratic: 200k characters took minutes.
+# (They hold no part of the parse, so a WeakKeyDictionary lets the parse go.)
+_LOOKUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
 
@@ -51,14 +62,16 @@ def analyse(doc: Document, d=None) -> Analysis:
     """The per-document analysis (names found, heads coded), kept beside the parse. Without the
     stage's dictionary (resolve_span on a document the stage did not see) the shipped one."""
     parse = doc.parse
-    an = _ANALYSES.get(parse)
-    if an is not None:
-        return an
+    kept = _ANALYSES.get(id(parse))
+    if kept is not None and kept[0] is parse:  # the id of a parse held here is never reused
+        return kept[1]
     d = d or _dictionary.load(())
     an = Analysis(date=doc.article.published)
     an.names, an.partial = find_names(parse, d, matcher_for(d, parse.vocab))
     an.dictionary = d
-    _ANALYSES[parse] = an
+    _ANALYSES[id(parse)] = (parse, an)
+    while len(_ANALYSES) > _KEEP_ANALYSES:
+        _ANALYSES.popitem(last=False)
     return an
 
 
@@ -172,7 +185,31 @@ def _confidence(c: Coded, link_rule: str) -> float:
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
     """The actor mentions of ``doc`` that lie inside ``[start, end)``, in text order."""
-    return [m for m in doc.actors if m.start >= start and m.end <= end]
+    lookup = _lookup(doc)
+    if lookup is None:
+        return [m for m in doc.actors if m.start >= start and m.end <= end]
+    starts, ordered = lookup[-2:]
+    out = []
+    for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+        if ordered[i].end <= end:
+            out.append(ordered[i])
+    return out
+
+
+def _lookup(doc: Document) -> tuple | None:
+    """``(body, actors, len(actors), parse is of body, starts, actors by start)`` for a parsed
+    doc, kept beside the parse while its body and actors stay the same."""
+    parse, body, actors = doc.parse, doc.article.body, doc.actors
+    if parse is None:
+        return None
+    old = _LOOKUPS.get(parse)
+    if old is not None and old[0] is body and old[1] is actors and old[2] == len(actors):
+        return old
+    same_text = old[3] if old is not None and old[0] is body else _parsed_length(parse) == len(body)
+    ordered = sorted(actors, key=lambda m: m.start)
+    new = (body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
+    _LOOKUPS[parse] = new
+    return new
 
 
 def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
@@ -204,16 +241,15 @@ def _parsed_length(parse) -> int:
 
 
 def _mention_at_head(doc: Document, start: int, end: int):
-    parse = doc.parse
-    # the parse must be of this body (a cheap check: comparing the texts rebuilds parse.text)
-    if parse is None or _parsed_length(parse) != len(doc.article.body):
+    lookup = _lookup(doc)
+    if lookup is None or not lookup[3]:
         return None
-    span = parse.char_span(start, end, alignment_mode="expand")
+    span = doc.parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     head = span.root
     # the mention whose head is the phrase's head: the smallest one covering it
-    covering = [m for m in doc.actors if m.start <= head.idx < m.end and start <= m.start and m.end <= end]
+    covering = [m for m in mentions_in(doc, start, end) if m.start <= head.idx < m.end]
     if covering:
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)

@@ -39,6 +39,10 @@ STATIC = Path(__file__).parent / "static"
 
 #: The names of this machine, which a server listening on localhost answers to.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: The most bytes of request line and headers the server buffers before it refuses a request
+#: (400). Browsers send a few kB; uvicorn's httptools parser has no such bound (a client could
+#: stream headers until memory runs out), so ``newsevents serve`` runs its h11 parser with this.
+MAX_HEADER_BYTES = 64 * 1024
 
 #: The page's policy: nothing but this server's own files; no inline script, no eval (Vega
 #: evaluates its expressions with vega-interpreter), no plugins, no framing.

@@ -207,7 +207,7 @@ async def extract(request: Request, response: Response,
     if kind == "application/json":
         try:
             text = json.loads(data)["text"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise SettingsError('a JSON body must be an object with a "text" string: {"text": "..."}') from None
         if not isinstance(text, str):
             raise SettingsError('"text" must be a string')

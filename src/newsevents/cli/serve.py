@@ -25,7 +25,7 @@ def serve(
     import uvicorn
 
     from ..api import create_app
-    from ..api.app import LOCAL_HOSTS
+    from ..api.app import LOCAL_HOSTS, MAX_HEADER_BYTES
 
     settings = make_settings(store_path=str(store) if store else None)
     local = host in LOCAL_HOSTS
@@ -35,5 +35,21 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     console.print(f"newsevents: http://{shown}:{port}/ (API docs at /docs), store {settings.store_path}",
                   highlight=False)
+    _say_if_locked(settings)
     app = create_app(settings, preload=True, hosts=LOCAL_HOSTS if local else None)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", http="h11", h11_max_incomplete_event_size=MAX_HEADER_BYTES)
+
+
+def _say_if_locked(settings) -> None:
+    """A store a batch run is writing is served once the run ends; say so rather than let every
+    request fail unexplained."""
+    from ..errors import StoreError, StoreLocked
+    from ..store import open_store
+
+    try:
+        open_store(settings.store_path, read_only=True, settings=settings).close()
+    except StoreLocked as exc:
+        err_console.print(f"[yellow]warning:[/] {exc} Until then the page and the API answer 503 (store-locked).",
+                          highlight=False)
+    except StoreError:  # no store yet, and the like: /api/health says why
+        pass

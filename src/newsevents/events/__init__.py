@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
@@ -294,8 +295,14 @@ def _speaker_first(m: Match) -> bool:
 
 def link_quotes(doc: Document) -> None:
     """Point events inside a quote (or reported by its cue) at it, and the quote at them."""
+    # events by trigger start, so each quote looks only at those in its reach (all events for
+    # every quote made a long article quadratic)
+    order = sorted(range(len(doc.events)), key=lambda i: doc.events[i].trigger.start)
+    starts = [doc.events[i].trigger.start for i in order]
     for qi, q in enumerate(doc.quotes):
-        for e in doc.events:
+        reach = [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue is not None else [])
+        near = sorted({order[k] for lo, hi in reach for k in range(bisect_left(starts, lo), bisect_left(starts, hi + 1))})
+        for e in (doc.events[i] for i in near):
             inside = q.content.start <= e.trigger.start and e.trigger.end <= q.content.end
             cue = q.cue is not None and q.cue.start <= e.trigger.start < q.cue.end
             if not (inside or cue):

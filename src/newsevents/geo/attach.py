@@ -17,6 +17,8 @@ are not the event's places. Nothing is guessed from the rest of the article.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..model import Document, Location
 from ..nlp.syntax import governs_event, token_at
 
@@ -72,11 +74,13 @@ def locate_events(doc: Document) -> None:
         while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
             tok = tok.head
         tops.append((loc, tok))
+    tops.sort(key=lambda pair: pair[0].start)  # so an event looks only at its sentence's places
+    starts = [loc.start for loc, _ in tops]
     for event in doc.events:
         trigger = token_at(parse, event.trigger.start, event.trigger.end)
         if trigger is None:
             continue
-        found = [loc for loc, top in tops if event.sentence.start <= loc.start and loc.end <= event.sentence.end
-                 and _attached(top, trigger)]
+        near = tops[bisect_left(starts, event.sentence.start):bisect_left(starts, event.sentence.end)]
+        found = [loc for loc, top in near if loc.end <= event.sentence.end and _attached(top, trigger)]
         event.locations = found
         event.location = found[0] if found else None

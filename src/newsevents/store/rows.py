@@ -21,8 +21,10 @@ from .schema import DATA_TABLES
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def document_rows(doc: Document, added_at: datetime) -> Rows:
-    """The rows ``doc`` adds to each data table (``mentions`` without their ``event_id``)."""
+def document_rows(doc: Document, added_at: datetime, document_json: str | None = None) -> Rows:
+    """The rows ``doc`` adds to each data table (``mentions`` without their ``event_id``).
+    ``document_json`` is ``doc.to_json()`` when the caller has it already (from a worker or a
+    shard), so it is not made twice."""
     a = doc.article
     published = to_date(a.published)
     outlet = outlet_of(a.source, a.url, a.publisher)
@@ -37,7 +39,7 @@ def document_rows(doc: Document, added_at: datetime) -> Rows:
         tone=tone.tone if tone else None, tone_positive=tone.positive if tone else None,
         tone_negative=tone.negative if tone else None, tone_polarity=tone.polarity if tone else None,
         tone_compound=tone.compound if tone else None, words=tone.words if tone else None,
-        stages=list(doc.stages), warnings=list(a.warnings), body=a.body, document=doc.to_json(), added_at=added_at,
+        stages=list(doc.stages), warnings=list(a.warnings), body=a.body, document=document_json or doc.to_json(), added_at=added_at,
     ))
     for i, m in enumerate(doc.actors):
         rows["actors"].append(dict(

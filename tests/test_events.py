@@ -234,26 +234,101 @@ def test_sample_article_events():
     assert sum(e.principal for e in ev) == len({e.sentence_index for e in ev})
 
 
-# --- the learned quad-class model ------------------------------------------------------------------
+# --- the sentence quad-class model ---------------------------------------------------------------
 
-def test_model_backoff_only_overrides_when_confident():
-    from newsevents.events.quadmodel import backoff
+def parsed(text: str):
+    from newsevents.nlp import load
 
-    assert backoff(3, [0.1, 0.1, 0.6, 0.1, 0.1]) == (2, True)
-    assert backoff(3, [0.3, 0.1, 0.4, 0.1, 0.1]) == (3, False)  # not sure enough
-    assert backoff(None, None) == (None, False)  # no model installed: the rules stand
+    return next(load().pipe([text]))[:]
 
 
-def test_shipped_model_gives_probabilities_and_provenance():
+def test_features_carry_the_rules_verdict_and_the_triggers_in_the_sentence():
+    from newsevents.events import sentence_match
+    from newsevents.events.quadmodel import features
+
+    sent = parsed("Peskov said Russia would never attack Ukraine.")
+    f = features(sent, sentence_match(sent))
+    assert f["via=main"] == f["path=report"] == f["modal=would"] == f["ents=2"] == 1.0
+    assert f["root=19"] == 1.0 and f["vq4"] == 1.0  # the attack, reported
+    sent = parsed("The weather was lovely in the afternoon.")
+    f = features(sent, sentence_match(sent))
+    assert f["match=none"] == 1.0 and not any(k.startswith(("quad=", "root=", "lex=")) for k in f)
+
+
+def test_quad_model_is_a_softmax_over_summed_feature_weights(tmp_path):
+    from newsevents.events.quadmodel import QuadModel, load_model
+
+    model = QuadModel({"quad=4": [0, 0, 0, 0, 2.0], "neg": [3.0, 0, 0, 0, 0]}, [0.1, 0, 0, 0, 0], {"note": "toy"})
+    p = model.probabilities({"quad=4": 1.0, "unseen": 1.0})
+    assert abs(sum(p) - 1) < 1e-9 and max(range(5), key=p.__getitem__) == 4
+    assert model.classify({"quad=4": 1.0, "neg": 1.0})[0] == 0
+    model.save(tmp_path)
+    again = load_model(str(tmp_path))
+    assert again.fallback is None and again.meta == {"note": "toy"}
+    assert again.probabilities({"quad=4": 1.0}) == pytest.approx(p)
+
+
+def test_sentence_quad_class_is_the_models_and_a_contradicted_event_loses_confidence(tmp_path):
+    from newsevents import Settings
+    from newsevents.events.quadmodel import QuadModel
+
+    QuadModel({}, [0, 0, 5.0, 0, 0]).save(tmp_path)  # a model that always says "material cooperation"
+    text = "Israeli jets bombed Hamas positions in Gaza."
+    rules = newsevents.code_document(text, settings=Settings(events_model="none"))
+    doc = newsevents.code_document(text, settings=Settings(events_model=str(tmp_path)))
+    assert rules.sentences[0].quad_class == 4 and doc.sentences[0].quad_class == 2
+    before, after = (next(e for e in d.events if e.principal) for d in (rules, doc))
+    assert (after.cameo, after.quad_class) == (before.cameo, before.quad_class)  # codes stay codebook-consistent
+    assert after.confidence == round(before.confidence / 2, 2)
+    # a negated act classes its sentence neutral whatever the model says
+    assert newsevents.code_document("Russia did not attack Ukraine.",
+                                    settings=Settings(events_model=str(tmp_path))).sentences[0].quad_class == 0
+    # sentences that are no event and name no actor get no class, model or not
+    assert newsevents.code_document("Lovely weather.", settings=Settings(events_model=str(tmp_path))).sentences[0].quad_class is None
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path):
+    from newsevents.errors import ModelError
     from newsevents.events.quadmodel import load_model
+
+    with pytest.raises(ModelError, match="newsevents train events"):
+        load_model(str(tmp_path / "nowhere"))
+    assert load_model("none") is None
+
+
+def test_fallback_is_asked_only_where_the_rules_were_unsure():
+    from newsevents.events import unsure
+
+    assert unsure(None)
+    assert not unsure(principal("Israeli jets bombed Hamas positions in Gaza."))
+    assert unsure(principal("The minister said the situation was complicated."))  # a report of nothing coded
+
+
+def test_shipped_model_classes_clear_sentences_and_records_its_provenance():
+    from newsevents.events import sentence_match
+    from newsevents.events.quadmodel import features, load_model
 
     model = load_model("")
     if model is None:
         pytest.skip("no quad-class model shipped in this checkout")
-    probs = model.predict(["Israeli jets bombed Hamas positions in Gaza.", "Germany pledged aid to Ukraine."])
-    assert len(probs) == 2 and all(abs(sum(p) - 1) < 1e-4 for p in probs)
-    assert max(range(5), key=probs[0].__getitem__) == 4
+    got = [model.classify(features(s, sentence_match(s)))[0] for s in map(parsed, (
+        "Israeli jets bombed Hamas positions in Gaza.", "Germany sent food and medicine to Ukraine.",
+        "The United States imposed sanctions on Iran."))]
+    assert got == [4, 2, 3]
     assert model.meta["trained_on"] == "conflibert-cameo-class-train.tsv" and model.meta["sha256"]
+    assert model.meta["lexicon_sha256"]
+    if model.fallback is not None:
+        probs = model.fallback.predict(["Israeli jets bombed Hamas positions in Gaza."])
+        assert abs(sum(probs[0]) - 1) < 1e-4 and max(range(5), key=probs[0].__getitem__) == 4
+
+
+def test_shift_folds_keep_each_root_verb_whole():
+    from newsevents.evaluation.events import shift_indices
+
+    groups = ["say"] * 7 + ["attack"] * 4 + ["meet"] * 3 + ["send"] * 2 + ["urge", "deny"]
+    folds = shift_indices(groups, 3)
+    assert sorted(i for f in folds for i in f) == list(range(len(groups)))
+    assert all(len({groups[i] for i in f} & {groups[i] for g in folds if g is not f for i in g}) == 0 for f in folds)
 
 
 def test_sentence_without_trigger_gets_a_model_class_but_no_event():
@@ -281,8 +356,9 @@ def test_consultations_aim_at_counterparts_not_topics():
 def test_development_gold_stays_above_the_floors(shared):
     from newsevents.evaluation.events import FLOORS, evaluate_events
 
-    result = evaluate_events(shared / "gold" / "events", cv=0)
+    result = evaluate_events(shared / "gold" / "events", cv=5, splits=("shift",))
     assert result["classes"].macro_f1 >= FLOORS["quad_macro_f1"]
+    assert result["classes_shift"].macro_f1 >= FLOORS["quad_macro_f1_shift"]
     assert result["spans"].exact[2] >= FLOORS["span_f1"]
 
 

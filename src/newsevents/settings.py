@@ -52,8 +52,8 @@ class Settings:
     # almost always tables, lists or run-on junk; coding them is slow and wrong).
     max_sentence_tokens: int = 150
     actors_files: tuple[str, ...] = ()  # user actor dictionaries (YAML), merged over the shipped one
-    # The quad-class model the events stage consults where its rules are unsure: "" the shipped
-    # one, "none" rules only, or a folder written by `newsevents train events`.
+    # The sentence quad-class model of the events stage: "" the shipped one, "none" rules only
+    # (a sentence takes its principal event's class), or a folder written by `newsevents train events`.
     events_model: str = ""
     stages: tuple[str, ...] = STAGES
     # --- batch runs and the store ---

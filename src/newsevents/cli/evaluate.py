@@ -53,18 +53,27 @@ def events(
     gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
                               exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
-    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figure (0: rules only)."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figures (0: rules only)."),
+    split: str = typer.Option("both", "--split", help="How the folds are drawn: random (stratified), shift "
+                              "(grouped by root-verb lemma: the proxy for text of another style) or both."),
+    fallback: bool = typer.Option(True, "--fallback/--no-fallback",
+                                  help="Include the model's sentence-embedding fallback."),
 ) -> None:
     """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
 
-    Example: newsevents evaluate events --gold ../shared/gold/events
+    Example: newsevents evaluate events --gold ../shared/gold/events --cv 5 --split shift
     """
-    from ..evaluation.events import evaluate_events
+    from ..evaluation.events import SPLITS, evaluate_events
 
-    result = evaluate_events(gold, limit=limit, cv=cv)
-    print_class_scores(result["classes"], "quad class, rules only (never trained on these files)")
-    if "classes_cv" in result:
-        print_class_scores(result["classes_cv"], f"quad class, rules + model, {cv}-fold cross-validation")
+    if split not in (*SPLITS, "both"):
+        raise typer.BadParameter(f"{split!r}: choose one of {', '.join(SPLITS)} or both", param_hint="--split")
+    splits = SPLITS if split == "both" else (split,)
+    result = evaluate_events(gold, limit=limit, cv=cv, splits=splits, fallback=fallback)
+    print_class_scores(result["classes"], "quad class, rules only (no training; written from the codebooks)")
+    model = "rules + model" if fallback else "rules + feature model (no fallback)"
+    for name, how in (("random", "random folds"), ("shift", "folds by root verb")):
+        if f"classes_{name}" in result:
+            print_class_scores(result[f"classes_{name}"], f"quad class, {model}, {cv}-fold CV, {how}")
     print_span_scores(result["spans"])
 
 

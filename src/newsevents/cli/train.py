@@ -17,15 +17,17 @@ app.add_typer(train_app, name="train")
 def events(
     gold: Path = typer.Option(Path("../shared/gold/events"), "--gold", exists=True, file_okay=False,
                               help="Folder with conflibert-cameo-class-train.tsv."),
-    out: Path = typer.Option(None, "--out", help="Where to write the model (default: the package's own)."),
-    encoder: bool = typer.Option(False, "--encoder", help="Also re-export the MiniLM encoder (needs the train extra)."),
+    out: Path = typer.Option(None, "--out", help="The model folder to write (default: the package's own)."),
+    encoder: bool = typer.Option(False, "--encoder", help="Also export the MiniLM encoder of the fallback into it "
+                                 "(needs the train extra); without it the fallback's head is refitted where the "
+                                 "folder has the encoder."),
 ) -> None:
-    """Fit the quad-class model the events stage consults where its rules are unsure.
+    """Fit the sentence quad-class model (logistic regression over the rules' evidence) on the gold file.
 
     Example: newsevents train events --gold ../shared/gold/events
     """
     from ..evaluation.events import CLASS_FILE
     from ..events.quadmodel import train
 
-    path = train(gold / CLASS_FILE, out=out, encoder=encoder, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {path}; score it with `newsevents evaluate events --cv 5`", highlight=False)
+    path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)

@@ -7,9 +7,16 @@
   reciprocal, R scored as S): exact and overlap P/R/F1 of the set of (role, normalised text)
   per sentence, as ``shared/eval/score_events.py`` counts them.
 
-The rules never saw these files, so their figures are reported on the whole file. A learned
-component is scored only by k-fold cross-validation (:func:`quad_cv`): each fold's sentences
-are coded by a model trained on the other folds.
+The rules were written from the codebooks, so their figures are reported on the whole file
+(with the caveat that they were corrected while reading errors on it). The learned quad-class
+model is scored only by k-fold cross-validation (:func:`model_cv`): each fold's sentences are
+coded by a model trained on the other folds, on two kinds of split:
+
+- ``random``: stratified folds; flatters anything that learns the file's wording;
+- ``shift``: folds grouped by the lemma of the sentence's root verb, so no test sentence's main
+  verb was a training sentence's. On it TF-IDF + LR scores 0.60 and frozen MiniLM + LR 0.63,
+  close to what the held-out set of another distribution gave them (0.61, 0.62; issue 4), so
+  it is our proxy for that set, and the split models are chosen by.
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LABELS = (0, 1, 2, 3, 4)
-#: Floors the test suite holds the development gold to (rules only, as shipped): a few points
-#: under what was measured when they were set (quad macro-F1 0.891, exact span F1 0.694), so a
-#: change that loses accuracy fails. Lower one only on purpose, saying why in the commit.
-FLOORS = {"quad_macro_f1": 0.86, "span_f1": 0.66}
+#: Floors the test suite holds the development gold to: rules only on the whole file, rules +
+#: the shipped kind of model on the style-shift split (5 folds), exact actor-span F1. A few points
+#: under what was measured when they were set (0.891, 0.900, 0.694), so a change that loses
+#: accuracy fails. Lower one only on purpose, saying why in the commit.
+FLOORS = {"quad_macro_f1": 0.86, "quad_macro_f1_shift": 0.87, "span_f1": 0.66}
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
 
@@ -164,12 +172,20 @@ def kfold_indices(labels: Sequence[int], k: int = 5, seed: int = 13) -> list[lis
     return [sorted(f) for f in folds]
 
 
-def quad_cv(texts: Sequence[str], labels: Sequence[int],
-            fit_predict: Callable[[list[int], list[int]], list[int]], k: int = 5) -> ClassScores:
-    """Cross-validated scores: ``fit_predict(train_idx, test_idx)`` returns predictions for test_idx."""
+def shift_indices(groups: Sequence[str], k: int = 5) -> list[list[int]]:
+    """Folds that keep each group (the root-verb lemma) whole, balanced by size (GroupKFold)."""
+    from sklearn.model_selection import GroupKFold
+
+    return [sorted(test.tolist()) for _, test in GroupKFold(k).split(list(groups), groups=list(groups))]
+
+
+def quad_cv(texts: Sequence[str], labels: Sequence[int], fit_predict: Callable[[list[int], list[int]], list[int]],
+            k: int = 5, folds: list[list[int]] | None = None) -> ClassScores:
+    """Cross-validated scores: ``fit_predict(train_idx, test_idx)`` returns predictions for test_idx
+    (stratified ``k`` folds unless ``folds`` are given)."""
     pred = [0] * len(texts)
     fold_f1 = []
-    for test in kfold_indices(labels, k):
+    for test in folds or kfold_indices(labels, k):
         held = set(test)
         train = [i for i in range(len(texts)) if i not in held]
         got = fit_predict(train, test)
@@ -179,14 +195,19 @@ def quad_cv(texts: Sequence[str], labels: Sequence[int],
     return score_classes(labels, pred, fold_f1)
 
 
-def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None, cv: int = 0) -> dict:
+SPLITS = ("random", "shift")
+
+
+def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None, cv: int = 5,
+                    splits: Sequence[str] = SPLITS, fallback: bool = True) -> dict:
     """Code the gold sentences with the pipeline and score them.
 
-    ``classes``: rules only (the model switched off), scored on the whole file since the rules
-    never saw it. ``classes_cv`` (with ``cv`` = k > 1): rules plus the quad-class model, each
-    fold coded by a model head fitted on the other k-1 folds. ``spans``: the pipeline as shipped
-    (the model does not move spans).
+    ``classes``: rules only (the model switched off) on the whole file. ``classes_random`` and
+    ``classes_shift`` (with ``cv`` = k > 1): rules plus the quad-class model, k-fold on each
+    split of ``splits``; ``fallback=False`` leaves out the embedding fallback. ``spans``: the
+    pipeline as shipped (the model does not move spans).
     """
+    from ..errors import SettingsError
     from ..events.lines import code_lines
     from ..settings import Settings
 
@@ -198,39 +219,53 @@ def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = Non
         texts, labels, conll = texts[:limit], labels[:limit], conll[:limit]
     rules_only = settings.with_(events_model="none")
     out = {"classes": score_classes(labels, quad_of_records(code_lines(texts, settings=rules_only)))}
-    if cv > 1:
-        out["classes_cv"] = model_cv(texts, labels, settings, cv)
+    if cv > 1 and splits:
+        from ..events.quadmodel import line_features
+
+        unknown = set(splits) - set(SPLITS)
+        if unknown:
+            raise SettingsError(f"unknown split(s) {', '.join(sorted(unknown))}; valid: {', '.join(SPLITS)}")
+        feats, roots = line_features(texts, settings)
+        for split in splits:
+            folds = kfold_indices(labels, cv) if split == "random" else shift_indices(roots, cv)
+            out[f"classes_{split}"] = model_cv(texts, labels, settings, folds=folds, feats=feats, fallback=fallback)
     ner_records = list(code_lines([" ".join(t for t, _ in s) for s in conll], settings=settings))
     out["spans"] = score_spans([gold_spans(s) for s in conll], ner_records)
     return out
 
 
-def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5,
-             records: dict[int, dict] | None = None) -> ClassScores:
-    """Rules + model, k-fold: the head is refitted without the fold it codes (the frozen encoder
-    never saw any gold). ``records``, when given, receives each sentence's coded record by index
-    (the evaluation report reads the events' confidence from them)."""
+def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5, records: dict[int, dict] | None = None,
+             *, folds: list[list[int]] | None = None, feats: Sequence[dict] | None = None,
+             fallback: bool = True) -> ClassScores:
+    """Rules + model over ``folds`` (default: ``k`` stratified ones): each fold is coded by a model
+    fitted without it (the feature model and the fallback's head; the frozen encoder never saw any
+    gold). ``feats`` are the sentences' features when the caller has them. ``records``, when
+    given, receives each sentence's coded record by index (the evaluation report reads the
+    events' confidence from them)."""
     import os
     import tempfile
 
-    from ..errors import ModelError
+    from ..events import encoder
     from ..events.lines import code_lines
-    from ..events.quadmodel import Encoder, fit_head, model_dir, write_head
+    from ..events.quadmodel import fit, line_features, model_dir
 
+    if feats is None:
+        feats, _ = line_features(texts, settings)
     folder = model_dir(settings.events_model if settings.events_model not in ("", "none") else None)
-    if folder is None:
-        raise ModelError("no quad-class model to cross-validate: run `newsevents train events` first")
-    emb = Encoder(folder, threads=2).embed(list(texts))
+    fallback = fallback and encoder.present(folder)
+    emb = encoder.Encoder(folder, threads=2).embed(list(texts)) if fallback else None
 
     def fit_predict(train: list[int], test: list[int]) -> list[int]:
-        coef, intercept = fit_head(emb[train], [labels[i] for i in train])
         with tempfile.TemporaryDirectory() as tmp:
-            for name in ("encoder.onnx", "tokenizer.json"):
-                os.symlink((folder / name).resolve(), Path(tmp) / name)
-            write_head(tmp, coef, intercept, {"cross-validation": True})
+            fit([feats[i] for i in train], [labels[i] for i in train], provenance={"cross-validation": True}).save(tmp)
+            if fallback:
+                for name in ("encoder.onnx", "tokenizer.json"):
+                    os.symlink((folder / name).resolve(), Path(tmp) / name)
+                coef, intercept = encoder.fit_head(emb[train], [labels[i] for i in train])
+                encoder.write_head(tmp, coef, intercept, {"cross-validation": True})
             coded = list(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
         if records is not None:
             records.update(zip(test, coded))
         return quad_of_records(coded)
 
-    return quad_cv(texts, labels, fit_predict, k)
+    return quad_cv(texts, labels, fit_predict, k, folds)

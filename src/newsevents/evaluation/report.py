@@ -147,8 +147,9 @@ def run_events(root: Path, limit: int | None, settings: Settings, cv: int = 5) -
         "items": f"{len(texts):,} of {total:,} sentences", "figures": [], "tables": [], "confusions": [],
         "calibrations": [],
         "notes": [
-            "Each sentence is coded alone (`newsevents code --lines`); its class is the quad class of its principal "
-            "event, 0 when it has none.",
+            "Each sentence is coded alone (`newsevents code --lines`); its class is its sentence quad_class: with the "
+            "rules alone the quad class of its principal event, with the model the model's estimate; 0 when it has "
+            "none.",
             "Calibration: the confidence of the event that gives a sentence its class against whether that class is "
             "the gold one, for the sentences that have an event. ECE is the mean gap between confidence and accuracy "
             "over the bins, weighted by their counts.",

@@ -22,7 +22,7 @@ from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
 from .args import FIRST_PLURAL, Arguments, actor_like, arguments, inner_split, np_bounds, source_of, split
 from .codebook import lookup
-from .quadmodel import backoff, load_model
+from .quadmodel import FALLBACK_BELOW, features, load_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
@@ -43,7 +43,7 @@ NATURE = {
     "sunshine", "fog", "frost", "heat", "forecast", "gust", "hail", "monsoon", "sleet",
 }
 MODEL_ID = "rules-v1"
-MODEL_BATCH = 64  # unsure sentences (or Documents) held back to consult the model at once
+MODEL_BATCH = 64  # unsure sentences (or Documents) held back to ask the embedding fallback at once
 log = logging.getLogger(__name__)
 
 
@@ -57,52 +57,52 @@ class EventStage:
         self.model = load_model(settings.events_model)
 
     def __call__(self, doc: Document) -> Document:
-        unsure = self.code_rules(doc)
-        if unsure and self.model is not None:
-            self.consult_model(unsure)
+        ask = self.code_rules(doc)
+        if ask:
+            self.ask_fallback(ask)
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Like calling the stage on each Document, with the model consulted once for the unsure
-        sentences of several Documents: the encoder runs faster on batches of similar lengths."""
+        """Like calling the stage on each Document, with the embedding fallback asked once for the
+        unsure sentences of several Documents: the encoder runs faster on batches of similar lengths."""
         held: list[Document] = []
-        unsure: list = []
+        ask: list = []
         for doc in docs:
             held.append(doc)
-            unsure.extend(self.code_rules(doc))
-            if len(unsure) >= MODEL_BATCH or len(held) >= MODEL_BATCH:
-                yield from self._flush(held, unsure)
-                held, unsure = [], []
-        yield from self._flush(held, unsure)
+            ask.extend(self.code_rules(doc))
+            if len(ask) >= MODEL_BATCH or len(held) >= MODEL_BATCH:
+                yield from self._flush(held, ask)
+                held, ask = [], []
+        yield from self._flush(held, ask)
 
-    def _flush(self, held: list[Document], unsure: list) -> Iterator[Document]:
-        if unsure and self.model is not None:
-            self.consult_model(unsure)
+    def _flush(self, held: list[Document], ask: list) -> Iterator[Document]:
+        if ask:
+            self.ask_fallback(ask)
         yield from held
 
     def code_rules(self, doc: Document) -> list:
-        """Code ``doc`` with the rules (events, sentence classes, quote links); returns the
-        (sentence, principal event or None) pairs where the rules found little."""
+        """Code ``doc`` with the rules and the feature model (events, sentence classes, quote
+        links); returns the (sentence, principal, feature model's class) triples that are left to
+        the embedding fallback."""
         if doc.parse is None or not doc.sentences:
             return []
         doc.events = []
-        unsure = []  # (sentence, its principal event or None) where the rules found little
+        ask = []  # (sentence, principal, the feature model's class) for the embedding fallback
         for sentence in doc.sentences:
             sent = doc.parse.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None or len(sent) > self.settings.max_sentence_tokens:
                 continue
             try:
-                events = code_span(doc, sent, sentence.index, len(doc.events))
+                m = sentence_match(sent)
+                events = code_match(doc, sent, m, sentence.index, len(doc.events))
             except Exception:  # one odd parse must not cost a corpus run its article
                 log.warning("events: sentence %d of %s not coded", sentence.index, doc.article.source, exc_info=True)
                 continue
             principal = next((e for e in events if e.principal), None)
             if principal is not None:
                 sentence.quad_class = 0 if principal.negated else principal.quad_class
-                if "/fallback:" in principal.rule or bare_report(principal):
-                    unsure.append((sentence, principal))
-            elif names_an_actor(sent):
-                unsure.append((sentence, None))
+            if self.model is not None and (principal is not None or names_an_actor(sent)):
+                self.classify(sentence, sent, m, principal, ask)
             # who did what to whom: an act with neither source nor target names no one; it still
             # classes the sentence ("... not the main goal of the consultations")
             events = [e for e in events if e.source is not None or e.target is not None]
@@ -112,19 +112,51 @@ class EventStage:
                 e.id = f"e{len(doc.events) + k + 1}"
             doc.events.extend(events)
         link_quotes(doc)
-        return unsure
+        return ask
 
-    def consult_model(self, unsure: list) -> None:
-        """Sentence quad classes from the model where the rules were unsure (no trigger, a
-        fallback trigger, or a report of something uncoded) and it is confident; an event the
-        model contradicts keeps its code but loses confidence."""
-        probs = self.model.predict([s.text for s, _ in unsure])
-        for (sentence, principal), p in zip(unsure, probs):
-            quad, used = backoff(sentence.quad_class, p)
-            if used:
-                sentence.quad_class = quad
-                if principal is not None:
-                    principal.confidence = round(principal.confidence / 2, 2)
+    # --- quadmodel: the sentence quad class (see .quadmodel and docs/events.md) ---
+    def classify(self, sentence, sent, m: Match | None, principal: Event | None, ask: list) -> None:
+        """The sentence's quad class is the model's estimate; where the rules were unsure and so
+        is the model, the embedding fallback (if installed) is asked, in batches (see :meth:`pipe`).
+        A negated act classes its sentence neutral by rule: the gold has no negated event to learn
+        that from."""
+        if principal is not None and principal.negated:
+            return
+        quad, p = self.model.classify(features(sent, m))
+        if self.model.fallback is not None and p < FALLBACK_BELOW and unsure(principal):
+            ask.append((sentence, principal, quad))
+        else:
+            settle(sentence, principal, quad)
+
+    def ask_fallback(self, ask: list) -> None:
+        probs = self.model.fallback.predict([s.text for s, _, _ in ask])
+        for (sentence, principal, quad), p in zip(ask, probs):
+            best = max(range(len(p)), key=p.__getitem__)
+            settle(sentence, principal, best if p[best] >= 0.5 else quad)
+
+
+def settle(sentence, principal: Event | None, quad: int) -> None:
+    """The sentence takes the model's class; the principal event keeps its codebook code but
+    loses half its confidence where the two disagree."""
+    sentence.quad_class = quad
+    if principal is not None and quad != (0 if principal.negated else principal.quad_class):
+        principal.confidence = round(principal.confidence / 2, 2)
+
+
+def unsure(principal: Event | None) -> bool:
+    """The rules found no trigger, only one far from the root, or a report of something uncoded."""
+    if principal is None:
+        return True
+    return "/fallback:" in principal.rule or (principal.cameo == "010" and ":report:" in principal.rule)
+# --- end quadmodel ---
+
+
+def sentence_match(sent) -> Match | None:
+    """The rules' principal match of a sentence; None for a question, which reports no act
+    ("Will the United States participate ...?")."""
+    if sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return None
+    return code_sentence(sent)
 
 
 def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
@@ -134,9 +166,11 @@ def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: boo
     predicates coordinated with the principal one ("calls the demands unacceptable and raises
     the question of ...").
     """
-    if sent.text.rstrip().rstrip('"”’\'').endswith("?"):
-        return []  # a question reports no act ("Will the United States participate ...?")
-    m = code_sentence(sent)
+    return code_match(doc, sent, sentence_match(sent), index, first_id, secondary)
+
+
+def code_match(doc: Document, sent, m: Match | None, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
+    """:func:`code_span` for a sentence whose principal match the caller already has."""
     if m is None or not political(sent, m):
         return []
     sentence = _trim(span_of(doc.article.body, sent.start_char, sent.end_char), doc.article.body)
@@ -298,11 +332,6 @@ def sporting(sent) -> bool:
     """Sport: its vocabulary ("league", "striker") or a score ("beat Chelsea 2-1")."""
     words = {t.lower_ for t in sent}
     return bool(words & SPORT_WORDS) or len(words & SPORT_SHARED) >= 2 or bool(SCORE.search(sent.text))
-
-
-def bare_report(e: Event) -> bool:
-    """"X said ..." where nothing in what was said is coded: the rules only know it was said."""
-    return e.cameo == "010" and ":report:" in e.rule
 
 
 def names_an_actor(sent) -> bool:

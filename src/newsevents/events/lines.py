@@ -32,8 +32,8 @@ def code_lines(lines: Iterable[str], published: str | None = None, settings: Set
 
 
 def line_record(text: str, doc: Document) -> dict[str, Any]:
-    # the sentence-level class of the first coded sentence (the events stage may have taken the
-    # model's verdict over a far-fetched trigger), else of any sentence the model classed
+    # the sentence-level class (the quad-class model's estimate) of the sentence of the first
+    # principal event, else the highest of any sentence the stage classed
     principal = next((e for e in doc.events if e.principal), None)
     by_index = {s.index: s.quad_class for s in doc.sentences}
     coded = [q for q in by_index.values() if q is not None]

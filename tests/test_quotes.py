@@ -319,3 +319,26 @@ def test_polnear_dev_floor(shared):
                          limit=12)
     assert s["content_overlap"]["f1"] >= DEV_FLOORS["content_overlap"], s
     assert s["speaker_accuracy"] >= DEV_FLOORS["speaker_accuracy"], s
+
+
+def test_error_tally_classes_gold_and_predictions():
+    from newsevents.evaluation.quote_errors import ErrorTally, render, tally_article
+    from newsevents.evaluation.quotes import GoldArticle, GoldAttribution
+
+    text = "Smith said the talks had failed. Jones hopes to win the vote. Brown said it rained all day long."
+    doc = run(text)
+    said = text.index("said")
+    failed = text.index("the talks")
+    hopes = text.index("hopes")
+    win = text.index("win the")
+    gold = GoldArticle("a.txt", text, [
+        GoldAttribution([(failed, failed + 20)], "the talks had failed", [(0, 5)], "Smith", [(said, said + 4)]),
+        GoldAttribution([(win, win + 3)], "win", [], "", [(hopes, hopes + 5)]),  # ours runs on: too long
+        GoldAttribution([(0, 5)], "Smith", [], "", []),  # nothing of ours there
+    ])
+    tally = ErrorTally()
+    tally_article(gold, doc, tally)
+    assert tally.gold["matched"] == 1 and tally.gold["missed"] == 1
+    assert [k for k in tally.gold if k.startswith("boundary")] == ["boundary: too long, R+"]
+    assert tally.predicted["matched"] == 1 and tally.predicted["fp: nothing in gold"] == 1  # Brown's
+    assert "boundary: too long, R+" in render(tally)

@@ -21,6 +21,8 @@ def quotes(
                                  "e.g. ../shared/gold/quotes/polnear/dev.", exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
     json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="Print where it goes wrong instead: every gold attribution "
+                                "and predicted quote in one class, the cue words and frames missed, precision by rule."),
 ) -> None:
     """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),
     cue P/R/F1 and speaker accuracy (see docs/quotes.md for how each is computed).
@@ -29,6 +31,11 @@ def quotes(
     """
     from ..evaluation.quotes import evaluate_polnear
 
+    if errors:
+        from ..evaluation.quote_errors import quote_errors
+
+        print(quote_errors(polnear, make_settings(), limit=limit))
+        return
     scores = evaluate_polnear(polnear, make_settings(), limit=limit)
     if json_out:
         console.print_json(json.dumps(scores))

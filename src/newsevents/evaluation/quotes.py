@@ -194,17 +194,17 @@ def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], s
     scores.add("cue_exact", sum(1 for p in pred_cues if p[0] in exact_gold))
 
 
-def documents_for(articles: Iterable[GoldArticle],
-                  settings: Settings | None = None) -> Iterable[tuple[GoldArticle, Document]]:
+def documents_for(articles: Iterable[GoldArticle], settings: Settings | None = None,
+                  keep_parse: bool = False) -> Iterable[tuple[GoldArticle, Document]]:
     """Run the pipeline over the gold articles' texts as they are; yields (gold, Document)."""
-    from .. import get_pipeline
+    from ..pipeline import Pipeline
 
     settings = settings or Settings()
     # only the stages quotes depend on: faster, and a later stage's failure cannot stop the score
     settings = settings.with_(stages=tuple(s for s in settings.stages if s in QUOTE_STAGES))
     articles = list(articles)
     items = (Article(id=a.name, body=a.text, source=a.name, language="en") for a in articles)
-    return zip(articles, get_pipeline(settings).pipe(items))
+    return zip(articles, Pipeline(settings, keep_parse=keep_parse).pipe(items))
 
 
 def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None,

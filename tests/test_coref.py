@@ -96,3 +96,33 @@ def test_pronoun_it_and_they():
 def test_unresolved_pronoun_is_not_an_actor():
     doc = run("It was raining in the morning.")
     assert not [x for x in doc.actors if x.text == "It"]
+
+
+def test_expletive_it_is_no_actor():
+    doc = run("NATO met on Monday. It is vital that the talks continue.")
+    assert not [x for x in doc.actors if x.text == "It"]
+
+
+def test_it_needs_a_nearby_acting_antecedent():
+    doc = run("The delegates spoke about the people of Iraq. It only underscores the risk.")
+    assert not [x for x in doc.actors if x.text == "It"]
+
+
+def test_definite_description_takes_the_nearby_actor_of_its_sector():
+    doc = run("Syria's army shelled the town on Monday. The army said it had targeted militants.")
+    army = m(doc, "The army")
+    assert army.entity == m(doc, "Syria's army").entity and "definite-description" in army.rule
+    assert (army.country, army.sector) == ("SYR", "MIL") and army.confidence < 1
+    doc = run("The Democratic Liberation Front attacked the town. The group later denied any role.")
+    assert m(doc, "The group").entity == m(doc, "Democratic Liberation Front").entity
+
+
+def test_unresolved_anaphor_is_not_an_actor():
+    doc = run("The group met on Monday.")
+    assert not doc.actors
+
+
+def test_definite_description_is_not_its_own_clause_subject():
+    doc = run("The UK stands with the government of the region. The UK condemned the attack on the government.")
+    gov = [x for x in doc.actors if x.text == "the government"]
+    assert all(x.country != "GBR" for x in gov)

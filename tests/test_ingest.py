@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 
 import pytest
 
 from newsevents import errors
-from newsevents.ingest import article_id, read, read_bytes, read_text
+from newsevents.ingest import article_id, normalise_date, read, read_bytes, read_text
 from newsevents.ingest.furniture import clean_text
 from newsevents.model import Article, Rejection
 from newsevents.settings import Settings
@@ -256,3 +257,111 @@ def test_errors_name_the_file():
     with pytest.raises(errors.EmptyInput) as e:
         read_bytes(b"", source="/data/empty.txt")
     assert "/data/empty.txt" in str(e.value)
+
+
+# --- what the web throws (tests/test_reliability.py runs a whole corpus of it) ------------------
+
+
+def test_utf16_with_a_byte_order_mark_is_text_not_binary():
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):
+        data = ENGLISH.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        assert read_bytes(data, source="windows.txt").body == ENGLISH
+
+
+def test_lone_surrogates_and_control_characters_never_reach_the_article(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    # JSON may escape a lone surrogate; no UTF-8 writer (stdout, the store) accepts one
+    path.write_text('{"title": "Talks \\ud800", "text": "' + ENGLISH + ' \\udfff Bye\\u0000.", "source": "A\\u0007"}\n'
+                    + json.dumps({"text": ENGLISH + " After."}) + "\n", encoding="utf-8")
+    a, b = list(read([path]))
+    assert isinstance(a, Article) and isinstance(b, Article)
+    assert "\ufffd Bye." in a.body and a.title == "Talks \ufffd" and a.publisher == "A"
+    json.dumps(a.__dict__, ensure_ascii=False).encode("utf-8")  # strict: raises on a surrogate
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement_character(tmp_path):
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_text(ENGLISH, encoding="utf-8")
+    a = one([tmp_path])
+    assert a.source.endswith("caf\ufffd.txt")
+    a.source.encode("utf-8")
+
+
+def test_json_nested_past_the_recursion_limit_is_one_bad_record(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"text": ENGLISH}) + "\n", encoding="utf-8")
+    bad, good = list(read([path]))
+    assert bad.reason == "bad-record" and "nested too deeply" in bad.message and isinstance(good, Article)
+
+
+def test_a_line_longer_than_the_input_limit_is_skipped_unread(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"text": ENGLISH * 40}) + "\n" + json.dumps({"text": ENGLISH}) + "\n", encoding="utf-8")
+    bad, good = list(read([path], Settings(max_input_bytes=5000)))
+    assert bad.reason == "bad-record" and "longer than 5,000 bytes" in bad.message and isinstance(good, Article)
+
+
+def test_a_text_field_that_is_not_text_says_so(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_text('{"text": 12}\n{"body": null}\n{"Text": ["a"]}\n', encoding="utf-8")
+    messages = [r.message for r in read([path])]
+    assert messages == ["the text field 'text' holds a number, not text", "the text field 'body' is empty",
+                        "the text field 'Text' holds an array, not text"]
+
+
+def test_a_json_file_holding_one_document_or_an_array(tmp_path):
+    one_doc = tmp_path / "one.json"
+    one_doc.write_text(json.dumps({"title": "Talks", "text": ENGLISH}, indent=2), encoding="utf-8")
+    array = tmp_path / "many.json"
+    array.write_text(json.dumps([{"text": ENGLISH}, "x", {"text": ENGLISH + " More."}], indent=1), encoding="utf-8")
+    lines = tmp_path / "lines.json"  # JSON Lines under a .json name still streams line by line
+    lines.write_text(json.dumps({"text": ENGLISH}) + "\n{broken\n", encoding="utf-8")
+    items = list(read([one_doc, array, lines]))
+    assert [(type(i).__name__, i.source.rsplit("/", 1)[-1]) for i in items] == [
+        ("Article", "one.json"), ("Article", "many.json:[0]"), ("Rejection", "many.json:[1]"),
+        ("Article", "many.json:[2]"), ("Article", "lines.json:1"), ("Rejection", "lines.json:2")]
+    assert items[0].title == "Talks"
+    big = one([one_doc], Settings(max_input_bytes=100))
+    assert big.reason == "too-large" and "one record per line" in big.message
+
+
+def test_what_a_folder_holds_that_is_not_a_file_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    os.symlink("..", tmp_path / "sub" / "up")  # a loop, if it were followed
+    os.symlink("itself", tmp_path / "itself")
+    os.symlink("nowhere", tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    items = list(read([tmp_path]))
+    assert isinstance(items[0], Article)
+    reasons = {r.source.rsplit("/", 1)[-1]: r.message for r in items[1:]}
+    assert {r.reason for r in items[1:]} == {"unsupported"}
+    assert "not followed" in reasons["up"] and "link to nothing" in reasons["itself"]
+    assert "link to nothing" in reasons["gone.txt"] and "pipe" in reasons["pipe.txt"]
+
+
+def test_an_unreadable_file_is_a_reason_not_a_crash(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text(ENGLISH, encoding="utf-8")
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: refuse it as the system would refuse a user
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr("newsevents.ingest.open", refuse, raising=False)
+    r = one([path])
+    assert r.reason == "unsupported" and "cannot be opened" in r.message
+
+
+def test_a_date_field_holding_a_long_text_is_no_date():
+    assert normalise_date("x" * 10_000) is None and normalise_date("13 January 2022") == "2022-01-13T00:00:00"
+
+
+def test_record_metadata_of_other_types_becomes_text_or_nothing(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"id": 12, "url": 7, "title": {"a": [1]}, "source": ["x"], "text": ENGLISH}) + "\n",
+                    encoding="utf-8")
+    a = one([path])
+    assert (a.external_id, a.url, a.title, a.publisher) == ("12", "7", None, None)

@@ -419,8 +419,10 @@ def test_the_canonical_article_round_trips(sample_doc, tmp_path):
 def test_a_second_report_of_the_seed_ultimatum_merges_with_it(sample_doc, tmp_path):
     import newsevents
 
-    other = newsevents.extract("Russia issued an ultimatum to the United States, officials in Washington said.\n\n"
-                               "The demands concern NATO.", source="wire.txt", published="2022-01-14")
+    # dated like the seed's ultimatum ("shortly before": the week before publication); the store
+    # compares dates as points, so an undated report a day later would not merge with a week-precision date
+    other = newsevents.extract("Russia issued an ultimatum to the United States shortly before, officials in Washington "
+                               "said.\n\nThe demands concern NATO.", source="wire.txt", published="2022-01-13")
     with open_store(tmp_path / "s.duckdb") as s:
         s.write([sample_doc, other])
         [event] = s.events(dyad="RUS-USA", plover="THREATEN").itertuples()

@@ -79,7 +79,9 @@ def code_text(text: str, published: str | None = None, settings: Settings | None
 def code_document(text: str, published: str | None = None, settings: Settings | None = None) -> Document:
     """Like :func:`code_text`, returning the whole Document (sentences, actors, quotes ...)."""
     from .ingest import article_id, normalise_date
+    from .ingest.decode import replace_surrogates
 
+    text = replace_surrogates(text)
     article = Article(id=article_id(text) if text.strip() else "empty", body=text, language="en", source="<text>",
                       published=normalise_date(published) if published else None)
     return get_pipeline(settings or Settings())(article)

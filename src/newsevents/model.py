@@ -133,6 +133,7 @@ class Location(Span):
     admin1: str | None = None
     rule: str = ""
     confidence: float = 1.0
+    feature_code: str | None = None  # GeoNames feature code: PCLI, ADM1, ADM2, PPL, PPLC, CONT; RGN ... for ours
 
 
 @dataclass
@@ -179,6 +180,7 @@ class Event:
     locations: list[Location] = field(default_factory=list)  # every place the sentence gives it
     date: str | None = None  # ISO date the event happened (or is expected)
     date_precision: str = "unknown"  # day | week | month | year | publication | unknown
+    date_span: Span | None = None  # the time expression that dates it ("last week"); None for the default
     confidence: float = 0.5
     rule: str = ""  # id of the rule or model that produced it
     principal: bool = False  # the sentence's principal event
@@ -302,4 +304,5 @@ def _event(d: dict[str, Any]) -> Event:
         d[key] = _opt(ActorRef, d.get(key))
     d["location"] = _opt(Location, d.get("location"))
     d["locations"] = [Location(**loc) for loc in d.get("locations", [])]
+    d["date_span"] = _opt(Span, d.get("date_span"))
     return Event(**d)

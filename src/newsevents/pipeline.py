@@ -24,6 +24,9 @@ STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
     "actors": "newsevents.actors:ActorStage",
     "quotes": "newsevents.quotes:QuoteStage",
     "events": "newsevents.events:EventStage",
+    "places": "newsevents.geo:PlaceStage",
+    "dates": "newsevents.dates:DateStage",
+    "tone": "newsevents.tone:ToneStage",
 }
 
 

@@ -9,6 +9,8 @@ quote's speaker) and :func:`actor_phrase` for the conventional extent of an acto
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,6 +29,11 @@ __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase
 # the parse would never go, and a batch run would keep every parse it made.)
 _ANALYSES: "OrderedDict[int, tuple[Any, Analysis]]" = OrderedDict()
 _KEEP_ANALYSES = 64
+# Per-parse lookups for resolve_span, which other stages call once per phrase: the actors by
+# start offset, and whether the parse is of the article body. Made per call, they made a long
+# article quadratic: 200k characters took minutes.
+# (They hold no part of the parse, so a WeakKeyDictionary lets the parse go.)
+_LOOKUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "det", "predet", "nummod", "quantmod"}
 
 
@@ -36,17 +43,13 @@ class ActorStage:
     name = "actors"
 
     def __init__(self, settings: Settings):
-        from ..nlp import load
-
         self.settings = settings
         self.dictionary = _dictionary.load(tuple(settings.actors_files))
-        self.nlp = load(settings.spacy_model)
-        self.matcher = matcher_for(self.dictionary, self.nlp)
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
             return doc
-        an = analyse(doc, self.dictionary, self.matcher)
+        an = analyse(doc, self.dictionary)
         doc.actors, doc.entities = _mentions_and_entities(doc, an, self.dictionary)
         return doc
 
@@ -55,19 +58,16 @@ class ActorStage:
             yield self(doc)
 
 
-def analyse(doc: Document, d=None, matcher=None) -> Analysis:
-    """The per-document analysis (names found, heads coded), cached on the parse."""
+def analyse(doc: Document, d=None) -> Analysis:
+    """The per-document analysis (names found, heads coded), kept beside the parse. Without the
+    stage's dictionary (resolve_span on a document the stage did not see) the shipped one."""
     parse = doc.parse
     kept = _ANALYSES.get(id(parse))
     if kept is not None and kept[0] is parse:  # the id of a parse held here is never reused
         return kept[1]
-    if d is None or matcher is None:
-        from ..nlp import load
-
-        d = _dictionary.load(())
-        matcher = matcher_for(d, load(Settings().spacy_model))
+    d = d or _dictionary.load(())
     an = Analysis(date=doc.article.published)
-    an.names, an.partial = find_names(parse, d, matcher)
+    an.names, an.partial = find_names(parse, d, matcher_for(d, parse.vocab))
     an.dictionary = d
     _ANALYSES[id(parse)] = (parse, an)
     while len(_ANALYSES) > _KEEP_ANALYSES:
@@ -101,7 +101,7 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
     coded: list[Coded] = []
     for i in _candidates(parse, an):
         c = code_token(parse[i], an, d)
-        if c is None or (c.kind in {"nominal", "title"} and not c.code and not c.role):
+        if c is None or (c.kind in {"nominal", "title"} and not c.code and not c.role and not c.rule.startswith("anaphor")):
             continue
         coded.append(c)
     coded.sort(key=lambda c: (c.start, -c.end))
@@ -127,7 +127,7 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
         start, end = parse[c.start].idx, parse[c.end - 1].idx + len(parse[c.end - 1])
         mentions.append(Mention(text=body[start:end], start=start, end=end, name=c.name, code=c.code, country=c.country,
                                 sector=c.sector, kind=c.kind, type=c.type, role=c.role,
-                                rule=c.rule + (f"+{rule}" if rule else "")))
+                                rule=c.rule + (f"+{rule}" if rule else ""), confidence=_confidence(c, rule)))
     entities: list[Entity] = []
     for members in sorted(clusters.values(), key=lambda m: m[0]):
         best = _representative([coded[i] for i in members])
@@ -144,8 +144,9 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
             m.entity = ent.id
             # pronouns and descriptions take who they refer to; a country named where its
             # government acts takes the government's sector
-            if coded[i].kind == "pronoun" or links[i][1] in {"role-description", "apposition"} or not m.code:
-                m.name, m.code, m.country, m.sector = ent.name, ent.code, ent.country, ent.sector
+            m.name = ent.name  # who it is, whatever the words ("he" -> "Dmitry Peskov")
+            if coded[i].kind == "pronoun" or links[i][1] in _TAKES_ENTITY_CODE or not m.code:
+                m.code, m.country, m.sector = ent.code, ent.country, ent.sector
                 m.type, m.role = m.type or ent.type, m.role or ent.role
             elif m.type == "country" and m.sector is None and ent.sector and m.country == ent.country:
                 m.code, m.sector = ent.code, ent.sector
@@ -164,12 +165,51 @@ def _representative(members: list[Coded]) -> Coded | None:
         return (c.kind == "pronoun", c.code is None, c.entry is None or c.entry.type != "person", c.entry is None,
                 c.sector is None, c.kind != "name")
     best = min(members, key=rank)
-    return None if best.kind == "pronoun" else best
+    if best.kind == "pronoun" or (best.code is None and best.rule.startswith("anaphor")):
+        return None  # an unresolved pronoun or "the group": not an actor we can name
+    return best
+
+
+# Links after which a mention is coded as the actor it refers to ("the government" -> RUSGOV).
+_TAKES_ENTITY_CODE = {"role-description", "apposition", "definite-description"}
+# How sure each way of coding or linking a mention is (dictionary names are sure; a pronoun's
+# antecedent or a bare "the government" much less so). Hand-set: rank, not probability.
+_CONFIDENCE = {"pronoun": 0.7, "role-description": 0.7, "definite-description": 0.6, "state-government": 0.8,
+               "surname": 0.9, "acronym": 0.9, "apposition": 0.9}
+
+
+def _confidence(c: Coded, link_rule: str) -> float:
+    base = 1.0 if c.rule.startswith(("dictionary", "description")) else 0.8
+    return round(min(base, _CONFIDENCE.get(link_rule, 1.0)), 2)
 
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
     """The actor mentions of ``doc`` that lie inside ``[start, end)``, in text order."""
-    return [m for m in doc.actors if m.start >= start and m.end <= end]
+    lookup = _lookup(doc)
+    if lookup is None:
+        return [m for m in doc.actors if m.start >= start and m.end <= end]
+    starts, ordered = lookup[-2:]
+    out = []
+    for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+        if ordered[i].end <= end:
+            out.append(ordered[i])
+    return out
+
+
+def _lookup(doc: Document) -> tuple | None:
+    """``(body, actors, len(actors), parse is of body, starts, actors by start)`` for a parsed
+    doc, kept beside the parse while its body and actors stay the same."""
+    parse, body, actors = doc.parse, doc.article.body, doc.actors
+    if parse is None:
+        return None
+    old = _LOOKUPS.get(parse)
+    if old is not None and old[0] is body and old[1] is actors and old[2] == len(actors):
+        return old
+    same_text = old[3] if old is not None and old[0] is body else _parsed_length(parse) == len(body)
+    ordered = sorted(actors, key=lambda m: m.start)
+    new = (body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
+    _LOOKUPS[parse] = new
+    return new
 
 
 def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
@@ -192,22 +232,31 @@ def resolve_span(doc: Document, start: int, end: int) -> ActorRef:
     return ref
 
 
+def _parsed_length(parse) -> int:
+    """Characters covered by a spaCy Doc, in O(1) (Doc.text rebuilds the whole string)."""
+    if len(parse) == 0:
+        return 0
+    last = parse[-1]
+    return last.idx + len(last.text_with_ws)
+
+
 def _mention_at_head(doc: Document, start: int, end: int):
-    parse = doc.parse
-    if parse is None or not parse.text == doc.article.body:
+    lookup = _lookup(doc)
+    if lookup is None or not lookup[3]:
         return None
-    span = parse.char_span(start, end, alignment_mode="expand")
+    span = doc.parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     head = span.root
     # the mention whose head is the phrase's head: the smallest one covering it
-    covering = [m for m in doc.actors if m.start <= head.idx < m.end and start <= m.start and m.end <= end]
+    covering = [m for m in mentions_in(doc, start, end) if m.start <= head.idx < m.end]
     if covering:
         return min(covering, key=lambda m: m.end - m.start)
     an = analyse(doc)
     c = code_phrase_head(head, an, an.dictionary)
-    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region"}:
-        entry = an.names[head.i][1]  # a place asked about as an actor ("sent troops to Mali"): its country
+    if c is None and head.i in an.names and an.names[head.i][1].type in {"country", "capital", "metonym", "region", "demonym"}:
+        # a place asked about as an actor ("sent troops to Mali"), a bare adjective ("Turkish"): the country
+        entry = an.names[head.i][1]
         return Mention(text="", start=start, end=end, name=entry.name, code=entry.country or entry.code,
                        country=entry.country)
     if c is None or (not c.code and not c.country and not c.sector):

@@ -21,7 +21,7 @@ import yaml
 from ..errors import SettingsError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on people.yaml
-SECTIONS = ("countries", "regions", "organisations", "people", "sectors", "relational")
+SECTIONS = ("countries", "regions", "demonyms", "organisations", "people", "sectors", "relational")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class Dictionary:
     by_code: dict[str, Entry] = field(default_factory=dict)  # IGO code -> organisation
     noun_refs: dict[str, list[Entry]] = field(default_factory=dict)  # "alliance" -> [NATO, ...]
     people_by_country: dict[str, list[Entry]] = field(default_factory=dict)  # alpha-3 -> people with a role there
+    person_names: dict[str, set[str]] = field(default_factory=dict)  # canonical name -> every name it goes by
     max_role_words: int = 1
     _matchers: dict = field(default_factory=dict, repr=False)
 
@@ -157,6 +158,9 @@ def _load_countries(d: Dictionary, extra: dict) -> None:
                 seen.setdefault(n, set()).add(a3)
     curated = {n for add in extra.values() for key in ("names", "demonyms") for n in (add or {}).get(key) or ()}
     ambiguous = {n for n, where in seen.items() if len(where) > 1} | curated
+    for a3, add in extra.items():  # places with no ISO 3166-1 code, given a whole row in countries.yaml
+        if a3 not in rows and (add or {}).get("name"):
+            rows[a3] = {"alpha3": a3, "name": add["name"], "names": add["name"], "demonym": "", "capital": ""}
     for a3, row in rows.items():
         add = extra.get(a3) or {}
         drop = set(add.get("drop") or ()) | ambiguous
@@ -185,6 +189,9 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
         entry = Entry(name=names[0].removeprefix("the "), type="region", code=code)
         for n in names:
             d.add_name(n.removeprefix("the "), entry)
+    for code, words in (data.get("demonyms") or {}).items():  # region adjectives: "African countries"
+        for w in words:
+            d.add_name(w, Entry(name=w, type="demonym", code=code))
     for org in data.get("organisations") or ():
         if "name" not in org or "code" not in org:
             raise SettingsError(f"{source}: every organisation needs a name and a code, got {org!r}")
@@ -206,14 +213,16 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
         for country in {r.country for r in roles}:
             bucket = d.people_by_country.setdefault(country, [])
             bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
+        d.person_names[entry.name] = {person["name"], *(person.get("aliases") or ())}
         for n in (person["name"], *(person.get("aliases") or ())):
             d.add_name(n, entry)
             words = n.split()
             last = words[-1]
             # "Putin" for Vladimir Putin; not "Abdulaziz" for "Salman bin Abdulaziz" (a patronymic)
             if len(words) > 1 and last not in {"Jr.", "Jr", "II", "III"} and words[-2].lower() not in _PARTICLES:
-                bucket = d.surnames.setdefault(last, [])
-                bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
+                for key in {last, re.sub(r"^(?:al|el|Al|El)-", "", last)}:  # "al-Assad" is also "Assad"
+                    bucket = d.surnames.setdefault(key, [])
+                    bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
     for sector, lists in (data.get("sectors") or {}).items():
         for kind in ("groups", "people"):
             for noun in (lists or {}).get(kind) or ():
@@ -230,6 +239,21 @@ _COLLECTIVE = {"officials", "representatives", "delegation", "side", "counterpar
                "members", "mission", "sources", "spokespeople", "partners", "party", "parties"}
 
 
+def _merge_countries(base: dict, extra: dict) -> dict:
+    """Country additions merged field by field: lists add up, mappings update, values replace."""
+    out = {k: dict(v or {}) for k, v in base.items()}
+    for code, fields in extra.items():
+        target = out.setdefault(code, {})
+        for key, value in (fields or {}).items():
+            if isinstance(value, list) and key != "capitals":
+                target[key] = [*target.get(key, []), *value]
+            elif isinstance(value, dict):
+                target[key] = {**target.get(key, {}), **value}
+            else:
+                target[key] = value
+    return out
+
+
 @lru_cache(maxsize=8)
 def load(user_files: tuple[str, ...] = ()) -> Dictionary:
     """The shipped dictionary merged with ``user_files`` (YAML), built once per process."""
@@ -243,7 +267,7 @@ def load(user_files: tuple[str, ...] = ()) -> Dictionary:
             raise SettingsError(f"{path}: actor file not found (given with --actors / Settings.actors_files)")
         data = _read_yaml(p)
         user.append((str(p), data))
-        countries = {**countries, **(data.get("countries") or {})}
+        countries = _merge_countries(countries, data.get("countries") or {})
     _load_countries(d, countries)
     for name in ("regions.yaml", "organisations.yaml", "people.yaml", "roles.yaml"):
         _merge(d, _read_yaml(base / name), name)

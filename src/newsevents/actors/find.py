@@ -3,7 +3,8 @@
 One pass over the spaCy parse: a PhraseMatcher (built once per process) finds dictionary names;
 then every noun-phrase head is coded from its own words: a name, a role noun ("court" -> JUD)
 with the country its modifiers give ("a Swiss court" -> CHE), or a pronoun left to
-coreference. :func:`code_token` is also what ``resolve_span`` uses on any noun phrase.
+coreference. :func:`code_phrase_head` (the same, plus nouns an actor modifies: "Turkish
+demands") is what ``resolve_span`` uses on any noun phrase.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ PRONOUNS = {
     "it": (None, "it"), "its": (None, "it"),
 }
 _TYPE_ORDER = {"person": 0, "organization": 1, "metonym": 2, "country": 3, "capital": 4, "region": 5, "demonym": 6}
-_SUBJECT = {"nsubj", "nsubjpass", "csubj"}
+ANAPHORIC_NOUNS = {"group", "organisation", "organization", "movement", "network", "outfit", "faction"}
 _NOMINAL_POS = {"NOUN", "PROPN"}
 
 
@@ -64,16 +65,20 @@ class Analysis:
     dictionary: Any = None
 
 
-def matcher_for(d: Dictionary, nlp) -> PhraseMatcher:
-    """The PhraseMatcher over every dictionary name, built once per (dictionary, vocab)."""
-    key = id(nlp.vocab)
-    if key not in d._matchers:
-        matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
+    """The PhraseMatcher over every dictionary name for ``vocab``, built once per (dictionary,
+    vocab). Names are tokenized by spaCy's English rules, as the pipeline's tokenizer does."""
+    key = id(vocab)
+    if key not in d._matchers or d._matchers[key][0] is not vocab:
+        from spacy.lang.en import English
+
+        tokenizer = English(vocab=vocab).tokenizer
+        matcher = PhraseMatcher(vocab, attr="ORTH")
         surfaces = sorted(d.names)
-        for surface, doc in zip(surfaces, nlp.tokenizer.pipe(surfaces)):
+        for surface, doc in zip(surfaces, tokenizer.pipe(surfaces)):
             matcher.add(surface, [doc])
-        d._matchers[key] = matcher
-    return d._matchers[key]
+        d._matchers[key] = (vocab, matcher)
+    return d._matchers[key][1]
 
 
 def _pick(entries: list[Entry]) -> Entry:
@@ -82,9 +87,9 @@ def _pick(entries: list[Entry]) -> Entry:
 
 def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
     """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first,
-    and the tokens of matches that are only part of a longer name the NER found ("Georgia" in
-    "Georgia Tech", "Nigerian" in "Nigerian Air Force"): those code the longer name, never
-    an actor of their own."""
+    and the tokens of matches that are only part of a longer organisation name the NER found
+    ("Nigerian" in "Nigerian Air Force"): those code the longer name, never an actor of their
+    own. A country or city inside a longer place name ("Jersey" in "New Jersey") is dropped."""
     spans = []
     for match_id, start, end in matcher(doc):
         span = doc[start:end]
@@ -94,13 +99,24 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
     for span in filter_spans(spans):
         entry = _pick(d.names[span.label_])
         start, end = span.start, span.end
-        inside = (end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_) \
-            or (doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_)
+        after = end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_
+        before = doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_
+        if entry.type == "person":
+            if before and doc[start - 1].ent_type_ == "PERSON" and len(span) == 1:
+                continue  # "Jeb Bush" is not George W. Bush
+        elif after or before:
+            label = doc[end].ent_type_ if after else doc[start - 1].ent_type_
+            if label in {"GPE", "LOC", "FAC"} and entry.type in {"country", "capital", "region", "metonym"}:
+                continue
+            partial.update(t.i for t in span)
         for t in span:
             out[t.i] = (span, entry)
-            if inside and entry.type != "person":
-                partial.add(t.i)
-    # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name
+    # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name,
+    # unless the article names someone else with that surname ("Bernie Sanders" ... "Sanders")
+    others = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            others.setdefault(ent[-1].text, set()).add(ent.text)
     for t in doc:
         if t.i in out or t.text not in d.surnames or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
             continue
@@ -109,7 +125,10 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
         prev = doc[t.i - 1] if t.i else None
         if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and prev.i not in out:
             continue  # another person with the same surname ("Hunter Biden")
-        out[t.i] = (doc[t.i:t.i + 1], d.surnames[t.text][-1])
+        entry = d.surnames[t.text][-1]
+        if others.get(t.text, set()) - d.person_names.get(entry.name, set()):
+            continue
+        out[t.i] = (doc[t.i:t.i + 1], entry)
     return out, partial
 
 
@@ -206,7 +225,7 @@ def _modifier_signal(tok: Token, an: Analysis, d: Dictionary, seen: set[int]) ->
         _, entry = an.names[tok.i]
         code, country, sector, _role = _entry_code(entry, an.date)
         sig.country, sig.sector, sig.via = country, sector, tok
-        if entry.type in ("organization", "metonym") and code:
+        if code and (entry.type in ("organization", "metonym") or not country):  # bodies, regions ("African")
             sig.code = code
         if entry.type in ("capital", "metonym", "country") and is_place_use(tok):
             sig.sector, sig.code = None, None  # "security talks in Geneva": a place, not its government
@@ -219,14 +238,14 @@ def _modifier_signal(tok: Token, an: Analysis, d: Dictionary, seen: set[int]) ->
             sig.code = code
         return sig
     rn = role_noun(tok, d)
-    if rn is not None and tok.pos_ in _NOMINAL_POS:
+    if rn is not None and (tok.pos_ in _NOMINAL_POS or tok.pos_ == "ADJ"):  # "military spokesman"
         rnoun = rn[0]
         sig.sector = rnoun.sector if not rnoun.relational else None
         sig.via = tok
         inner = _country_from_children(tok, an, d, seen)
         sig.country = inner.country
         if rnoun.relational and inner.sector:
-            sig.sector = inner.sector
+            sig.sector, sig.code = inner.sector, inner.code  # "the Taliban delegation" keeps the Taliban's code
         elif rnoun.relational and inner.country:
             sig.sector = rnoun.sector
         return sig
@@ -280,6 +299,17 @@ def nominal_extent(tok: Token) -> tuple[int, int]:
     return start, end
 
 
+def _expletive_it(tok: Token) -> bool:
+    """ "It is vital that ...", "it seems ...": an "it" that stands for a clause, not an actor."""
+    if tok.lower_ != "it" or tok.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = tok.head
+    if verb.lemma_ in {"seem", "appear", "remain", "happen", "rain", "take", "matter"}:
+        return True
+    return verb.lemma_ == "be" and any(c.dep_ in {"acomp", "attr"} for c in verb.children) \
+        and any(c.dep_ in {"ccomp", "xcomp", "advcl", "csubj"} for c in verb.children)
+
+
 def code_phrase_head(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     """Like :func:`code_token`, and a noun that is no actor itself is coded from the actor
     modifying it ("Turkish demands" -> TUR, "the U.S. State Department call" -> USAGOV): event
@@ -296,7 +326,7 @@ def code_phrase_head(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
             for obj in prep.children:
                 if obj.dep_ == "pobj":
                     sig = _combine(sig, _modifier_signal(obj, an, d, seen))
-    if not (sig.country or sig.code):
+    if not (sig.country or sig.code or sig.sector):
         return None
     start, end = nominal_extent(tok)
     return Coded(start, end, tok.i, tok.doc[start:end].text, "nominal", None, sig.code or _compose(sig.country, sig.sector),
@@ -317,7 +347,7 @@ def code_token(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
 def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     lower = tok.lower_
     if tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$"}:
-        if lower in PRONOUNS and tok.dep_ != "expl":
+        if lower in PRONOUNS and tok.dep_ != "expl" and not _expletive_it(tok):
             gender, number = PRONOUNS[lower]
             return Coded(tok.i, tok.i + 1, tok.i, tok.text, "pronoun", None, rule="pronoun", gender=gender, number=number)
         return None
@@ -335,6 +365,11 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     rn = role_noun(tok, d)
     if rn is not None:
         return _code_role(tok, rn, an, d)
+    if tok.lower_ in ANAPHORIC_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts):
+        # "the group": an actor only if coreference finds who (dropped otherwise)
+        start, end = nominal_extent(tok)
+        return Coded(start, end, tok.i, tok.doc[start:end].text, "nominal", "organization", rule=f"anaphor:{tok.lower_}",
+                     number="it")
     if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
         return _code_person(tok, an, d)
     if tok.ent_type_ in {"ORG", "NORP"}:
@@ -450,9 +485,7 @@ def _code_org(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
 def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dictionary) -> Coded:
     noun, _, _ = rn
     sig = _country_from_children(tok, an, d, {tok.i})
-    sector = noun.sector
-    if noun.relational:
-        sector = sig.sector or (noun.sector if (sig.country or sig.code or True) else None)
+    sector = (sig.sector or noun.sector) if noun.relational else noun.sector
     # a body's own code when the role belongs to it ("Taliban spokesman", "Taliban fighters");
     # an international body's own members keep its code with their sector ("NATO troops")
     if sig.code and (noun.relational or sector == sig.sector):

@@ -95,6 +95,8 @@ def actor_phrase(doc: Document, start: int, end: int | None = None) -> tuple[int
     root of ``body[start:end]``): ``(start, end)`` in the article body."""
     parse = doc.parse
     span = parse.char_span(start, end if end is not None else start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return start, end if end is not None else start
     s, e = phrase_extent(span.root)
     return parse[s].idx, parse[e - 1].idx + len(parse[e - 1])
 

@@ -24,6 +24,8 @@ from . import extract as _extract  # noqa: E402,F401
 from . import demo as _demo  # noqa: E402,F401
 from . import evaluate as _evaluate  # noqa: E402,F401
 from . import store as _store  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401
+from . import train as _train  # noqa: E402,F401
 from . import run as _run  # noqa: E402,F401
 
 

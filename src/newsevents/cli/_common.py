@@ -15,7 +15,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 ActorsOption = typer.Option(
-    None, "--actors", help="A YAML file of extra actors (see docs/coding.md); repeat for several.", exists=True,
+    None, "--actors", help="A YAML file of extra actors (see docs/actors.md); repeat for several.", exists=True,
     dir_okay=False,
 )
 InputFormatOption = typer.Option("auto", "--input-format", help="auto, text, html, jsonl or csv.")

@@ -69,3 +69,23 @@ def demo(
         highlight=False,
     )
     raise typer.Exit(log.summary(counts["articles"]))
+
+
+@app.command()
+def sample(
+    folder: Path = typer.Argument(Path("newsevents-sample"), help="Copy the sample files into this folder "
+                                                                  "(created when missing)."),
+) -> None:
+    """Copy the bundled sample (the canonical scraped article and the JSONL corpus of 71 official
+    statements) into a folder, to try the other commands on real files.
+
+    Example: newsevents sample articles/
+    """
+    import shutil
+
+    from ..data import sample_paths
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sample_paths():
+        shutil.copy(path, folder / path.name)
+        console.print(f"{folder / path.name}", highlight=False)

@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from . import app
-from ._common import console
+from ._common import console, make_settings
 
 evaluate_app = typer.Typer(help="Score the pipeline against gold data (P/R/F1).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("quotes")
+def quotes(
+    polnear: Path = typer.Option(..., "--polnear", help="A PolNeAR split folder (with text/ and attributions/), "
+                                 "e.g. ../shared/gold/quotes/polnear/dev.", exists=True, file_okay=False),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),
+    cue P/R/F1 and speaker accuracy (see docs/quotes.md for how each is computed).
+
+    Example: newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev
+    """
+    from ..evaluation.quotes import evaluate_polnear
+
+    scores = evaluate_polnear(polnear, make_settings(), limit=limit)
+    if json_out:
+        console.print_json(json.dumps(scores))
+        return
+    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {polnear} ({scores['articles']} articles, "
+                  f"{scores['gold']} gold attributions, {scores['predicted']} predicted quotes)")
+    for key, label in (("content_overlap", "content (token overlap)"), ("content_exact", "content (exact)"),
+                       ("cue_overlap", "cue (overlap)"), ("cue_exact", "cue (exact)")):
+        m = scores[key]
+        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}")
+    console.print(table)
+    console.print(f"speaker accuracy {scores['speaker_accuracy']:.3f} (span overlaps the gold Source; shared-word rule "
+                  f"{scores['speaker_words']:.3f}) over {scores['speaker_n']} matched attributions with a source",
+                  highlight=False)
+
 
 GOLD_EVENTS = Path("../shared/gold/events")
 
@@ -20,6 +53,7 @@ def events(
     gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
                               exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figure (0: rules only)."),
 ) -> None:
     """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
 
@@ -27,14 +61,17 @@ def events(
     """
     from ..evaluation.events import evaluate_events
 
-    print_event_scores(evaluate_events(gold, limit=limit))
+    result = evaluate_events(gold, limit=limit, cv=cv)
+    print_class_scores(result["classes"], "quad class, rules only (never trained on these files)")
+    if "classes_cv" in result:
+        print_class_scores(result["classes_cv"], f"quad class, rules + model, {cv}-fold cross-validation")
+    print_span_scores(result["spans"])
 
 
-def print_event_scores(result: dict, title: str = "rules (never trained on these files)") -> None:
+def print_class_scores(c, title: str) -> None:
     from rich.table import Table
 
-    c, s = result["classes"], result["spans"]
-    console.rule(f"[bold]events: {title}")
+    console.rule(f"[bold]{title}")
     folds = f" · folds {', '.join(f'{f:.3f}' for f in c.folds)}" if c.folds else ""
     console.print(f"quad class: n={c.n} accuracy={c.accuracy:.3f} macro-F1={c.macro_f1:.3f}{folds}", highlight=False)
     t = Table("class", "P", "R", "F1", "n")
@@ -45,9 +82,93 @@ def print_event_scores(result: dict, title: str = "rules (never trained on these
     for i, row in enumerate(c.confusion):
         m.add_row(str(i), *[str(v) for v in row])
     console.print(m)
+
+
+def print_span_scores(s) -> None:
+    console.rule("[bold]source/target spans (pipeline as shipped)")
     ep, er, ef = s.exact
     op, orr, of = s.overlap
     console.print(f"actor spans: n={s.n} exact P={ep:.3f} R={er:.3f} F1={ef:.3f}; overlap P={op:.3f} R={orr:.3f} "
                   f"F1={of:.3f}", highlight=False)
     for role, (p, r, f) in s.by_role.items():
         console.print(f"  {'source' if role == 'S' else 'target'}: exact P={p:.3f} R={r:.3f} F1={f:.3f}", highlight=False)
+
+
+GOLD_GEO = Path("../shared/gold/geo")
+
+
+@evaluate_app.command("geo")
+def geo(
+    gold: Path = typer.Option(GOLD_GEO, "--gold", help="GeoWebNews: GWN.xml or the folder holding it.", exists=True),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
+    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym to this TSV file."),
+) -> None:
+    """Toponym recall, and among found toponyms country accuracy and the share within 161 km of the gold point.
+
+    Example: newsevents evaluate geo --gold ../shared/gold/geo
+    """
+    from ..evaluation.geo import evaluate_geo
+
+    result = evaluate_geo(gold, limit=limit)
+    print_geo_scores(result)
+    if errors:
+        errors.write_text("".join("\t".join(map(str, e)) + "\n" for e in result.errors), encoding="utf-8")
+
+
+def print_geo_scores(result) -> None:
+    from rich.table import Table
+
+    a = result.all
+    console.rule(f"[bold]places: GeoWebNews, {result.articles} articles")
+    console.print(f"geocoded gold toponyms n={a.n}: recall={a.recall:.3f}; among the {a.found} found: "
+                  f"country={a.country:.3f} within-161-km={a.within_161km:.3f} exact-id={a.exact_id:.3f}", highlight=False)
+    console.print(f"predicted {result.predicted} toponyms: {result.precision_any:.3f} overlap a GWN annotation, "
+                  f"{result.precision_geocoded:.3f} a geocoded one", highlight=False)
+    for title, rows in (("by GWN type", result.by_type), ("by gold feature", result.by_feature)):
+        t = Table(title, "n", "recall", "country", "161 km", title=title)
+        for name, s in rows.items():
+            t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
+        console.print(t)
+
+
+GOLD_ROOT = Path("../shared/gold")
+
+
+@evaluate_app.command("all")
+def all_tasks(
+    gold: Path = typer.Option(GOLD_ROOT, "--gold", help="The gold folder, laid out as shared/gold (events/, quotes/, "
+                                                        "geo/, extraction/).", exists=True, file_okay=False),
+    report: Path = typer.Option(Path("report.html"), "--report", help="Write the HTML report here."),
+    markdown: Path = typer.Option(None, "--markdown", help="Also write the figures as Markdown (between the "
+                                                           "<!-- figures:start/end --> markers when the file has them)."),
+    json_path: Path = typer.Option(None, "--json", help="Also write the raw figures as JSON."),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N items (sentences, articles, pages) of "
+                                                    "each gold set: a quick run."),
+    task: list[str] = typer.Option(None, "--task", help="Run only this evaluation (events, actors, quotes, geo, "
+                                                        "extraction); repeat for several."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model events figure (0: rules only)."),
+) -> None:
+    """Run every evaluation against the gold and write one self-contained HTML report (figures, per-class
+    P/R/F1, confusion matrix, confidence calibration, the data and commit it ran on).
+
+    Example: newsevents evaluate all --gold ../shared/gold --report report.html --limit 50
+    """
+    import shlex
+
+    from ..evaluation.report import TASKS, run_all, write_report
+
+    bad = [t for t in task or () if t not in TASKS]
+    if bad:
+        raise typer.BadParameter(f"unknown evaluation {', '.join(bad)}; valid: {', '.join(TASKS)}", param_hint="--task")
+
+    def progress(key: str, result: dict) -> None:
+        figures = "; ".join(f"{n} {v:.3f}" if isinstance(v, float) else f"{n} {v}" for n, v in result.get("figures", []))
+        what = result.get("skipped") or result.get("error") or f"{result['items']}: {figures}"
+        console.print(f"[bold]{key}[/] ({result['seconds']} s) {what}", highlight=False)
+
+    args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []), *(["--cv", cv] if cv != 5 else []),
+            *[a for t in task or () for a in ("--task", t)]]
+    command = "newsevents evaluate all " + " ".join(shlex.quote(str(a)) for a in args)
+    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
+    write_report(result, html=report, markdown=markdown, json_path=json_path)
+    console.print(f"report written to {report}", highlight=False)

@@ -43,6 +43,8 @@ def extract(
             log.add(item)
             continue
         n += 1
+        for warning in item.article.warnings:
+            err_console.print(f"[yellow]warning[/] {item.article.source}: {warning}", highlight=False)
         if format == "jsonl":
             sys.stdout.write(item.to_json() + "\n")
         elif format == "table":

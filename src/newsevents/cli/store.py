@@ -30,6 +30,7 @@ UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
 PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
 TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
 FormatOption = typer.Option("table", "--format", "-f", help="table, csv, jsonl or parquet.")
+OffsetOption = typer.Option(None, "--offset", help="Skip this many rows first (with --limit: a page of the result).")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
 
 
@@ -58,6 +59,7 @@ def query(
     article: list[str] = typer.Option(None, "--article", help="Article id."),
     quote_kind: str = typer.Option(None, "--quote-kind", help="Quotes: direct or indirect."),
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows (table: 50 unless given)."),
+    offset: int = OffsetOption,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
     """Select events, mentions, quotes or articles from the store.
@@ -69,7 +71,8 @@ def query(
     shown = limit or (50 if format == "table" else None)
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
                        plover=plover, quad=quad, since=since, until=until, place=place, text=text, event_id=event,
-                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown)
+                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown,
+                       offset=offset)
     with _open(store) as s:
         write_result(s.reader(kind, filters), format, output, kind, shown)
 
@@ -85,7 +88,10 @@ def stats(
     plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
     until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
+    offset: int = OffsetOption,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
+    chart: Path = typer.Option(None, "--chart", help="Also draw the events per period, stacked by quad class, as "
+                                                     "an SVG file (open it in a browser)."),
 ) -> None:
     """Event counts, mentions, mean Goldstein and the quad-class mix per period and dyad (or actor).
 
@@ -94,9 +100,34 @@ def stats(
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit)
+                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit,
+                       offset=offset)
     with _open(store) as s:
-        write_result(s.stats_reader(by, per, by_country, filters), format, output, "stats", None)
+        table = s.stats_reader(by, per, by_country, filters).read_all()
+    write_result(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()), format, output, "stats", None)
+    if chart is not None:
+        chart.write_text(stats_chart(table, by), encoding="utf-8")
+        err_console.print(f"chart written to {chart}", highlight=False)
+
+
+#: stats columns of the quad-class mix, in quad-class order.
+QUAD_COLUMNS = ("neutral", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+
+
+def stats_chart(table: pa.Table, by: str) -> str:
+    """Events per period (summed over the groups), stacked by quad class, as SVG."""
+    from ..charts import QUAD_COLOURS, columns
+
+    totals: dict[str, list[float]] = {}
+    for row in table.to_pylist():
+        p = row.get("period")
+        period = "undated" if p is None else str(p)[: {"year": 4, "month": 7}.get(by, 10)]
+        counts = totals.setdefault(period, [0.0] * len(QUAD_COLUMNS))
+        for i, name in enumerate(QUAD_COLUMNS):
+            counts[i] += float(row.get(name) or 0)
+    periods = sorted(totals)
+    series = {name.replace("_", " "): [totals[p][i] for p in periods] for i, name in enumerate(QUAD_COLUMNS)}
+    return columns(periods, series, f"Events per {by}, by quad class", colours=QUAD_COLOURS)
 
 
 @app.command()

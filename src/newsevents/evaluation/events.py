@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LABELS = (0, 1, 2, 3, 4)
+#: Floors the test suite holds the development gold to (rules only, as shipped): a few points
+#: under what was measured when they were set (quad macro-F1 0.891, exact span F1 0.694), so a
+#: change that loses accuracy fails. Lower one only on purpose, saying why in the commit.
+FLOORS = {"quad_macro_f1": 0.86, "span_f1": 0.66}
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
 
@@ -175,17 +179,58 @@ def quad_cv(texts: Sequence[str], labels: Sequence[int],
     return score_classes(labels, pred, fold_f1)
 
 
-def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None) -> dict:
-    """Code the gold sentences with the pipeline (rules as shipped) and score them."""
-    from ..events.lines import code_lines
+def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None, cv: int = 0) -> dict:
+    """Code the gold sentences with the pipeline and score them.
 
+    ``classes``: rules only (the model switched off), scored on the whole file since the rules
+    never saw it. ``classes_cv`` (with ``cv`` = k > 1): rules plus the quad-class model, each
+    fold coded by a model head fitted on the other k-1 folds. ``spans``: the pipeline as shipped
+    (the model does not move spans).
+    """
+    from ..events.lines import code_lines
+    from ..settings import Settings
+
+    settings = settings or Settings()
     gold_dir = Path(gold_dir)
     texts, labels = read_classes(gold_dir / CLASS_FILE)
     conll = read_conll(gold_dir / NER_FILE)
     if limit:
         texts, labels, conll = texts[:limit], labels[:limit], conll[:limit]
-    records = list(code_lines(texts, settings=settings))
-    classes = score_classes(labels, quad_of_records(records))
+    rules_only = settings.with_(events_model="none")
+    out = {"classes": score_classes(labels, quad_of_records(code_lines(texts, settings=rules_only)))}
+    if cv > 1:
+        out["classes_cv"] = model_cv(texts, labels, settings, cv)
     ner_records = list(code_lines([" ".join(t for t, _ in s) for s in conll], settings=settings))
-    spans = score_spans([gold_spans(s) for s in conll], ner_records)
-    return {"classes": classes, "spans": spans}
+    out["spans"] = score_spans([gold_spans(s) for s in conll], ner_records)
+    return out
+
+
+def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5,
+             records: dict[int, dict] | None = None) -> ClassScores:
+    """Rules + model, k-fold: the head is refitted without the fold it codes (the frozen encoder
+    never saw any gold). ``records``, when given, receives each sentence's coded record by index
+    (the evaluation report reads the events' confidence from them)."""
+    import os
+    import tempfile
+
+    from ..errors import ModelError
+    from ..events.lines import code_lines
+    from ..events.quadmodel import Encoder, fit_head, model_dir, write_head
+
+    folder = model_dir(settings.events_model if settings.events_model not in ("", "none") else None)
+    if folder is None:
+        raise ModelError("no quad-class model to cross-validate: run `newsevents train events` first")
+    emb = Encoder(folder, threads=2).embed(list(texts))
+
+    def fit_predict(train: list[int], test: list[int]) -> list[int]:
+        coef, intercept = fit_head(emb[train], [labels[i] for i in train])
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("encoder.onnx", "tokenizer.json"):
+                os.symlink((folder / name).resolve(), Path(tmp) / name)
+            write_head(tmp, coef, intercept, {"cross-validation": True})
+            coded = list(code_lines([texts[i] for i in test], settings=settings.with_(events_model=tmp)))
+        if records is not None:
+            records.update(zip(test, coded))
+        return quad_of_records(coded)
+
+    return quad_cv(texts, labels, fit_predict, k)

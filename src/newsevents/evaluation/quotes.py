@@ -2,9 +2,9 @@
 
 A PolNeAR split folder holds ``text/NAME.txt`` and ``attributions/NAME_XXXX.ann``. Each
 attribution (an ``E`` line) links a Content span, usually a Cue and often a Source; spans may
-be discontinuous (``start end;start end``). The pipeline runs on each text exactly as it is
-(no furniture removal), so gold offsets point into ``article.body``. How each figure is
-computed is documented in docs/quotes.md; in short:
+be discontinuous (``start end;start end``). The parse, actors and quotes stages run on each
+text exactly as it is (no furniture removal), so gold offsets point into ``article.body``.
+How each figure is computed is documented in docs/quotes.md; in short:
 
 - content overlap: a predicted quote matches a gold content when it covers >= 50% of the gold
   content's word tokens and >= 50% of its own tokens lie in the gold content (the rule of
@@ -29,6 +29,8 @@ from pathlib import Path
 from ..model import Article, Document, Quote
 from ..settings import Settings
 
+#: The stages the quotes stage reads from (and itself).
+QUOTE_STAGES = ("parse", "actors", "quotes")
 _WORD = re.compile(r"[a-z0-9]+")
 _EDGE = " \t\r\n\"'“”‘’«».,;:!?-—–()[]"
 #: Words that carry no identity when comparing speakers (as in shared/eval/score_quotes.py).
@@ -192,17 +194,21 @@ def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], s
     scores.add("cue_exact", sum(1 for p in pred_cues if p[0] in exact_gold))
 
 
-def documents_for(articles: Iterable[GoldArticle], settings: Settings | None = None) -> Iterable[tuple[GoldArticle, Document]]:
+def documents_for(articles: Iterable[GoldArticle],
+                  settings: Settings | None = None) -> Iterable[tuple[GoldArticle, Document]]:
     """Run the pipeline over the gold articles' texts as they are; yields (gold, Document)."""
     from .. import get_pipeline
 
     settings = settings or Settings()
+    # only the stages quotes depend on: faster, and a later stage's failure cannot stop the score
+    settings = settings.with_(stages=tuple(s for s in settings.stages if s in QUOTE_STAGES))
     articles = list(articles)
     items = (Article(id=a.name, body=a.text, source=a.name, language="en") for a in articles)
     return zip(articles, get_pipeline(settings).pipe(items))
 
 
-def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None, limit: int | None = None) -> dict[str, object]:
+def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None,
+                     limit: int | None = None) -> dict[str, object]:
     """Scores of the pipeline's quotes on one PolNeAR split folder (see the module docstring)."""
     articles = read_polnear(split_dir)[:limit] if limit else read_polnear(split_dir)
     scores = QuoteScores()
@@ -211,4 +217,5 @@ def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None, li
     return scores.summary()
 
 
-__all__ = ["GoldArticle", "GoldAttribution", "QuoteScores", "evaluate_polnear", "read_ann", "read_polnear", "score_article"]
+__all__ = ["GoldArticle", "GoldAttribution", "QuoteScores", "evaluate_polnear", "read_ann", "read_polnear",
+           "score_article"]

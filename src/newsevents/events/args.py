@@ -11,32 +11,53 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .lexicon import lemma, lexicon
-from .rules import Match, noun_entry
+from .rules import GETTING, Match, noun_entry
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
-                "regarding", "for", "in")
+                "regarding", "in")
+# a request is addressed to whom it is expected from: "expects statements from NATO"
+REQUEST_PREPS = ("from", "to", "on", "upon", "with", "against")
+RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
+# one meets *with* someone, *between* parties; talks *on* something are about it
+CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
 PLACE_ROOTS = {"07", "15", "17", "18", "19", "20", "06"}
 # heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")
 THING_ENTS = {"MONEY", "QUANTITY", "CARDINAL", "PERCENT", "DATE", "TIME", "ORDINAL"}
 THING_NOUNS = {
-    "aid", "assistance", "money", "fund", "funding", "troop", "soldier", "supply", "weapon", "arm", "equipment",
+    "aid", "assistance", "money", "fund", "funding", "supply", "equipment",
     "statement", "support", "help", "relief", "food", "medicine", "vaccine", "dose", "loan", "grant", "package",
-    "team", "force", "personnel", "plan", "deal", "agreement", "ceasefire", "truce", "decision", "step", "measure",
+    "plan", "deal", "agreement", "ceasefire", "truce", "decision", "step", "measure",
     "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
     "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
     "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
+    "evidence", "information", "intelligence", "data", "artifact", "antiquity", "document", "record",
+    "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
 }
+# goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
+GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
+         "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
+         "material", "vehicle", "resource", "shipment", "delivery"}
+RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
+# objects of a verb+object trigger that are who it is done to
+PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
+            "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
+            "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp",
+            "worker", "member", "fighter", "militant", "people", "person", "student", "rebel", "insurgent"}
 # roots whose verb takes what it is about as its object: "rejected the request", "defended the decision"
 PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
     "aid", "assistance", "money", "fund", "funding", "troop", "soldier", "supply", "weapon", "arm", "equipment", "food",
     "medicine", "vaccine", "loan", "grant", "support", "help", "relief", "statement", "comment", "talk", "meeting",
-    "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism",
+    "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism", "agreement", "deal",
+    "accord", "treaty", "resolution", "memorandum", "pact", "contract", "declaration",
 }
+# nouns that stand for the actors named after "of": "the leadership of America and NATO"
+GROUP_NOUNS = {"leadership", "leader", "government", "representative", "side", "official", "minister", "authority",
+               "force", "army", "president", "head", "delegation", "spokesman", "spokesperson", "ambassador"}
 CUT_DEPS = {"relcl", "acl", "conj", "cc", "punct", "advcl", "dep", "parataxis"}
 
 
@@ -49,7 +70,7 @@ class Arguments:
     reciprocal: bool = False  # coordinated subjects acting together: one joined source span
 
 
-def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
+def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tuple[int, int]:
     """Token bounds [start, end) of the noun phrase headed by ``head`` (gold conventions).
 
     Kept: determiners, modifiers, possessors, prepositional phrases, appositions and
@@ -62,8 +83,22 @@ def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
         if c.dep_ not in ("punct", "cc", "preconj") or c.i > start:
             start = min(start, c.left_edge.i)
             break
-    end = _right_end(head, cut_time)
+    end = _right_end(head, cut_time, cut_inner_conj)
     doc = head.doc
+    # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
+    for _ in range(3):
+        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in ("’", "'", "`"):
+            start = doc[start - 2].left_edge.i
+        elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
+            start = doc[start - 2].left_edge.i
+        else:
+            break
+    # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
+    while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text in HYPHENS and doc[end + 1].is_alpha and (
+            not doc[end - 1].whitespace_ or doc[end + 1].dep_ in ("compound", "amod", "pobj", "appos", "dep")):
+        end += 2  # "UK-France co-operation", "Hezb - e - Islami"
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
@@ -75,8 +110,10 @@ def np_bounds(head, cut_time: bool = False) -> tuple[int, int]:
     return start, end
 
 
-def _right_end(tok, cut_time: bool = False, depth: int = 0) -> int:
-    """End of ``tok``'s phrase: its right dependents up to the first clause or coordination."""
+def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
+    """End of ``tok``'s phrase: its right dependents up to the first clause, and up to the
+    first coordination at the head ("the USA and NATO" are two actors) but not inside it ("the
+    leadership of America and NATO", "talks in Geneva and Brussels")."""
     end = tok.i + 1
     rights = list(tok.rights)
     for k, c in enumerate(rights):
@@ -85,12 +122,16 @@ def _right_end(tok, cut_time: bool = False, depth: int = 0) -> int:
             continue
         if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos":
             continue  # "the Palestinian president, Mahmoud Abbas"
-        if c.dep_ in CUT_DEPS or (cut_time and c.dep_ == "prep" and _temporal(c)):
+        if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
+            end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
+            continue
+        if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
-        end = max(end, _right_end(c, False, depth + 1) if depth < 12 else c.right_edge.i + 1)
+        end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
     return end
 
 
+HYPHENS = {"-", "–"}
 TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
 
 
@@ -101,12 +142,24 @@ def _temporal(prep) -> bool:
 
 
 def split(head) -> list:
-    """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]."""
+    """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]; also "the
+    leadership of America and NATO" -> [leadership (of America), NATO]."""
     out = [head]
     for c in head.conjuncts:
         if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X"):
             out.append(c)
+    if len(out) == 1 and head.lemma_.lower() in GROUP_NOUNS:
+        for p in head.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for g in p.children:
+                    if g.dep_ == "pobj":
+                        out.extend(c for c in g.conjuncts if c.i > g.i and c.pos_ in ("NOUN", "PROPN"))
     return out
+
+
+def inner_split(heads) -> bool:
+    """True when ``split`` divided a group noun's "of" phrase (the first head then stops at its conjunction)."""
+    return len(heads) > 1 and heads[1].head != heads[0] and not any(c == heads[1] for c in heads[0].conjuncts)
 
 
 def subject(p):
@@ -114,9 +167,13 @@ def subject(p):
     seen = 0
     while p is not None and seen < 6:
         seen += 1
-        for c in p.children:
-            if c.dep_ in SUBJ_DEPS and c.dep_ != "expl":
-                return c
+        # a verb coordinated with a passive shares its grammatical subject: "We are concerned by
+        # reports ... and call on all parties"
+        deps = SUBJ_DEPS if seen == 1 else (*SUBJ_DEPS, "nsubjpass")
+        subjects = [c for c in p.children if c.dep_ in deps and c.dep_ != "expl"]
+        if subjects:  # the parser may hang two subjects on a verb: take the nearest before it
+            before = [c for c in subjects if c.i < p.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
         for c in p.children:
             if c.dep_ == "agent":
                 for g in c.children:
@@ -142,43 +199,95 @@ def agent(p):
     return None
 
 
+# nouns whose "of" names who suffers them: "the blockade of Qatar", "a boycott of U.S. products"
+OF_TARGETS = {"blockade", "boycott", "siege", "occupation", "invasion", "embargo", "bombardment", "bombing",
+              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing"}
+QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
+              "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
+COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
+                "ambassador", "representative", "chancellor", "premier", "secretary", "king", "prince", "emir"}
+
+
+def actor_like(t) -> bool:
+    """A noun that names who, not what: a named entity, a pronoun or a role."""
+    lem = t.lemma_.lower()
+    return (t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ in ("PROPN", "PRON")
+            or lem in COUNTERPARTS or lem in GROUP_NOUNS or lem in PATIENTS)
+
+
 def _is_resource(t) -> bool:
     return t.lemma_.lower() in RESOURCES or t.ent_type_ in THING_ENTS
 
 
-def _is_thing(t) -> bool:
-    return t.ent_type_ in THING_ENTS or t.lemma_.lower() in THING_NOUNS or t.pos_ in ("VERB", "ADJ", "NUM")
+def transfer(code: str) -> bool:
+    """Events that move goods or people to a recipient: aid, cooperation, returns, deployments."""
+    return code[:2] in ("06", "07", "15") or code.startswith(("084", "162", "033", "023", "103", "0334", "0861"))
 
 
-def prep_object(heads, code: str, exclude=(), depth: int = 0):
+def withdrawal(code: str) -> bool:
+    return code.startswith(("0874", "166", "087", "0872", "161"))
+
+
+def _is_thing(t, code: str = "") -> bool:
+    """Not an actor: quantities, money, abstractions, events; goods (troops, aid) in a transfer."""
+    lem = t.lemma_.lower()
+    if t.like_num or lem in QUANTITIES:  # "dozens of political activists" but "dozens of artifacts"
+        of = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:
+            return _is_thing(of[0], code)
+    if t.ent_type_ in THING_ENTS or t.pos_ in ("VERB", "ADJ", "NUM"):
+        return True
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
+
+
+def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     """The first object of a target preposition on any of ``heads``; an object that is a thing
-    or an event ("agreed to a ceasefire in eastern Ukraine") passes on to its own prepositions."""
-    for prep in TARGET_PREPS:
+    or an event ("agreed to a ceasefire in eastern Ukraine", "condemned attacks in Tehran")
+    passes on to its own prepositions, where a place also counts."""
+    if preps is None:
+        preps = {"02": REQUEST_PREPS, "10": REQUEST_PREPS, "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        if withdrawal(code):
+            preps = ("from", *preps)
+    for prep in preps:
         for h in heads:
             if h is None:
                 continue
-            for c in h.children:
-                if c.dep_ not in ("prep", "dative") or c.lower_ != prep:
+            # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
+            kids = [*h.children, *(g for c in h.children if c.dep_ in ("acl", "appos") for g in c.children)]
+            for c in kids:
+                if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
+                        prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
                     continue
                 for g in c.children:
-                    if g.dep_ != "pobj" or g in exclude or g.pos_ not in ("NOUN", "PROPN", "PRON"):
+                    if g.dep_ != "pobj" or g in exclude:
                         continue
-                    if g.ent_type_ in THING_ENTS:
-                        continue
-                    if _is_thing(g) or noun_entry(g):
-                        if depth < 2:
-                            inner = prep_object([g], code, exclude, depth + 1)
+                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
+                        # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
+                        if depth < 2 and g.ent_type_ not in THING_ENTS:
+                            inner = prep_object([g, *(d for d in g.children if d.dep_ == "dobj")], code, exclude,
+                                                depth + 1)
                             if inner is not None:
                                 return inner
                         continue
-                    if prep == "in" and not (_place_target(code) and g.ent_type_ in ("GPE", "LOC")):
+                    if g.pos_ not in ("NOUN", "PROPN", "PRON"):
+                        continue
+                    if prep == "in" and not ((depth > 0 or _place_target(code)) and place_like(g)):
                         continue
                     return g
     return None
 
 
+PLACE_NOUNS = {"territory", "region", "area", "province", "city", "town", "village", "zone", "part", "district",
+               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave"}
+
+
+def place_like(t) -> bool:
+    return t.ent_type_ in ("GPE", "LOC", "FAC") or t.lemma_.lower() in PLACE_NOUNS
+
+
 def _place_target(code: str) -> bool:
-    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074")
+    """Events aimed at a place: strikes, aid, deployments, curfews, ceasefires "in X"."""
+    return code[:2] in PLACE_ROOTS or code in ("042", "0334", "074") or code.startswith(("172", "081", "087"))
 
 
 def _verb_carries(m: Match) -> bool:
@@ -187,49 +296,109 @@ def _verb_carries(m: Match) -> bool:
     alone = lexicon().verbs.get(lemma(m.trigger))
     roots = {m.code[:2], (m.base or m.code)[:2]}
     return bool(alone and alone.code and alone.role not in ("light", "aspect") and alone.code[:2] in roots
-                and m.code[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+                and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+
+
+def _by_agent(noun):
+    """"accusations by the US", "demands from the rebel group": who made them."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def clause_subject(t):
+    """The subject of a clause hanging on ``t``: "expressed surprise that *the Post* published"."""
+    for c in t.children:
+        if c.dep_ in ("ccomp", "acl", "advcl") and c.i > t.i:
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ not in PRONOUNS and subj.pos_ != "PRON":
+                return subj
+    return None
 
 
 def target_of(m: Match, exclude=()):
     """The target of a simple (non-control) match."""
-    p = m.trigger
-    if m.noun is not None and m.noun != p and _verb_carries(m):
-        return m.noun  # "rejected the Croatian government's request": the request is the target
+    p, code = m.trigger, m.code
+    if m.noun is not None and m.noun != p:
+        if (m.base or code)[:2] in ("01", "12") and _by_agent(m.noun) is not None:
+            return _by_agent(m.noun)  # "rejected accusations by the US"
+        if _verb_carries(m):
+            return m.noun  # "rejected the Croatian government's request": the request is the target
+        if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return m.noun  # "will not release the prisoners", "expelled the diplomat"
+    if transfer(code) and any(c.dep_ == "prep" and c.lower_ == "with" for c in p.children):
+        named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
+        if named:
+            return named[0]  # "provided the Lebanese Armed Forces with aircraft"
+    heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
-        t = prep_object([m.noun, p], m.code, exclude)
+        t = prep_object(heads, code, exclude)
         if t is not None:
             return t
-        poss = next((c for c in m.noun.children if c.dep_ == "poss"), None)
-        if poss is not None and m.noun == p:
-            return None
+        if m.noun == p:
+            return clause_subject(p)
     ps = passive_subject(p)
-    if ps is not None and ps not in exclude:
+    if ps is not None and ps not in exclude and ps != m.noun:
         return ps
     for c in p.children:
         if c.dep_ == "dative":
             return c if c.pos_ != "ADP" else next((g for g in c.children if g.dep_ == "pobj"), None)
-    for c in p.children:
-        if c.dep_ == "dobj" and c != m.noun and c not in exclude and not _is_thing(c):
-            return c
-    return prep_object([p], m.code, exclude)
+    objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
+    if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
+        t = prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS)
+        if t is not None:
+            return t
+    for c in objs:
+        if code[:2] == "04" and not actor_like(c):
+            continue  # one meets someone but discusses something: "discussed co-operation"
+        if not _is_thing(c, code) or (code[:2] in PATIENT_ROOTS and code[:2] != "01" and not _is_resource(c)
+                                      and c.pos_ != "NUM"):
+            return c  # what is praised or rejected may be a decision: "welcomed NATO's decision"
+    t = prep_object([p, *objs], code, exclude)  # "confirmed their position at the talks with X"
+    if t is not None:
+        return t
+    return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
 
 
 def source_of(m: Match):
     p = m.trigger
-    if m.noun is not None and m.noun == p:  # a nominal event: its possessor or "by" phrase
+    if m.noun is not None and m.noun == p:  # a nominal event: its possessor, "by" phrase or nationality
         for c in p.children:
             if c.dep_ == "poss":
                 return c
             if c.dep_ == "prep" and c.lower_ == "by":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
+        for c in p.children:  # "Russian aggression"
+            if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE") and c.i < p.i:
+                return c
         if p.dep_ in ("dobj", "pobj", "attr"):
             h = p.head if p.dep_ != "pobj" else p.head.head
             return subject(h)
         return None
     ps = passive_subject(p)
     if ps is not None:
-        return agent(p)
+        # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
+        return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
     return subject(p)
+
+
+def _own_clause(content: Match, node: Match) -> bool:
+    """True when ``content`` is a clause under ``node`` with a subject of its own."""
+    t = content.trigger
+    return t != node.trigger and t.dep_ in ("ccomp", "parataxis") and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+
+
+def _speakers_own(head) -> bool:
+    """"his country", "its government": the speaker's own side, named through a possessive pronoun."""
+    return head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children)
+
+
+def nominal_content(node: Match) -> bool:
+    """"announced a ceasefire": the verb's object is the event itself, not reported speech."""
+    c = node.content
+    return c.noun is not None and c.trigger == c.noun and c.pred == node.trigger
 
 
 def arguments(m: Match) -> Arguments:
@@ -239,7 +408,7 @@ def arguments(m: Match) -> Arguments:
     node = m
     outer_obj = None
     while node is not None:
-        if node.role == "report" and node.content is not None:
+        if node.role == "report" and node.content is not None and not nominal_content(node):
             args.reporter = args.reporter or source_of(node)
             args.reported = True
             inner = node.content
@@ -250,22 +419,36 @@ def arguments(m: Match) -> Arguments:
                 break
             node = inner
             continue
-        if node.role in ("appeal", "demand", "order", "allow") and node.content is not None:
+        if node.role in ("appeal", "demand", "order", "allow", "hope"):
             src = src or source_of(node)
             outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
-                              and not _is_thing(c)), None)
+                              and c != node.noun and not _is_thing(c)), None)
+            if outer_obj is None:  # "expects statements from NATO", "called on X"
+                things = [c for c in node.trigger.children if c.dep_ == "dobj"]
+                outer_obj = prep_object([node.trigger, *things], node.code)
+            if outer_obj is None and node.content is not None and node.content.key.split()[0] in GETTING:
+                # "hopes to receive statements from the USA": asked of whom it would come from
+                got = node.content.trigger
+                outer_obj = prep_object([got, *(c for c in got.children if c.dep_ == "dobj")], node.code)
             if outer_obj is None:
-                outer_obj = prep_object([node.trigger], node.code)
-            if outer_obj is None and node.content.trigger != node.trigger:
-                outer_obj = subject(node.content.trigger)
-                if outer_obj is not None and outer_obj.dep_ != "nsubj":
-                    outer_obj = None
+                # "demand that Israel withdraw", "not to allow Ukraine to join": the clause's own subject
+                clauses = [c for c in node.trigger.children if c.dep_ in ("ccomp", "xcomp")]
+                outer_obj = next((g for c in clauses for g in c.children if g.dep_ == "nsubj"), None)
+            if outer_obj is None and node.content is not None and node.content.role == "terminate":
+                # "raises the question of ending Russian aggression": asked of the aggressor
+                inner = list(node.content.chain())[-1]
+                if inner.quad in (3, 4):
+                    outer_obj = source_of(inner)
             tgt = tgt or outer_obj
+            if node.content is None:
+                break
             node = node.content
             continue
         if node.content is not None and node.role:
-            src = src or source_of(node)
             nxt = node.content
+            if not (node.role == "light" and _own_clause(nxt, node)):
+                # "SIPRI research showed (that) Russia gave ...": a clause with its own subject
+                src = src or source_of(node)
             if nxt.noun is not None and nxt.noun == nxt.trigger and nxt.pred == node.trigger:
                 # the light verb's own prepositions also carry the target: "imposed sanctions on X"
                 tgt = tgt or prep_object([nxt.noun, node.trigger], nxt.code) or target_of(node)
@@ -274,10 +457,33 @@ def arguments(m: Match) -> Arguments:
         src = src or source_of(node)
         tgt = tgt or target_of(node, exclude=[src] if src is not None else ())
         break
+    if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
+        for node in reversed(list(m.chain())):
+            tgt = target_of(node, exclude=[src] if src is not None else ())
+            if tgt is not None:
+                break
+    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt"):
+        # "pledged to work with China": the uncoded clause under the control verb still names whom
+        clauses = [c for n in m.chain() for c in n.trigger.children if c.dep_ in ("xcomp", "ccomp")]
+        for c in clauses:
+            objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
+            objs += [g for d in c.children if d.dep_ == "prep" and d.lower_ in TARGET_PREPS
+                     for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
+            tgt = objs[0] if objs else None
+            if tgt is not None:
+                break
     if src is not None and tgt is not None and src.i == tgt.i:
         tgt = None
-    if src is not None and args.reporter is not None and src.lower_ in PRONOUNS:
-        src = args.reporter
+    if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
+        tgt = None
+    # the event's own words are not its target; the object of "rejected the request" may be
+    triggers = {n.trigger.i for n in m.chain()}
+    if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
+        tgt = None
+    if src is not None and src.lower_ in RELATIVE_WORDS:
+        src = None
+    if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)):
+        src = args.reporter  # "Slovakia says it will not ...", "Putin said his country will ..."
     if src is not None:
         args.sources = split(src)
     if tgt is not None:

@@ -32,7 +32,14 @@ def code_lines(lines: Iterable[str], published: str | None = None, settings: Set
 
 
 def line_record(text: str, doc: Document) -> dict[str, Any]:
-    coded = [s.quad_class for s in doc.sentences if s.quad_class is not None]
+    # the sentence-level class of the first coded sentence (the events stage may have taken the
+    # model's verdict over a far-fetched trigger), else of any sentence the model classed
     principal = next((e for e in doc.events if e.principal), None)
-    quad = principal.quad_class if principal else (max(coded) if coded else None)
+    by_index = {s.index: s.quad_class for s in doc.sentences}
+    coded = [q for q in by_index.values() if q is not None]
+    if principal is not None:
+        quad = by_index.get(principal.sentence_index)
+        quad = principal.quad_class if quad is None else quad
+    else:
+        quad = max(coded) if coded else None
     return {"text": text, "quad_class": quad, "events": [as_dict(e) for e in doc.events]}

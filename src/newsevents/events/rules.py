@@ -33,7 +33,7 @@ CONTENT_ROLES = {"report", "intent", "appeal", "demand", "order", "threat", "war
 NO_CONTENT_NONE = {"want", "wish", "aim", "resolve", "accept", "plan", "intend", "prepare", "fail", "stop", "end",
                    "cease", "abandon", "give up", "keep", "decide", "move", "vote"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-COND_AUX = {"would", "could", "may", "might", "can", "ca"}
+COND_AUX = {"could", "may", "might", "can", "ca"}
 MUST_AUX = {"must", "should", "ought"}
 OBJ_DEPS = {"dobj", "nsubjpass", "attr", "oprd", "dative", "obj"}
 ADJ_DEPS = {"acomp", "ROOT", "xcomp", "ccomp", "conj", "oprd", "advcl"}
@@ -127,8 +127,54 @@ def noun_entry(t) -> tuple[Entry, object] | None:
     return (e, None) if e else None
 
 
+# "assessed the talks as negative", "calls these demands unacceptable": the judgement is the event
+EVALUATIVE_VERBS = {"assess", "call", "describe", "consider", "deem", "term", "label", "brand", "regard", "see", "view",
+                    "characterize", "characterise", "evaluate", "rate", "judge", "find", "declare", "dismiss"}
+JUDGEMENTS = {
+    "120": {"unacceptable", "inadmissible", "impossible", "unrealistic", "unworkable", "invalid", "void", "null"},
+    "111": {"illegal", "illegitimate", "criminal", "provocative", "aggressive", "hostile", "unfriendly", "destructive",
+            "irresponsible", "outrageous", "absurd", "dangerous", "reckless", "shameful", "barbaric", "unlawful"},
+    "110": {"negative", "bad", "wrong", "unsatisfactory", "disappointing", "unhelpful", "counterproductive",
+            "insufficient", "inadequate", "poor", "problematic", "harmful", "unfair", "unjust", "unjustified",
+            "baseless", "groundless", "regrettable", "worrying", "alarming", "misguided", "unconstructive"},
+    "051": {"positive", "constructive", "useful", "productive", "good", "successful", "fruitful", "helpful",
+            "excellent", "encouraging", "satisfactory", "commendable", "welcome", "valuable", "historic"},
+}
+_JUDGEMENT_CODE = {adj: code for code, adjs in JUDGEMENTS.items() for adj in adjs}
+
+
+def judgement(t) -> tuple[Entry, object] | None:
+    """An evaluative predication: a verb of judging with an object and an adjective about it."""
+    if t.pos_ not in ("VERB", "AUX") or lemma(t) not in EVALUATIVE_VERBS:
+        return None
+    if not any(c.dep_ in ("dobj", "nsubjpass") for c in t.children):
+        return None
+    objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+    # "as negative" may hang on the verb or anywhere in its object
+    preps = [c for c in t.children] + [g for o in objs for g in o.subtree if g.dep_ == "prep" and g.lower_ == "as"]
+    for c in preps:
+        cands = [c] if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") else []
+        if c.dep_ == "prep" and c.lower_ == "as":
+            cands = list(c.subtree)[1:]
+        for a in cands:
+            code = _JUDGEMENT_CODE.get(a.lower_)
+            if code and a.pos_ in ("ADJ", "NOUN", "VERB"):
+                return Entry(code, "", f"{lemma(t)} {a.lower_}"), a
+    return None
+
+
+def intransitive(t) -> bool:
+    """No object, and at most one noun after the verb (so none displaced by the parser)."""
+    if any(c.dep_ in ("dobj", "nsubjpass", "dative") for c in t.children):
+        return False
+    return sum(1 for d in t.subtree if d.i > t.i and d.pos_ in ("NOUN", "PROPN") and d.dep_ != "compound") <= 1
+
+
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
+    judged = judgement(t)
+    if judged:
+        return judged[0], None, judged[1]
     lex = lexicon()
     keys = verb_keys(t)
     objs = objects(t)
@@ -137,10 +183,17 @@ def verb_entry(t) -> tuple[Entry, object, object] | None:
             e = lex.verb_objects.get((k, o.lemma_.lower()))
             if e:
                 return e, o, extra
+    if t.pos_ in ("VERB", "AUX") and lemma(t) in TRANSFER_VERBS:
+        for o in objs:  # "received food and blankets", "sent weapons": goods make the transfer aid
+            code = GOODS.get(o.lemma_.lower())
+            if code:
+                return Entry(code, "", f"{lemma(t)} {o.lemma_.lower()}"), o, None
     if t.pos_ in ("VERB", "AUX"):
         for k, extra in keys:
             e = lex.verbs.get(k)
             if e:
+                if k in TRANSITIVE_ONLY and intransitive(t):
+                    return None  # "all aircraft returned to base": a movement, not a return of property
                 return e, None, extra
     if t.pos_ == "ADJ" and t.dep_ in ADJ_DEPS:
         e = lex.adjectives.get(t.lemma_.lower())
@@ -175,6 +228,8 @@ def modal(t) -> str:
                 return "future"
             if w in MUST_AUX:
                 return "must"
+            if w == "would":
+                return "would"  # conditional, or a future seen from the past in reported speech
             if w in COND_AUX:
                 return "cond"
             if w == "to" and t.head != t and t.head.lower_ == "going":
@@ -192,6 +247,16 @@ _DEMAND = {"06": "101", "07": "103", "08": "105", "04": "106", "05": "102"}
 _REFUSE = {"06": "121", "07": "122", "08": "124", "04": "125", "03": "120"}
 _THREAT = {"18": "138", "19": "138", "20": "1385", "16": "131", "17": "137", "14": "133"}
 _RELEASE = ("0841", "0842", "084")
+GETTING = {"receive", "get", "obtain", "secure", "win"}
+# goods that make a transfer aid (CAMEO 07: 071 economic, 072 military, 073 humanitarian), as our
+# quad-class study listed them; only as objects of a transfer verb, never as events by themselves
+TRANSFER_VERBS = {"send", "deliver", "hand", "distribute", "give", "provide", "donate", "ship", "receive", "airlift"}
+GOODS = {"supply": "070", "food": "073", "medicine": "073", "tent": "073", "clothing": "073", "blanket": "073",
+         "vaccine": "073", "vehicle": "070", "equipment": "070", "ambulance": "073", "fund": "071", "money": "071",
+         "package": "070", "shipment": "070", "convoy": "073", "weapon": "072", "ammunition": "072",
+         "arm": "072", "medication": "073", "water": "073", "shelter": "073", "ration": "073", "grain": "073"}
+# verbs whose event needs what is given, freed or returned
+TRANSITIVE_ONLY = {"return", "release", "free", "send", "give", "provide", "deliver", "supply", "donate", "hand"}
 
 
 def combine(code: str | None, role: str, key: str, content: Match | None) -> str | None:
@@ -204,6 +269,8 @@ def combine(code: str | None, role: str, key: str, content: Match | None) -> str
         return content.code if content else code
     if role in ("consider", "deny"):
         return code
+    if role in ("hope", "appeal", "intent") and content is not None and content.key.split()[0] in GETTING:
+        return "020"  # "hopes to receive statements from X": a request to X, not a receipt
     if role == "hope":
         if content is None or cq == 0:
             return code
@@ -282,9 +349,9 @@ def apply_negation(code: str) -> str | None:
 
 def apply_modal(code: str, mod: str) -> str:
     q = quad_of(code)
-    if q == 2 and mod in ("future", "cond"):
+    if q == 2 and mod in ("future", "cond", "would"):
         return "0353" if code in _RELEASE else _INTENT[code[:2]]
-    if q == 4 and mod == "future":
+    if q == 4 and mod in ("future", "would"):
         return "138"
     return code
 
@@ -309,22 +376,27 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             code, role, key = ne[0].code, ne[0].role, ne[0].key
     content = None
     if hit is None or role in CONTENT_ROLES:
-        for c in t.children:
+        # "is willing to send ...": the clause may hang on the predicate adjective
+        heads = [t, extra] if extra is not None and extra.pos_ == "ADJ" else [t]
+        for c in (c for h in heads for c in h.children):
             if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "acomp" and c.pos_ in ("VERB", "ADJ")):
                 r = analyze(c, depth + 1, visited)
                 if r is not None:
                     content = r
                     break
+        if content is None and noun is not None:  # "raised the question of ending the aggression"
+            for p in noun.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    for g in p.children:
+                        if g.dep_ in ("pobj", "pcomp") and (g.tag_ == "VBG" or noun_entry(g)):
+                            content = analyze(g, depth + 1, visited)
         if content is None:
             for o in objects(t):
                 ne = noun_entry(o)
                 if ne and ne[0].code:
-                    nc = ne[0].code
-                    neg = negated(o)
-                    if neg:
-                        nc = apply_negation(nc) or nc
-                    content = Match(nc, trigger=o, pred=t, key=ne[0].key, noun=o, negated=neg and nc == ne[0].code,
-                                    rule=f"noun:{ne[0].key}")
+                    # "there can be no talks": the talks are negated, nobody rejected them
+                    content = Match(ne[0].code, trigger=o, pred=t, key=ne[0].key, noun=o, negated=negated(o),
+                                    rule=f"noun:{ne[0].key}", base=ne[0].code)
                     break
     if hit is None and content is None and not (t.pos_ in ("NOUN", "PROPN") and code):
         for c in t.children:  # coordinated predicates
@@ -369,12 +441,42 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
     return m
 
 
+PEACEKEEPING = {"peacekeeping", "peacekeeper", "peacekeep", "peace-keeping", "blue-helmet"}
+JOINT_DRILLS = {"exercise", "drill", "manoeuvre", "maneuver", "game", "wargame"}
+
+
+def refine(m: Match, sent) -> Match:
+    """Codebook usage notes that depend on the sentence around the trigger: deploying forces for
+    peacekeeping is 074 (provide peacekeeping), joint military games and manoeuvres are 062."""
+    if m.negated or m.code[:2] not in ("15", "19", "18"):
+        return m
+    lemmas = {t.lemma_.lower() for t in sent}
+    if lemmas & PEACEKEEPING:
+        m.code, m.rule = "074", m.rule + "+peacekeeping"
+    elif "joint" in lemmas and lemmas & JOINT_DRILLS:
+        m.code, m.rule = "062", m.rule + "+joint-drill"
+    return m
+
+
+def reported_must(m: Match) -> Match:
+    """"EU says the intervention must be avoided": a statement that something must (not) happen
+    is a demand (CAMEO 10) even when the demanded act is not in the lexicon."""
+    if m.role != "report" or m.content is not None:
+        return m
+    for c in m.trigger.children:
+        if c.dep_ == "ccomp" and modal(c) == "must":
+            inner = Match("100", trigger=c, pred=c, rule="event:must", modal="must", base="100")
+            return Match("100", trigger=m.trigger, pred=m.pred, role="report", key=m.key, content=inner,
+                         rule=m.rule + "+must", base="100", extra=m.extra)
+    return m
+
+
 def code_sentence(sent) -> Match | None:
     """The principal event of a sentence (a spaCy Span), or None."""
     m = analyze(sent.root)
     if m is not None:
         m.rule = "main:" + m.rule
-        return m
+        return refine(reported_must(m), sent)
     cands = []
     for t in sent:  # fallback: the trigger nearest the root
         d, h = 0, t
@@ -395,5 +497,5 @@ def code_sentence(sent) -> Match | None:
             r = analyze(t, 0, set())
             if r is not None:
                 r.rule = "fallback:" + r.rule
-                return r
+                return refine(r, sent)
     return None

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import logging
 import re
 import sys
 import zlib
@@ -34,7 +36,7 @@ from ..errors import (
 )
 from ..model import Article, Rejection
 from ..settings import Settings
-from .decode import decode, normalise
+from .decode import decode, normalise, printable, scrub
 from .furniture import clean_text
 from .html import extract_html, looks_like_html
 from .language import detect_language
@@ -50,6 +52,8 @@ _EXTENSIONS = {
     ".csv": "csv", ".tsv": "csv",
 }
 STDIN = "-"
+
+log = logging.getLogger(__name__)
 
 
 def read(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Article | Rejection]:
@@ -82,7 +86,10 @@ def units(paths: Iterable[str | Path], settings: Settings | None = None) -> Iter
     for path in iter_files(paths):
         try:
             fmt = format_of(path, settings)
-            if fmt in ("jsonl", "csv"):
+            document = _json_document(path, settings) if fmt == "jsonl" else None
+            if document is not None:
+                yield from document
+            elif fmt in ("jsonl", "csv"):
                 yield from _read_records(path, fmt, settings)
             else:
                 yield Unit(path, fmt, _read_bytes(path, settings))
@@ -112,7 +119,12 @@ def article_or_rejection(unit: Unit, settings: Settings) -> Article | Rejection:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
-    """The files under ``paths``: folders recursively in name order, hidden files skipped."""
+    """The files under ``paths``: folders recursively in name order, hidden files skipped.
+
+    What a folder holds that is not a file or a folder (a broken or looping symbolic link, a
+    link to a folder, which is not followed, a pipe) is yielded too, so that reading it says why
+    it is skipped rather than passing over it in silence.
+    """
     for p in paths:
         p = str(p)
         if p == STDIN:
@@ -121,7 +133,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if not (child.is_dir() and not child.is_symlink()):  # a folder's files come next
                     yield str(child)
         else:
             yield p
@@ -139,13 +153,19 @@ def _open(path: str) -> IO[bytes]:
     if path == STDIN:
         return sys.stdin.buffer
     p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise UnsupportedInput(path, "a symbolic link to nothing (its target is missing, or the link loops)")
     if not p.exists():
         raise UnsupportedInput(path, "no such file or folder")
+    if p.is_dir():
+        raise UnsupportedInput(path, "a symbolic link to a folder, not followed inside a folder (links can loop); "
+                                     "give the folder itself as a path")
     if not p.is_file():
-        raise UnsupportedInput(path, "not a regular file")
-    if path.endswith(".gz"):
-        return gzip.open(p, "rb")
-    return open(p, "rb")
+        raise UnsupportedInput(path, "not a regular file (a pipe, a socket or a device)")
+    try:
+        return gzip.open(p, "rb") if path.endswith(".gz") else open(p, "rb")
+    except OSError as exc:
+        raise UnsupportedInput(path, f"the file cannot be opened: {exc.strerror or exc}") from None
 
 
 def _read_bytes(path: str, settings: Settings) -> bytes:
@@ -166,10 +186,49 @@ def _read_bytes(path: str, settings: Settings) -> bytes:
     return data
 
 
+def _json_document(path: str, settings: Settings) -> list[Unit | Rejection] | None:
+    """The records of a ``.json`` file that holds one JSON document (an object, or an array of
+    them, pretty-printed or not) rather than JSON Lines; None for anything else (it is read as
+    JSON Lines, line by line, which says what is wrong with each line)."""
+    if path == STDIN or not path.lower().removesuffix(".gz").endswith(".json"):
+        return None
+    try:
+        with _open(path) as f:
+            first = b""
+            while not first.strip():
+                first = f.readline(1 << 20)
+                if not first:
+                    return None
+        json.loads(first)
+        if first.lstrip().startswith(b"{"):
+            return None  # the first line is a whole object: JSON Lines
+    except (ValueError, RecursionError):
+        pass  # a document spread over lines
+    except (OSError, EOFError, zlib.error, IngestError):
+        return None  # reading it as JSON Lines says what is wrong
+    try:
+        data = json.loads(_read_bytes(path, settings))
+    except InputTooLarge as exc:
+        return [Rejection(path, exc.reason, f"{exc.message}; a JSON document (not JSON Lines) is read whole: "
+                                            "write one record per line to stream it")]
+    except (ValueError, RecursionError, OSError, EOFError, zlib.error, IngestError):
+        return None
+    if isinstance(data, dict):
+        return [Unit(path, "jsonl", data)]
+    if not isinstance(data, list):
+        return [Rejection(path, BadRecord.reason, "the JSON document is neither an object nor an array of objects")]
+    return [Unit(f"{path}:[{i}]", "jsonl", item) if isinstance(item, dict) else
+            Rejection(f"{path}:[{i}]", BadRecord.reason, f"item {i} of the JSON array is not an object")
+            for i, item in enumerate(data)]
+
+
 def _read_records(path: str, fmt: str, settings: Settings) -> Iterator[Unit | Rejection]:
     stream = _open(path)
     try:
-        records = jsonl_records(stream, path) if fmt == "jsonl" else csv_records(stream, path, settings)
+        if fmt == "jsonl":
+            records = jsonl_records(stream, path, max_line=settings.max_input_bytes)
+        else:
+            records = csv_records(stream, path, settings)
         for where, record in records:
             if isinstance(record, IngestError):
                 yield Rejection(record.source, record.reason, record.message)
@@ -189,27 +248,47 @@ def _read_records(path: str, fmt: str, settings: Settings) -> Iterator[Unit | Re
 def _article_from_record(record: dict[str, Any], where: str, fmt: str, settings: Settings) -> Article:
     text = pick(record, settings.text_fields)
     if not isinstance(text, str):
-        fields = ", ".join(sorted(map(str, record))) or "(none)"
-        raise BadRecord(where, f"the record has no text field: fields are {fields}; expected one of {', '.join(settings.text_fields)}")
-    title = pick(record, settings.title_fields)
+        raise BadRecord(where, _no_text(record, text, settings.text_fields))
+    title = _text(pick(record, settings.title_fields))
+    url = _text(pick(record, settings.url_fields))
     text = normalise(text)
     if looks_like_html(text):
-        meta = extract_html(text, where, url=pick(record, settings.url_fields))
+        meta = extract_html(text, where, url=url)
     else:
         cleaned = clean_text(text, has_title=title is not None)
         meta = dict(body=cleaned.body, title=cleaned.title, published=cleaned.published, author=cleaned.author,
                     views_total=cleaned.views_total, views_today=cleaned.views_today, dateline=cleaned.dateline,
                     tags=cleaned.tags)
     published = pick(record, settings.date_fields)
-    external = pick(record, settings.id_fields)
     return make_article(
         meta.pop("body"), where, settings, fmt=fmt,
-        **{**meta, "title": str(title) if title is not None else meta.get("title"),
+        **{**meta, "title": title or meta.get("title"),
            "published": normalise_date(published) if published is not None else meta.get("published"),
-           "url": pick(record, settings.url_fields) or meta.get("url"),
-           "publisher": pick(record, settings.source_fields) or meta.get("publisher"),
-           "external_id": str(external) if external is not None else None},
+           "url": url or meta.get("url"), "publisher": _text(pick(record, settings.source_fields)) or meta.get("publisher"),
+           "external_id": _text(pick(record, settings.id_fields))},
     )
+
+
+def _text(value: Any) -> str | None:
+    """A record's metadata value as text: a number becomes text (an id 7), an object or a list
+    is not a title, a URL or an id (None)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _no_text(record: dict[str, Any], value: Any, names: tuple[str, ...]) -> str:
+    keys = {str(k).lower(): k for k in record}
+    name = next((keys[n.lower()] for n in names if n.lower() in keys), None)
+    if name is None:
+        fields = ", ".join(sorted(map(str, record))) or "(none)"
+        return f"the record has no text field: fields are {fields}; expected one of {', '.join(names)}"
+    if value is None:
+        return f"the text field {name!r} is empty"
+    kinds = {"int": "a number", "float": "a number", "bool": "true or false", "list": "an array", "dict": "an object"}
+    return f"the text field {name!r} holds {kinds.get(type(value).__name__, type(value).__name__)}, not text"
 
 
 def read_bytes(data: bytes, source: str = "<bytes>", settings: Settings | None = None, fmt: str = "auto") -> Article:
@@ -246,6 +325,7 @@ def make_article(body: str, source: str, settings: Settings | None = None, fmt: 
     if len(body) > settings.max_body_chars:
         body, note = _truncate(body, settings.max_body_chars)
         warnings.append(note)
+        log.warning("%s: %s", source, note)
     language = "en"
     if settings.detect_language:
         language, prob = detect_language(body)
@@ -255,11 +335,13 @@ def make_article(body: str, source: str, settings: Settings | None = None, fmt: 
                 f"the article is in '{language}' (probability {prob:.2f}); only {', '.join(settings.languages)} "
                 "is coded (set languages to change this)",
             )
-    meta = {k: v for k, v in meta.items() if v is not None}
-    meta.setdefault("tags", [])
+    # metadata from records and pages: no control characters or lone surrogates either
+    meta = {k: scrub(v) if isinstance(v, str) else v for k, v in meta.items() if v is not None}
+    meta["tags"] = [scrub(str(t)) for t in meta.get("tags", [])]
     if meta.get("published"):
         meta["published"] = normalise_date(meta["published"])
-    return Article(id=article_id(body), body=body, language=language, source=source, format=fmt, warnings=warnings, **meta)
+    return Article(id=article_id(body), body=body, language=language, source=printable(source), format=fmt,
+                   warnings=warnings, **meta)
 
 
 def article_id(body: str) -> str:
@@ -278,6 +360,8 @@ def normalise_date(value: Any) -> str | None:
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip()
+    if len(text) > 100:  # not a date (and dateparser is slow on long text)
+        return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return text
     try:

@@ -14,13 +14,21 @@ from ..settings import Settings
 csv.field_size_limit(50_000_000)
 
 
-def jsonl_records(lines: Iterable[bytes], source: str) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:
+def jsonl_records(lines: Iterable[bytes], source: str, max_line: int | None = None,
+                  ) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:
     """``(source:line, record)`` for each non-blank line of a binary stream; broken lines give a
-    BadRecord. Reads one line at a time, so a dump of any size streams."""
+    BadRecord. Reads one line at a time, so a dump of any size streams; with ``max_line``, a line
+    longer than that many bytes is skipped unread (a file with no newlines is not one record)."""
+    if max_line is not None:
+        lines = _bounded_lines(lines, max_line)
     for n, raw in enumerate(lines, 1):
+        where = f"{source}:{n}"
+        if raw is None:
+            yield where, BadRecord(where, f"line {n} is longer than {max_line:,} bytes (max_input_bytes): is the "
+                                          "file JSON Lines, one record per line?")
+            continue
         if not raw.strip():
             continue
-        where = f"{source}:{n}"
         try:
             line = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -31,10 +39,28 @@ def jsonl_records(lines: Iterable[bytes], source: str) -> Iterator[tuple[str, di
         except json.JSONDecodeError as exc:
             yield where, BadRecord(where, f"line {n} is not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield where, BadRecord(where, f"line {n} is JSON nested too deeply to read")
+            continue
         if not isinstance(record, dict):
             yield where, BadRecord(where, f"line {n} is JSON but not an object")
             continue
         yield where, record
+
+
+def _bounded_lines(stream, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream, None for each one longer than ``limit`` (skipped in pieces,
+    never held whole)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield None
 
 
 def csv_records(stream: IO[bytes], source: str, settings: Settings) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:

@@ -10,6 +10,8 @@ named (the name lands in ``Mention.rule``) and each tested on its own:
 - ``apposition``: "Zabihullah Mujahid, the Taliban spokesman".
 - ``role-description``: a title or role description to the last person holding that role
   ("Kremlin spokesman Dmitry Peskov" ... "the speaker of the President of the Russian Federation").
+- ``definite-description``: "the government", "the army", "the group" to the last actor of that
+  sector named nearby ("Syria's army ... the army").
 - ``state-government``: a country acting in an article that names its government joins it
   ("the Kremlin" ... "Russia hopes").
 - ``pronoun``: he/she/they/it to the nearest compatible earlier mention, subjects first, within
@@ -34,9 +36,12 @@ ROLE_SYNONYMS = {
     "foreign secretary": "foreign minister", "secretary of state": "foreign minister",
     "premier": "prime minister", "vice-president": "vice president",
 }
+SCAN = 300  # mentions the name rules look back over (keeps long articles linear)
 PRONOUN_WINDOW = 3  # sentences searched back for a pronoun's antecedent (news pronouns rarely reach further)
 DESCRIPTION_WINDOW = 8  # sentences searched back for a role description's person
 _QUOTE = re.compile(r'["“”«»]')
+# sectors whose bare definite noun ("the army", "the ministry") means one body named nearby
+_INSTITUTIONS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "BUS", "MED", "UAF"}
 _NOT_INITIALS = {"The", "A", "An"}
 _ATTRIBUTION_GAP = {",", "-", "–", "—", "--", "'", "’"}
 
@@ -127,13 +132,13 @@ def _link(doc, mentions, i, m, by_key, sent_of, regions, info) -> tuple[int | No
         return by_key[m.key], "same-actor"
     if m.type == "person" and m.kind == "name":
         last = m.name.split()[-1]
-        for j in range(i - 1, -1, -1):
+        for j in range(i - 1, max(-1, i - 1 - SCAN), -1):
             c = mentions[j]
             if c.type == "person" and c.kind == "name" and c.name != m.name and c.name.split()[-1] == last \
                     and len(c.name.split()) > len(m.name.split()):
                 return j, "surname"
     if m.kind == "name" and m.name.isupper() and 2 <= len(m.name) <= 6:
-        for j in range(i - 1, -1, -1):
+        for j in range(i - 1, max(-1, i - 1 - SCAN), -1):
             c = mentions[j]
             initials = "".join(w[0] for w in c.name.split() if w[:1].isupper() and w not in _NOT_INITIALS)
             if c.kind in {"name", "nominal"} and c.type in {"organization", "group"} and initials == m.name:
@@ -152,7 +157,37 @@ def _link(doc, mentions, i, m, by_key, sent_of, regions, info) -> tuple[int | No
             if c.type == "person" and c.kind == "name" and normalise_role(c.role) == role \
                     and (not m.country or not c.country or m.country == c.country):
                 return j, "role-description"
+    if m.kind == "nominal" and m.type in {"organization", "group"} and not m.country and _definite_bare(head):
+        # the most talked-about such actor nearby, the latest on a tie ("the regime" in an article
+        # about Syria is the Syrian government even just after "Russia")
+        found: dict[str, list[int]] = {}
+        verbs = set(t.i for t in head.ancestors)
+        own_subjects = {(c.code or c.name) for c in mentions[max(0, i - SCAN):i]
+                        if _is_subject(doc[c.head]) and doc[c.head].head.i in verbs}
+        for j in range(i - 1, max(-1, i - 1 - SCAN), -1):
+            c = mentions[j]
+            if sent_of[m.head] - sent_of[c.head] > DESCRIPTION_WINDOW:
+                break
+            if c.kind == "pronoun" or c.type == "person" or c.rule.startswith("anaphor"):
+                continue
+            if not (c.kind in {"name", "metonym"} or c.country or (c.code or "").startswith(("IGO", "NGO", "IMG"))):
+                continue  # only an actor someone could name: not "the victims" -> "the families"
+            if (c.code or c.name) in own_subjects:
+                continue  # "The UK stands with the government": a clause's subject is not its object
+            if (m.sector in _INSTITUTIONS and c.sector == m.sector) or (not m.sector and c.type in {"organization", "group"}):
+                found.setdefault(c.code or c.name, []).append(j)
+        if found:
+            counts = {k: sum(1 for c in mentions[max(0, i - SCAN):i] if (c.code or c.name) == k) for k in found}
+            best = max(found, key=lambda k: (counts[k], found[k][0]))
+            return found[best][0], "definite-description"
     return None, ""
+
+
+def _definite_bare(tok) -> bool:
+    """ "the government", "the group": a definite noun with nothing saying whose it is."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts) \
+        and not any(c.dep_ in {"amod", "compound", "poss", "nmod"} for c in tok.lefts) \
+        and not any(c.dep_ == "prep" and c.lower_ in {"of", "in", "for"} for c in tok.rights)
 
 
 def _pronoun(doc, mentions, i, m, sent_of, regions, info) -> tuple[int | None, str]:
@@ -173,6 +208,9 @@ def _pronoun(doc, mentions, i, m, sent_of, regions, info) -> tuple[int | None, s
         if dist > PRONOUN_WINDOW:
             break
         if info[j] is None or not _compatible(m, info[j]):
+            continue
+        # "it" is as often an event or a clause as an actor: only an acting subject nearby counts
+        if m.number == "it" and (dist > 1 or (dist == 1 and not _is_subject(doc[c.head]))):
             continue
         # same sentence: a pronoun subject does not corefer with the object of its own verb
         if dist == 0 and doc[c.head].head.i == doc[m.head].head.i and doc[m.head].dep_ in {"nsubj", "nsubjpass"}:

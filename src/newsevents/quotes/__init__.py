@@ -23,9 +23,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from ..actors import resolve_span
-from ..model import Document, Quote, Span
+from ..model import ActorRef, Document, Quote, Span
 from ..settings import Settings
-from .cues import Cue, find_cues, lexicon, speaker_of, trimmed
+from .cues import Cue, find_cues, label_speaker, lexicon, speaker_of
 from .marks import Segment, paragraphs, segments
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
@@ -57,11 +57,12 @@ class QuoteStage:
 class _Draft:
     """A quote being assembled, in token ranges."""
 
-    __slots__ = ("content", "parts", "cue", "speaker", "kind", "rule", "confidence", "para")
+    __slots__ = ("content", "parts", "cue", "speaker", "kind", "rule", "confidence", "para", "antecedent")
 
-    def __init__(self, content, cue, speaker, kind, rule, confidence, para, parts=None):
+    def __init__(self, content, cue, speaker, kind, rule, confidence, para, antecedent=None):
+        self.antecedent = antecedent
         self.content = content
-        self.parts = parts or [content]
+        self.parts = [content]
         self.cue = cue
         self.speaker = speaker
         self.kind = kind
@@ -88,12 +89,9 @@ def find_quotes(doc: Document) -> list[Quote]:
     def para_of(tok_i: int) -> int:
         return bisect_right(para_starts, parse[tok_i].idx) - 1
 
-    by_seg = _attach(parse, segs, seg_tokens, cues, in_quote)
-    embedded = set()
-    for k, (a, b) in enumerate(seg_tokens):
-        host = by_seg.get(k)
-        if host is not None and host[1] == "embedded":
-            embedded.add(k)
+    by_seg = _attach(parse, seg_tokens, cues, in_quote)
+    embedded = {k for k, (_ci, how) in by_seg.items() if how == "embedded"}
+    speakers = sorted((c.head, ci) for ci, c in enumerate(cues) if c.speaker is not None and not in_quote[c.head])
     last: _Draft | None = None
     for k, seg in enumerate(segs):
         if k in embedded:
@@ -106,11 +104,11 @@ def find_quotes(doc: Document) -> list[Quote]:
             c = cues[ci]
             used.add(ci)
             # split quotes: '"A," he said, "B."' -- the second part joins the first
-            if last is not None and last.cue == c.cue:
+            if last is not None and last.cue == c.cue and _joinable(parse, last, a, b):
                 last.parts.append((a, b))
                 last.content = (last.content[0], b)
                 continue
-            last = _Draft((a, b), c.cue, c.speaker, "direct", f"direct-{how}", 0.9, para)
+            last = _Draft((a, b), c.cue, c.speaker, "direct", f"direct-{how}", 0.9, para, c.antecedent)
             drafts.append(last)
             continue
         words = seg.words(body)
@@ -118,15 +116,21 @@ def find_quotes(doc: Document) -> list[Quote]:
         speechlike = words >= MIN_SPEECH_WORDS and _has_verb(parse, a, b) and _sentence_like(parse, a, b)
         if not speechlike:
             continue  # a scare quote, a title, a term
-        if last is not None and last.para == para and not starts_para:
+        if last is not None and last.para == para and not starts_para and _joinable(parse, last, a, b):
             # '"A," he said. "B."' -- B goes on with the same attribution
             last.parts.append((a, b))
             last.content = (last.content[0], b)
             continue
-        if last is not None and para - last.para <= CARRY_PARAGRAPHS and last.speaker is not None:
-            last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para)
+        near = last is not None and para - last.para <= CARRY_PARAGRAPHS
+        if near and (last.speaker is not None or last.para == para):
+            last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para, last.antecedent)
         else:
-            last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
+            prior = _last_speaker(speakers, cues, a)
+            if prior is not None and para - para_of(prior.head) <= CARRY_PARAGRAPHS:
+                # the last one reported to speak before it, in the paragraphs just above
+                last = _Draft((a, b), None, prior.speaker, "direct", "direct-continued", 0.5, para, prior.antecedent)
+            else:
+                last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
 
     for ci, c in enumerate(cues):
@@ -134,9 +138,28 @@ def find_quotes(doc: Document) -> list[Quote]:
             continue  # reported by a direct quote already, or speech inside someone's quote
         kind = "direct" if _mostly_quoted(c.content, in_quote) else "indirect"
         drafts.append(_Draft(c.content, c.cue, c.speaker, kind, f"{kind}-{c.frame}", 0.7 if kind == "indirect" else 0.8,
-                             para_of(c.head)))
+                             para_of(c.head), c.antecedent))
 
     return _to_quotes(doc, drafts)
+
+
+#: Quoted pieces join into one quote when the words between them (the attribution) are few:
+#: at most this many, or a quarter of the quoted words ('"A," Tilton said after braving the
+#: cold late last month to see the senator. "B."' stays two quotes). Calibrated on PolNeAR train.
+MAX_GAP_WORDS = 20
+
+
+def _joinable(parse, last: _Draft, a: int, b: int) -> bool:
+    gap = sum(1 for t in parse[last.content[1]:a] if not (t.is_punct or t.is_space))
+    quoted = sum(1 for s, e in [*last.parts, (a, b)] for t in parse[s:e] if t.is_alpha)
+    return gap <= max(MAX_GAP_WORDS, quoted // 4)
+
+
+def _last_speaker(speakers: list[tuple[int, int]], cues: list[Cue], before: int) -> Cue | None:
+    """The last cue with a speaker before token ``before``; ``speakers`` is the sorted list of
+    (head, cue index) of cues with a speaker, outside quotes."""
+    k = bisect_right(speakers, (before, -1)) - 1
+    return cues[speakers[k][1]] if k >= 0 else None
 
 
 def _tokens(parse, seg: Segment) -> tuple[int, int]:
@@ -165,13 +188,22 @@ def _sentence_like(parse, a: int, b: int) -> bool:
     return parse[inner_end].text in (".", "?", "!", ",", "...", "…")
 
 
+def _title_like(parse, a: int, b: int) -> bool:
+    """A name in quote marks ("MSNBC Live," "Citizen Carly"): under three words, or every word
+    capitalised, with no verb."""
+    words = [t for t in parse[a:b] if t.is_alpha]
+    if len(words) < 3:
+        return True
+    return all(t.text[0].isupper() or t.is_stop for t in words) and not _has_verb(parse, a, b)
+
+
 def _mostly_quoted(content: tuple[int, int], in_quote: list[bool]) -> bool:
     a, b = content
     n = b - a
     return n > 0 and sum(in_quote[a:b]) >= 0.8 * n
 
 
-def _attach(parse, segs, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int, str]]:
+def _attach(parse, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int, str]]:
     """Which cue reports each quoted stretch: {segment index: (cue index, how)}.
 
     ``how`` is "parse" (the cue's content lies in the stretch), "after"/"before" (a speech verb
@@ -179,74 +211,127 @@ def _attach(parse, segs, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tup
     "embedded" (the stretch is a piece of a longer reported content: no quote of its own).
     """
     out: dict[int, tuple[int, str]] = {}
-    lex = lexicon()
-    speech = lex.frames["clause"]
+    speech = lexicon().frames["clause"]
+    by_head = {c.head: ci for ci, c in enumerate(cues)}
+    # cues by the sentence their content starts in: a stretch looks only at the cues of the
+    # sentences it touches and the one before (contents run over a sentence or two at most),
+    # so the work stays linear in the article
+    by_sent: dict[int, list[int]] = {}
+    for ci, c in enumerate(cues):
+        by_sent.setdefault(parse[c.content[0]].sent.start, []).append(ci)
+    sent_starts = sorted(by_sent)
     for k, (a, b) in enumerate(seg_tokens):
         best = None
-        for ci, c in enumerate(cues):
+        lo = bisect_right(sent_starts, parse[a].sent.start) - 2
+        near = [ci for st in sent_starts[max(0, lo):bisect_right(sent_starts, b)] for ci in by_sent[st]]
+        for ci in sorted(near):
+            c = cues[ci]
             if in_quote[c.head] or c.content[1] <= a or c.content[0] >= b:
                 continue
             ca, cb = c.content
             outside = sum(1 for t in parse[ca:cb] if not (a <= t.i < b) and not t.is_punct and not t.is_space)
-            if outside >= 2:
+            # '..., "We will win," the coach said': the cue right after the quote reports the quote
+            # even where the parse hangs more of the sentence on it
+            if outside >= 2 and not 0 <= c.head - b <= 4:
                 if best is None:
                     best = (ci, "embedded")
                 continue
             best = (ci, "parse")
             break
         if best is None:
-            best = _adjacent(parse, a, b, cues, in_quote, speech)
+            best = _adjacent(parse, a, b, cues, by_head, in_quote, speech, short=_title_like(parse, a, b))
         if best is not None:
             out[k] = best
     return out
 
 
-def _adjacent(parse, a: int, b: int, cues: list[Cue], in_quote, speech) -> tuple[int, str] | None:
-    """A speech verb right after or right before the stretch, in the same sentence."""
-    by_head = {c.head: ci for ci, c in enumerate(cues)}
-    # after: '"...," he said' / '"...", - he said' / '"...," said Mr. X'
+#: Verbs that never attribute a quote next to them ('"...," it was', '"..." has been').
+_NOT_SPEECH = {"be", "have", "do", "get", "go", "come", "make", "take", "put", "seem", "become"}
+
+
+def _is_verb(t) -> bool:
+    return t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")
+
+
+def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], in_quote, speech,
+              short: bool = False) -> tuple[int, str] | None:
+    """A speech verb next to the stretch that the parse did not link to it. A ``short``
+    stretch (a name or title in quote marks, or a one-word answer) only counts when it hands
+    over to a speech verb right after it ('"Absolutely," he said')."""
+    # after: '"...," he said' / '"...", - he said' / '"...," said Mr. X' /
+    # '"...," William M. Daley, Obama's former chief of staff, said'
     sent_end = parse[b - 1].sent.end
+    first = b
+    while first < sent_end and (parse[first].is_punct or parse[first].is_space) and not in_quote[first]:
+        first += 1
+    # a quote that closes on a comma, "?" or "!" hands over to its attribution: any verb with a
+    # subject right after it reports it ('"...," Trump continued', '"...?" she laughed')
+    hands_over = b - 2 >= a and parse[b - 2].text in (",", "?", "!", "—", "-", "...", "…") or (
+        first > b and parse[b].text in (",", "-", "—", "–"))
     seen = 0
-    for i in range(b, min(sent_end, b + 8)):
+    for i in range(first, sent_end):
         t = parse[i]
         if in_quote[i]:
             break
-        if t.is_punct or t.is_space:
-            continue
-        seen += 1
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
-            if t.lemma_.lower() in speech:
-                return _cue_for(parse, t, (a, b), cues, by_head), "after"
-            break
-    # before: 'X said, "..."' / 'X told reporters: "..."'
+        seen += not t.is_punct
+        if _is_verb(t):
+            lem = t.lemma_.lower()
+            who = speaker_of(t)
+            if short:
+                if hands_over and seen <= 3 and lem in speech and who:
+                    ci = _cue_for(t, (a, b), cues, by_head, tight=True)
+                    return (ci, "after") if ci is not None else None
+                return None
+            if lem in speech and (seen <= 8 or (who and who[0][0] == first)) or (
+                    hands_over and seen <= 4 and who and lem not in _NOT_SPEECH):
+                ci = _cue_for(t, (a, b), cues, by_head, tight=True)
+                return (ci, "after") if ci is not None else None
+            if seen > 8 or lem not in speech and t.dep_ != "relcl" and t.head.dep_ != "relcl":
+                break
+    if short:
+        return None
+    # before: 'X said, "..."' / 'X told reporters: "..."' / 'Trump boomed: "..."'
     start = parse[a].sent.start
-    if a > start:
-        prev = parse[a - 1]
-        if prev.text in (":", ",") or prev.is_space:
-            for i in range(a - 1, max(start, a - 8) - 1, -1):
-                t = parse[i]
-                if in_quote[i]:
-                    break
-                if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
-                    if t.lemma_.lower() in speech:
-                        return _cue_for(parse, t, (a, b), cues, by_head), "before"
-                    break
-    # a colon at the end of the previous sentence or paragraph: 'X said about it:\n\n"..."'
     j = a - 1
     while j >= 0 and parse[j].is_space:
         j -= 1
-    if j >= 0 and parse[j].text == ":" and not in_quote[j]:
-        for t in reversed(list(parse[j].sent)):
-            if t.pos_ == "VERB" and t.lemma_.lower() in speech:
-                return _cue_for(parse, t, (a, b), cues, by_head), "colon"
+    if j >= 0 and parse[j].text in (":", ",") and not in_quote[j]:
+        colon = parse[j].text == ":"
+        for i in range(j - 1, max(parse[j].sent.start, j - 10) - 1, -1):
+            t = parse[i]
+            if in_quote[i]:
+                break
+            if _is_verb(t):
+                lem = t.lemma_.lower()
+                # 'He continued, "..."': a main verb right before the comma (not 'After it ended, "..."')
+                main = i == j - 1 and t.dep_ in ("ROOT", "conj") and not any(c.dep_ == "mark" for c in t.children)
+                if lem in speech or (colon or main) and lem not in _NOT_SPEECH and speaker_of(t):
+                    ci = _cue_for(t, (a, b), cues, by_head, tight=True)
+                    return (ci, "colon" if colon and parse[j].sent.start != start else "before")
+                break
+        if colon and j > parse[j].sent.start:
+            # 'Clinton: "Our goal is ..."' -- a name and a colon
+            who = label_speaker(parse, parse[j].sent.start, j)
+            if who is not None:
+                cues.append(Cue((j, j + 1), (a, b), who, "label", j))
+                return len(cues) - 1, "label"
     return None
 
 
-def _cue_for(parse, verb, content, cues: list[Cue], by_head) -> int:
-    """The index of the cue headed by ``verb`` (made and appended when the parse gave none)."""
+def _cue_for(verb, content, cues: list[Cue], by_head, tight: bool = False) -> int | None:
+    """The index of the cue headed by ``verb`` for a quoted ``content``, made when the parse
+    gave none. When the parse gave the verb a content elsewhere, a verb right next to the quote
+    (``tight``) reports both: the quote gets its own cue; otherwise None."""
     if verb.i in by_head:
-        return by_head[verb.i]
-    cues.append(Cue(cue=(verb.i, verb.i + 1), content=content, speaker=speaker_of(verb), frame="clause", head=verb.i))
+        c = cues[by_head[verb.i]]
+        if c.content[0] < content[1] and content[0] < c.content[1]:
+            return by_head[verb.i]
+        if not tight:
+            return None
+        cues.append(Cue(c.cue, content, c.speaker, c.frame, c.head, c.antecedent))
+        return len(cues) - 1
+    who = speaker_of(verb)
+    cues.append(Cue((verb.i, verb.i + 1), content, who[0] if who else None, "clause", verb.i, who[1] if who else None))
     by_head[verb.i] = len(cues) - 1
     return len(cues) - 1
 
@@ -263,10 +348,7 @@ def _to_quotes(doc: Document, drafts: list[_Draft]) -> list[Quote]:
             continue
         seen.add(content)
         cue = _span(body, _chars(parse, d.cue)) if d.cue else None
-        speaker = None
-        if d.speaker is not None:
-            s, e = _chars(parse, d.speaker)
-            speaker = resolve_span(doc, s, e)
+        speaker = _speaker(doc, d.speaker, d.antecedent)
         anchor = cue.start if cue else content[0]
         sentence = bisect_right(sent_starts, anchor) - 1 if sent_starts else None
         parts = [_span(body, _chars(parse, p)) for p in d.parts] if len(d.parts) > 1 else []
@@ -274,6 +356,19 @@ def _to_quotes(doc: Document, drafts: list[_Draft]) -> list[Quote]:
                          sentence=sentence if sentence is None or sentence >= 0 else None,
                          rule=d.rule, confidence=d.confidence, parts=parts))
     return out
+
+
+def _speaker(doc: Document, tokens, antecedent) -> ActorRef | None:
+    """The speaker's ActorRef; a relative pronoun ("who") takes its antecedent's identity."""
+    if tokens is None:
+        return None
+    parse = doc.parse
+    ref = resolve_span(doc, *_chars(parse, tokens))
+    if antecedent is not None and not ref.code:
+        via = resolve_span(doc, *_chars(parse, antecedent))
+        ref.name, ref.code, ref.country, ref.sector, ref.entity = (
+            via.name or via.text, via.code, via.country, via.sector, via.entity)
+    return ref
 
 
 def _chars(parse, tokens: tuple[int, int]) -> tuple[int, int]:

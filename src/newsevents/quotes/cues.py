@@ -6,12 +6,16 @@ Each cue is a word of the lexicon (``data/quotes/cues.yaml``) in one of its fram
   host clause of a parenthetical ``..., he said, ...`` (``parataxis``), or what follows a colon;
 - object: ``X praised the deal`` (``dobj``); naming: ``X called the plan "a disaster"``;
 - infinitive: ``X vowed to fight on`` (``xcomp``); prepositions: ``X called for a ban``;
-- nouns: ``his claim that ...``; and ``according to X, ...``.
+- light: a light verb with a speech noun, ``X raised questions about ...``;
+- nouns: ``his claim that ...``, ``his promise to build ...``;
+- and, outside the lexicon: ``according to X, ...``, ``In a new poll, ...``, ``X reportedly
+  ...``, ``X seemed fixated on ...`` and ``NAME: ...`` opening a paragraph.
 
 The speaker is the cue's subject (``nsubj``), the agent of a passive (``by X``), the subject
-of the verb a participle or infinitive hangs from (``..., saying ...``), the antecedent of a
-relative pronoun (``Mr. Reid, who said ...``) or the owner of a noun cue (``Trump's claim``).
-Every function here is one pass over the tokens of a sentence.
+of the verb a participle or infinitive hangs from (``..., saying ...``), a relative pronoun
+(``Mr. Reid, who said ...``) with its antecedent, or the owner of a noun cue (``Trump's
+claim``). Every function here looks at one token and its neighbourhood in the parse: one pass
+over the article.
 """
 
 from __future__ import annotations
@@ -27,8 +31,15 @@ from ..data import data_path
 FRAMES = ("clause", "naming", "object", "infinitive")
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"}
+_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj"}
+#: Nouns of a message: in "X released a statement saying ...", X speaks through the statement.
+_MESSAGES = {
+    "statement", "resolution", "letter", "ad", "advertisement", "tweet", "report", "release", "memo",
+    "video", "post", "email", "message", "speech", "column", "editorial", "note", "petition", "motion",
+    "complaint", "lawsuit", "suit", "filing", "brief", "interview", "op-ed", "essay", "book", "blog",
+}
 _LIGHT = {"make", "repeat", "reiterate", "issue", "voice", "express", "offer", "deliver", "raise", "add", "echo"}
+_MARKS = {'"', "“", "”", "«", "»", "‘", "’", "''", "``", "„"}
 _TRIM = {",", ";", ":", "-", "—", "–", "--", "(", ")", "...", "…"}
 
 
@@ -41,6 +52,7 @@ class Cue:
     speaker: tuple[int, int] | None
     frame: str
     head: int  # index of the cue word
+    antecedent: tuple[int, int] | None = None  # what a relative-pronoun speaker stands for
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,8 @@ class Lexicon:
     frames: dict[str, frozenset[str]]
     prepositions: dict[str, frozenset[str]]
     nouns: frozenset[str]
+    light_verbs: frozenset[str] = frozenset()
+    light_nouns: frozenset[str] = frozenset()
 
     def verb_frames(self, lemma: str) -> list[str]:
         return [f for f in FRAMES if lemma in self.frames[f]]
@@ -68,6 +82,8 @@ def lexicon() -> Lexicon:
         frames={f: frozenset(data.get(f) or ()) for f in FRAMES},
         prepositions={k: frozenset(v) for k, v in (data.get("prepositions") or {}).items()},
         nouns=frozenset(data.get("nouns") or ()),
+        light_verbs=frozenset((data.get("light") or {}).get("verbs") or ()),
+        light_nouns=frozenset((data.get("light") or {}).get("nouns") or ()),
     )
 
 
@@ -75,42 +91,64 @@ def lemma(tok) -> str:
     return tok.lemma_.lower()
 
 
-def trimmed(doc, start: int, end: int) -> tuple[int, int] | None:
-    """``[start, end)`` without edge punctuation and whitespace; None when nothing is left."""
-    while start < end and (doc[start].is_space or doc[start].text in _TRIM):
+def trimmed(doc, start: int, end: int, marks: bool = False) -> tuple[int, int] | None:
+    """``[start, end)`` without edge punctuation, whitespace and a final full stop (quote marks
+    too when ``marks``); None when nothing is left."""
+    edge = _TRIM | _MARKS if marks else _TRIM
+    while start < end and (doc[start].is_space or doc[start].text in edge):
         start += 1
-    while end > start and (doc[end - 1].is_space or doc[end - 1].text in _TRIM):
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in edge or doc[end - 1].text == "."):
         end -= 1
     return (start, end) if end > start else None
+
+
+def _has_child(tok, dep: str, word: str) -> bool:
+    return any(c.dep_ == dep and c.lower_ == word for c in tok.children)
 
 
 def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
 
-def speaker_of(verb) -> tuple[int, int] | None:
-    """The token range of who speaks through ``verb`` (see the module docstring)."""
-    tok = verb
-    for _ in range(4):
-        subj = [c for c in tok.children if c.dep_ in _SUBJECTS and c.dep_ != "nsubjpass"]
-        if not subj:
-            agent = [c for c in tok.children if c.dep_ == "agent"]
-            objs = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Who speaks through ``verb``: (speaker range, antecedent range or None), or None.
+
+    A relative pronoun is the speaker mention itself (as annotators mark it) and its
+    antecedent comes along for resolution: in "O'Donnell, who said ..." the speaker is "who",
+    resolved through "O'Donnell".
+    """
+    doc = verb.doc
+    tok, via = verb, None
+    for _ in range(6):
+        kids = list(tok.children)
+        if via is None:
+            objs = [g for a in kids if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            if objs:  # "was criticized by X"
+                return trimmed(doc, *subtree(objs[0]), marks=True), None
+        if via == "xcomp":
+            # object control: "led Priebus to declare", "asked her to say"
+            objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
             if objs:
-                return trimmed(objs[0].doc, *subtree(objs[0]))
+                return trimmed(doc, *subtree(objs[0]), marks=True), None
+        deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
+        subj = [c for c in kids if c.dep_ in deps and not c.is_punct]
         if subj:
             # the subject nearest the verb (a misparse can hang a second one further away)
             s = min(subj, key=lambda c: abs(c.i - tok.i))
             if s.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                head = tok.head
-                start = head.left_edge.i
-                end = min(tok.left_edge.i, s.i)
-                return trimmed(tok.doc, start, end)
-            if s.pos_ in ("PRON", "NOUN", "PROPN", "NUM", "DET", "ADJ", "X"):
-                return trimmed(tok.doc, *subtree(s))
-            return None
+                return (s.i, s.i + 1), trimmed(doc, tok.head.left_edge.i, min(tok.left_edge.i, s.i), marks=True)
+            span = trimmed(doc, *subtree(s), marks=True)
+            return (span, None) if span else None
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            noun = tok.head
+            if lemma(noun) in _MESSAGES and noun.dep_ in ("dobj", "pobj", "nsubjpass"):
+                # "released a statement confirming ...": the one who released it speaks
+                tok, via = noun.head, "acl"
+                continue
+            span = trimmed(doc, noun.left_edge.i, tok.left_edge.i, marks=True)  # "the super PACs supporting X"
+            return (span, None) if span else None
         if tok.dep_ in _CLIMB and tok.head is not tok:
-            tok = tok.head
+            tok, via = tok.head, tok.dep_
             continue
         return None
     return None
@@ -130,15 +168,18 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             c = min(comp, key=lambda c: abs(c.i - verb.i))
             return cue, subtree(c)
         # "..., he said, ..." : the verb hangs from the clause it reports
-        if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
-            if lemma(host) not in lex.verbs and any(c.dep_ in _SUBJECTS for c in kids):
+            if any(c.dep_ in _SUBJECTS for c in kids):
                 start, end = subtree(host)
-                vs, _ = subtree(verb)
-                return cue, (start, vs)
+                vs, ve = subtree(verb)
+                if ve >= end:
+                    return cue, (start, vs)
+                # "A comic tone, she said, would make ...": the whole host, round the cue
+                return cue, (start, end)
         # "X said: ..." : the rest of the sentence after the colon
         after = verb.i + 1
-        while after < len(doc) and after < verb.right_edge.i + 1 and doc[after].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative") and doc[after].text != ":":
+        while after <= verb.right_edge.i and doc[after].dep_ in _BEFORE_COLON and doc[after].text != ":":
             after += 1
         if after < len(doc) and doc[after].text == ":":
             end = verb.sent.end
@@ -148,26 +189,52 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "naming":
         obj = [c for c in kids if c.dep_ == "dobj"]
         pred = [c for c in kids if c.dep_ in ("oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")]
-        if obj and pred:
-            start = min(obj[0].left_edge.i, min(p.left_edge.i for p in pred))
-            end = max(obj[0].right_edge.i, max(p.right_edge.i for p in pred)) + 1
-            return cue, (start, end)
-        if obj and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj[0].children):
-            return cue, subtree(obj[0])
+        if obj and (pred or any(t.dep_ == "prep" and t.lower_ == "as" for t in obj[0].subtree)):
+            return cue, _right_side(verb)
+        if pred and verb.dep_ == "relcl":
+            # "two rounds of which he assessed as negative": what is named stands before the verb
+            return cue, (verb.head.left_edge.i, verb.right_edge.i + 1)
         return None
     if frame == "object":
-        obj = [c for c in kids if c.dep_ == "dobj"]
-        if obj:
-            return cue, subtree(obj[0])
+        if any(c.dep_ == "dobj" for c in kids):
+            return cue, _right_side(verb)
+        subj = [c for c in kids if c.dep_ == "nsubjpass"]
+        if subj and any(c.dep_ == "agent" for c in kids):  # "the move was criticized by X"
+            return cue, subtree(subj[0])
         return None
     if frame == "infinitive":
         comp = [c for c in kids if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if comp:
-            c = comp[0]
-            if any(t.dep_ == "aux" and t.lower_ == "to" for t in c.children):
+            c = comp[0]  # "vowed to fight", "proposed banning ..."
+            if c.tag_ == "VBG" or _has_child(c, "aux", "to"):
                 return cue, subtree(c)
         return None
     return None
+
+
+_ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
+#: What may stand between a verb and its colon: "told reporters on Monday: ..."
+_BEFORE_COLON = {"npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod", "dative"}
+#: Prepositions of time, place and occasion: "criticized him in an interview on Sunday" reports
+#: what was criticized, not where.
+_CIRCUMSTANCE = {
+    "in", "at", "during", "after", "before", "since", "while", "from", "through", "under",
+    "until", "amid", "despite", "throughout", "within", "outside", "inside", "near", "across", "ahead",
+}
+
+
+def _right_side(verb) -> tuple[int, int]:
+    """The verb's complements to its right ("criticized Clinton for supporting the bill"),
+    without a coordinated verb, an adverbial clause or a phrase of time and place."""
+    doc = verb.doc
+    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS
+            and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)]
+    if not args:  # the object stands before the verb ("the plan, which he criticized")
+        obj = [c for c in verb.children if c.dep_ == "dobj"]
+        return subtree(obj[0]) if obj else (verb.i + 1, verb.right_edge.i + 1)
+    start = min(c.left_edge.i for c in args)
+    end = max(c.right_edge.i for c in args) + 1
+    return start, end
 
 
 def _prepositional(verb, preps: frozenset[str]):
@@ -191,49 +258,177 @@ def find_cues(doc) -> list[Cue]:
     lex = lexicon()
     out: list[Cue] = []
     for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            got = _according(tok)
-            if got:
-                out.append(got)
+        got = None
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            got = _according(tok, 2)
+        elif low == "in" and tok.dep_ == "prep" and _in_source(tok, lex):
+            got = _according(tok, 1)
+        elif low in _HEARSAY and tok.dep_ == "advmod":
+            got = _hearsay(tok)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
-            lem = lemma(tok)
-            found = None
-            for frame in lex.verb_frames(lem):
-                got = _content(tok, frame, lex)
-                if got:
-                    found = (frame, *got)
-                    break
-            if found is None and lem in lex.prepositions:
-                got = _prepositional(tok, lex.prepositions[lem])
-                if got:
-                    found = ("prepositions", *got)
-            if found is None:
-                continue
-            frame, cue, content = found
-            content = trimmed(doc, *content)
-            if content is None:
-                continue
-            out.append(Cue(cue=cue, content=content, speaker=speaker_of(tok), frame=frame, head=tok.i))
-        elif tok.pos_ == "NOUN" and lemma(tok) in lex.nouns:
+            got = _verb(tok, lex)
+        elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
-            if got:
-                out.append(got)
+        elif tok.text == ":" and tok.i > 0:
+            got = _label_cue(tok)
+        if got is not None:
+            out.append(got)
     return out
 
 
-def _according(tok) -> Cue | None:
-    """``according to X, ...``: X speaks the clause the phrase modifies."""
+def _verb(tok, lex: Lexicon) -> Cue | None:
     doc = tok.doc
-    to = doc[tok.i + 1]
+    lem = lemma(tok)
+    found = None
+    for frame in lex.verb_frames(lem):
+        got = _content(tok, frame, lex)
+        if got and frame == "clause" and got[1][0] <= tok.i < got[1][1] and tok.dep_ != "parataxis":
+            got = None  # a reported clause holding its own cue is a misparse ("what he said about it")
+        if got:
+            found = (frame, *got)
+            break
+    if found is None and lem in lex.prepositions:
+        got = _prepositional(tok, lex.prepositions[lem])
+        if got:
+            found = ("prepositions", *got)
+    if found is None and lem in _SEEM:
+        got = _seeming(tok)
+        if got:
+            return got
+    if found is None and lem in lex.light_verbs:
+        got = _light(tok, lex.light_nouns)
+        if got:
+            found = ("light", *got)
+    if found is None:
+        return None
+    frame, cue, content = found
+    content = trimmed(doc, *content)
+    if content is None:
+        return None
+    who = speaker_of(tok)
+    return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+#: Verbs of appearance: "Trump seemed fixated on China" attributes a view to nobody named.
+_SEEM = {"seem", "appear"}
+
+
+def _seeming(verb) -> Cue | None:
+    """'X seemed (to be) Y': the content is X with Y, round the cue; no speaker."""
+    comp = [c for c in verb.children if c.dep_ in ("xcomp", "oprd", "acomp", "attr", "ccomp")]
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if not comp:
+        return None
+    start = min([c.left_edge.i for c in subj + comp])
+    end = max(c.right_edge.i for c in comp) + 1
+    content = trimmed(verb.doc, start, end)
+    return Cue((verb.i, verb.i + 1), content, None, "seem", verb.i) if content else None
+
+
+def _light(verb, nouns: frozenset[str]):
+    """'raised questions about X', 'expressed concern that X': (cue, content) or None."""
+    for obj in verb.children:
+        if obj.dep_ == "dobj" and lemma(obj) in nouns:
+            after = [c for c in obj.children if c.i > obj.i and c.dep_ in ("prep", "acl", "ccomp", "relcl")]
+            after += [c for c in verb.children if c.i > obj.i and c.dep_ in ("prep", "ccomp")]
+            if after:
+                return (verb.i, obj.i + 1), (min(c.left_edge.i for c in after), max(c.right_edge.i for c in after) + 1)
+    return None
+
+
+#: Adverbs that attribute a statement to nobody in particular ("Trump reportedly told aides").
+_HEARSAY = {"reportedly", "allegedly", "purportedly"}
+#: What a statement can come "in": "In a statement, the ministry ...", "in a new poll, ...".
+_SOURCES = {
+    "poll", "survey", "statement", "interview", "letter", "tweet", "report", "study", "book", "speech",
+    "op-ed", "column", "memo", "post", "video", "ad", "advertisement", "editorial", "essay", "filing",
+    "release", "email", "message", "remarks", "testimony", "memoir", "article", "analysis", "opinion",
+}
+
+
+def _in_source(tok, lex: Lexicon) -> bool:
+    """"In a statement, ..." opening a sentence whose clause has no cue of its own."""
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs or lemma(objs[0]) not in _SOURCES or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    doc = tok.doc
+    end = tok.right_edge.i + 1
+    if tok.i != tok.sent.start or end >= len(doc) or doc[end].text != ",":
+        return False  # only a phrase that opens its sentence: "In a new poll, ..."
+    return lemma(tok.head) not in lex.verbs
+
+
+def _hearsay(tok) -> Cue | None:
+    """'X reportedly told aides ...': the clause, with no speaker."""
+    head = tok.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    start, end = subtree(head)
+    if start == tok.i:
+        start += 1
+    content = trimmed(tok.doc, start, end)
+    if content is None:
+        return None
+    return Cue((tok.i, tok.i + 1), content, None, "hearsay", tok.i)
+
+
+def _label_cue(colon) -> Cue | None:
+    """'Pat Caddell: Democrat voters worried ...' at the start of a paragraph (headlines and
+    transcripts): the name speaks the rest of the paragraph."""
+    doc = colon.doc
+    first = colon.sent.start
+    if first > 0 and not (doc[first - 1].is_space and "\n" in doc[first - 1].text):
+        return None  # not at the start of a paragraph
+    start = first
+    who = label_speaker(doc, start, colon.i)
+    if who is None:
+        return None
+    end = colon.i + 1
+    while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+        end += 1
+    content = trimmed(doc, colon.i + 1, end)
+    if content is None or content[1] - content[0] < 3:
+        return None
+    return Cue((colon.i, colon.i + 1), content, who, "label", colon.i)
+
+
+def label_speaker(doc, start: int, colon: int) -> tuple[int, int] | None:
+    """The speaker of 'NAME: ...': up to five words naming a person or body, no verb."""
+    while start < colon and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    words = doc[start:colon]
+    if not 0 < len(words) <= 5 or any(t.pos_ in ("VERB", "AUX") for t in words):
+        return None
+    if any(t.lower_ in _NOT_SPEAKERS for t in words):
+        return None
+    if words[-1].ent_type_ in ("PERSON", "ORG") or all(t.is_upper and t.is_alpha and len(t) > 2 for t in words):
+        return start, colon
+    return None
+
+
+#: Words of a heading, not a speaker, before a colon ("BREAKING:", "UPDATE:", "Q:").
+_NOT_SPEAKERS = {
+    "breaking", "update", "updated", "exclusive", "note", "editor", "watch", "photo", "photos", "video",
+    "read", "related", "source", "sources", "stat", "week", "boom", "wow", "more", "see", "correction",
+    "warning", "live", "analysis", "opinion", "poll", "report", "q", "a",
+}
+
+
+def _according(tok, width: int) -> Cue | None:
+    """``according to X, ...`` (``width`` 2) or ``in a statement, ...`` (1): X speaks the clause
+    the phrase modifies."""
+    doc = tok.doc
+    to = doc[tok.i + width - 1]
     objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
     prep = tok if tok.dep_ == "prep" else (to if to.dep_ == "prep" else tok)
-    speaker = trimmed(doc, *subtree(objs[0])) if objs else None
+    speaker = trimmed(doc, *subtree(objs[0]), marks=True) if objs else None
     host = prep.head
-    while host.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl", "parataxis") and host.head is not host:
-        host = host.head
+    while host.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "parataxis") and host.head is not host:
+        host = host.head  # up to the clause, and up a chain of conjoined clauses ("A, B and C, according to X")
     sent = tok.sent
     ps, pe = subtree(prep)
-    hs, he = subtree(host) if host.i != prep.i else (sent.start, sent.end)
+    hs, he = trimmed(doc, *subtree(host)) or subtree(host) if host.i != prep.i else (sent.start, sent.end)
     # the host clause minus the "according to X" phrase, on whichever side it stands
     if ps <= hs:
         content = (pe, he)
@@ -244,24 +439,46 @@ def _according(tok) -> Cue | None:
     content = trimmed(doc, *content)
     if content is None:
         return None
-    return Cue(cue=(tok.i, tok.i + 2), content=content, speaker=speaker, frame="according", head=tok.i)
+    return Cue((tok.i, tok.i + width), content, speaker, "according" if width == 2 else "in", tok.i)
 
 
 def _noun(tok) -> Cue | None:
-    """``the claim that ...`` / ``Trump's claim that ...``."""
-    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    """``the claim that ...`` / ``Trump's claim that ...`` / ``his promise to build a wall`` /
+    ``Francis' remarks about him`` (the last two only with an owner who speaks)."""
+    doc = tok.doc
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
+    if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
+        speaker = trimmed(doc, speaker[0], speaker[1] - 1)
+    comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and _has_child(c, "mark", "that")]
+    cue = (tok.i, tok.i + 1)
+    if not comp and speaker is not None and lemma(tok) in _OWNED:
+        comp = [c for c in tok.children if c.dep_ == "acl" and _has_child(c, "aux", "to")]
+        if not comp:
+            preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > tok.i]
+            objs = [g for p in preps[:1] for g in p.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                comp, cue = objs[:1], (tok.i, preps[0].i + 1)
     if not comp:
         return None
-    poss = [c for c in tok.children if c.dep_ == "poss"]
-    speaker = trimmed(tok.doc, *subtree(poss[0])) if poss else None
-    if speaker is not None and tok.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
-        speaker = trimmed(tok.doc, speaker[0], speaker[1] - 1)
     if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
-        speaker = speaker_of(tok.head)  # "X made the claim that ..."
-    content = trimmed(tok.doc, *subtree(comp[0]))
+        who = speaker_of(tok.head)  # "X made the claim that ..."
+        speaker = who[0] if who else None
+    content = trimmed(doc, *subtree(comp[0]))
     if content is None:
         return None
-    return Cue(cue=(tok.i, tok.i + 1), content=content, speaker=speaker, frame="nouns", head=tok.i)
+    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i)
+
+
+_NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
+#: Nouns that say what their owner said or stands for: "his promise to build a wall",
+#: "Trump's attack on Clinton", "her support for the deal".
+_OWNED = {
+    "claim", "statement", "promise", "pledge", "vow", "threat", "call", "demand", "proposal", "remark",
+    "comment", "criticism", "attack", "praise", "announcement", "endorsement", "support", "opposition",
+    "warning", "accusation", "allegation", "denial", "admission", "defense", "defence", "apology",
+    "suggestion", "rhetoric", "response", "insistence", "assertion", "argument", "complaint", "plea",
+}
 
 
 __all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "speaker_of"]

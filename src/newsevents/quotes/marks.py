@@ -107,7 +107,8 @@ def segments(text: str) -> list[Segment]:
                 # left open at the paragraph end: it goes on when the next paragraph opens with a mark
                 nxt = paras[k + 1] if k + 1 < len(paras) else None
                 lead = _MARK.match(text, nxt[0]) if nxt else None
-                if lead and (opened[0] in _SINGLE) == (lead.group() in _SINGLE) and _opens(lead.group(), text, lead.start(), lead.end()):
+                same_kind = lead is not None and (opened[0] in _SINGLE) == (lead.group() in _SINGLE)
+                if same_kind and _opens(lead.group(), text, lead.start(), lead.end()):
                     k += 1
                     n_paras += 1
                     p_start, p_end = nxt

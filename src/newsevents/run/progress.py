@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ..ingest import STDIN, format_of, iter_files
 from ..settings import Settings
 
@@ -17,7 +19,7 @@ def count_inputs(paths: list[str], settings: Settings) -> int | None:
         if path == STDIN:
             return None
         fmt = format_of(path, settings)
-        if fmt not in ("jsonl", "csv"):
+        if fmt not in ("jsonl", "csv") or not os.path.isfile(path):  # (opening a pipe would wait)
             total += 1
             continue
         if path.endswith(".gz"):

@@ -273,6 +273,11 @@ class Store(abc.ABC):
         (``store.query("events", source="RUS", target="USA", since="2022-01-01")``)."""
         return self.sql(*q.select(kind, _filters(filters, kw)))
 
+    def count(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> int:
+        """How many ``kind`` rows pass the filters, ``limit`` and ``offset`` aside (the total that
+        pages of ``query(kind, limit=..., offset=...)`` are taken from)."""
+        return self._reader(*q.count(kind, _filters(filters, kw))).read_all().column("n")[0].as_py()
+
     def events(self, filters: q.Filters | None = None, **kw: Any):
         """Events merged across articles (one row per event, with its counts)."""
         return self.query("events", filters, **kw)

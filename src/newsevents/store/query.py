@@ -46,6 +46,7 @@ class Filters:
     article_id: tuple[str, ...] = ()
     quote_kind: str | None = None  # quotes: direct | indirect
     limit: int | None = None
+    offset: int | None = None  # skip this many rows first (pages of ``limit`` rows)
 
     @classmethod
     def make(cls, **values: Any) -> "Filters":
@@ -78,6 +79,10 @@ class Filters:
         bad = [q for q in filters.quad if q not in range(5)]
         if bad:
             raise SettingsError(f"quad class must be 0..4, got {bad[0]}")
+        for name in ("limit", "offset"):
+            value = getattr(filters, name)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise SettingsError(f"{name} must be a whole number, 0 or more, got {value!r}")
         return filters
 
     def with_(self, **changes: Any) -> "Filters":
@@ -87,11 +92,11 @@ class Filters:
 # Which filters each kind of row understands; others are refused with a clear message.
 _APPLIES = {
     "events": {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until", "place",
-               "text", "event_id", "article_id", "limit"},
+               "text", "event_id", "article_id", "limit", "offset"},
     "mentions": {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
-                 "place", "text", "event_id", "article_id", "limit"},
-    "quotes": {"actor", "source", "since", "until", "text", "article_id", "quote_kind", "limit"},
-    "articles": {"actor", "since", "until", "place", "text", "article_id", "limit"},
+                 "place", "text", "event_id", "article_id", "limit", "offset"},
+    "quotes": {"actor", "source", "since", "until", "text", "article_id", "quote_kind", "limit", "offset"},
+    "articles": {"actor", "since", "until", "place", "text", "article_id", "limit", "offset"},
 }
 
 _ORDER = {
@@ -120,9 +125,21 @@ def select(kind: str, f: Filters, cols: str | None = None) -> tuple[str, list[An
     if cols is None:
         cols = ", ".join(c for c in columns(kind) if c not in ("document", "merge_key"))
     sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {_ORDER[kind]}"
-    if f.limit:
-        sql += f" LIMIT {int(f.limit)}"
-    return sql, params
+    return sql + _page(f), params
+
+
+def count(kind: str, f: Filters) -> tuple[str, list[Any]]:
+    """SQL counting every ``kind`` row that passes ``f`` (``limit`` and ``offset`` aside)."""
+    check(kind, f)
+    where, params = where_clause(kind, f.with_(limit=None, offset=None))
+    return f"SELECT count(*) AS n FROM {kind}{where}", params
+
+
+def _page(f: Filters) -> str:
+    page = f" LIMIT {int(f.limit)}" if f.limit else ""
+    if f.offset:
+        page += f" OFFSET {int(f.offset)}"
+    return page
 
 
 def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
@@ -241,7 +258,7 @@ def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = F
     if per not in GROUPINGS:
         raise SettingsError(f"unknown grouping {per!r}; valid: {', '.join(GROUPINGS)}")
     check("events", f)
-    where, params = where_clause("events", f.with_(limit=None))
+    where, params = where_clause("events", f.with_(limit=None, offset=None))
     level = "country" if by_country else "code"
     base = f"SELECT *, source_{level} AS source, target_{level} AS target FROM events{where}"
     if per == "actor":
@@ -264,6 +281,4 @@ def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = F
         "count(*) FILTER (WHERE quad_class = 4) AS material_conflict "
         f"FROM ({base}) GROUP BY {group} ORDER BY period NULLS LAST, events DESC{''.join(', ' + k for k in keys)}"
     )
-    if f.limit:
-        sql += f" LIMIT {int(f.limit)}"
-    return sql, params
+    return sql + _page(f), params

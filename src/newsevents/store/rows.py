@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..dates import to_date
 from ..model import ActorRef, Document, Event, Location
 from .merge import mention_key
 from .schema import DATA_TABLES
@@ -110,22 +111,6 @@ def actor_columns(prefix: str, ref: ActorRef | None) -> dict[str, Any]:
 def place_columns(prefix: str, loc: Location | None) -> dict[str, Any]:
     fields = ("name", "country", "lat", "lon", "geonameid", "feature", "admin1")
     return {f"{prefix}_{f}": (getattr(loc, f) if loc else None) for f in fields}
-
-
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-
-def to_date(value: str | None) -> date | None:
-    """The day of an ISO date or timestamp; a month or a year gives its first day."""
-    if not value:
-        return None
-    m = _DATE.match(value.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-    except ValueError:
-        return None
 
 
 def outlet_of(source: str, url: str | None, publisher: str | None) -> str | None:

@@ -1,0 +1,66 @@
+"""Places: every toponym of the article resolved to a place, and each event's places.
+
+The ``places`` stage (after ``events``) finds toponyms in the parse (:mod:`.mentions`), picks
+one place for each from the offline gazetteer using the article's context (:mod:`.resolve`),
+writes them to ``doc.locations`` and gives each event the places its sentence attaches to it
+(:mod:`.attach`). Everything runs offline from ``data/geo/gazetteer.tsv.gz`` (GeoNames data,
+CC BY 4.0), loaded once per process on first use. See docs/places.md.
+
+    from newsevents.geo import locate
+    for loc in locate(body, nlp(body)):
+        print(loc.text, loc.name, loc.country, loc.lat, loc.lon)
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Document, Location
+from ..settings import Settings
+from .attach import locate_events
+from .gazetteer import FEATURES, Q_DEM, Gazetteer, load, norm
+from .mentions import extract
+from .resolve import resolve
+
+MODEL_ID = "gazetteer-v1"
+
+
+def locate(body: str, parse, gaz: Gazetteer | None = None, context: bool = True) -> list[Location]:
+    """The places named in ``body`` (a spaCy Doc ``parse`` over it), in text order.
+
+    ``context=False`` resolves each name from its prior alone (population and feature)."""
+    gaz = gaz or load()
+    out = []
+    for m in resolve(gaz, body, extract(gaz, body, parse), context=context):
+        i = m.choice
+        code = gaz.code(i)
+        a1 = gaz.admin1_of(i)
+        rule = f"{MODEL_ID}/{m.label.lower()}" + ("/demonym" if m.quality == Q_DEM else "") + \
+            ("/weak" if m.weak else "")
+        lat, lon = float(gaz.lat[i]), float(gaz.lon[i])
+        out.append(Location(
+            text=m.text, start=m.start, end=m.end, name=gaz.name(i), country=gaz.iso3(i) or None,
+            lat=None if math.isnan(lat) else round(lat, 5), lon=None if math.isnan(lon) else round(lon, 5),
+            geonameid=int(gaz.gid[i]) or None, feature=FEATURES[code], feature_code=code,
+            admin1=gaz.name(a1) if a1 >= 0 else None, rule=rule, confidence=m.confidence,
+        ))
+    return out
+
+
+class PlaceStage:
+    """Fills ``doc.locations`` and each event's ``location``/``locations``."""
+
+    name = "places"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.parse is None:
+            return doc
+        doc.locations = locate(doc.article.body, doc.parse)
+        locate_events(doc)
+        return doc
+
+
+__all__ = ["PlaceStage", "locate", "locate_events", "load", "norm", "MODEL_ID"]

@@ -115,7 +115,7 @@ class DuckDBStore(Store):
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
         # A cursor of its own: readers in other threads never share the writer's connection.
         with self._lock:
-            cursor = self._con.cursor()
+            cursor = _quiet(self._con.cursor())
         return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
 
     def close(self) -> None:
@@ -139,7 +139,7 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
     deadline = time.monotonic() + wait
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            return _quiet(duckdb.connect(path, read_only=read_only))
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower():
@@ -154,3 +154,10 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
                 "finish, or use another --store path") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {path}: {exc}") from None
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    # DuckDB draws its own progress bar on stderr for queries over 2 s (a big write's commit or
+    # checkpoint): a library must not print, and it garbles the progress bar of newsevents run.
+    con.execute("SET enable_progress_bar = false")
+    return con

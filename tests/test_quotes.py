@@ -342,3 +342,4 @@ def test_error_tally_classes_gold_and_predictions():
     assert [k for k in tally.gold if k.startswith("boundary")] == ["boundary: too long, L+R+"]
     assert tally.predicted["matched"] == 1 and tally.predicted["fp: nothing in gold"] == 1  # Brown's
     assert "boundary: too long, L+R+" in render(tally)
+    assert tally.speakers == {"speaker ok: indirect-clause": 1}  # Smith, the only matched one with a Source

@@ -19,6 +19,10 @@ Each predicted quote that matches no gold is one of ``fp: cue on a gold cue`` (o
 the content is not), ``fp: inside a gold content`` (an attribution nested in one the annotators
 marked, which they often leave out), ``fp: overlaps a gold content`` or ``fp: nothing in gold``.
 Per rule, how many quotes it gave and the share that match.
+
+Speakers are judged as the scorer does (the best-matching quote of each matched gold attribution
+that has a Source): ``speaker ok``, ``speaker none`` (we name nobody) or ``speaker wrong``, each
+by the quote's rule, with the gold Source and ours as examples.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class ErrorTally:
     predicted: Counter = field(default_factory=Counter)
     missed_lemmas: Counter = field(default_factory=Counter)
     missed_frames: Counter = field(default_factory=Counter)
+    speakers: Counter = field(default_factory=Counter)
+    speakers: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
     rules_matched: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -115,6 +121,27 @@ def _boundary(g: GoldAttribution, q: Quote, gw: set[str], qw: set[str]) -> str:
     return f"boundary: {' and '.join(kind) or 'other'}, {sides or 'same ends'}"
 
 
+def _speaker_class(g: GoldAttribution, q: Quote, tally: ErrorTally) -> None:
+    sp = q.speaker
+    if sp is not None and _touches(sp.start, sp.end, g.source):
+        tally.speakers[f"speaker ok: {q.rule}"] += 1
+        return
+    key = f"speaker {'none' if sp is None else 'wrong'}: {q.rule}"
+    tally.speakers[key] += 1
+    tally.example(key, f"gold {g.source_text!r} ours {sp.text if sp else None!r}: {g.content_text[:100]!r}")
+
+
+def _speaker_class(g: GoldAttribution, q: Quote, tally: ErrorTally) -> None:
+    sp = q.speaker
+    if sp is not None and _touches(sp.start, sp.end, g.source):
+        tally.speakers[f"speaker ok: {q.rule}"] += 1
+        return
+    key = f"speaker {'none' if sp is None else 'wrong'}: {q.rule}"
+    tally.speakers[key] += 1
+    ours = sp.text if sp is not None else None
+    tally.example(key, f"gold {g.source_text!r} ours {ours!r}: {g.content_text[:100]!r}")
+
+
 def tally_article(gold: GoldArticle, doc: Document, tally: ErrorTally) -> None:
     """Add one article's classes to ``tally`` (see the module docstring)."""
     quotes = doc.quotes
@@ -127,6 +154,8 @@ def tally_article(gold: GoldArticle, doc: Document, tally: ErrorTally) -> None:
         if hit:
             used.update(hit)
             tally.gold["matched"] += 1
+            if g.source:
+                _speaker_class(g, quotes[max(hit, key=lambda i: len(gw & qwords[i]) / len(gw | qwords[i]))], tally)
             continue
         on_cue = [i for i, q in enumerate(quotes) if q.cue is not None and _touches(q.cue.start, q.cue.end, g.cue)]
         s, e = _outer(g.content)
@@ -186,11 +215,15 @@ def render(tally: ErrorTally, top: int = 25, examples: int = 8) -> str:
     out += [f"  {v:6d} {v / n_pred:6.1%}  {k}" for k, v in tally.predicted.most_common()]
     out.append("precision by rule")
     out += [f"  {v:6d} {tally.rules_matched[k] / v:6.1%}  {k}" for k, v in tally.rules.most_common()]
+    out.append("speakers of matched attributions with a Source")
+    out += [f"  {v:6d}  {k}" for k, v in tally.speakers.most_common()]
+    out.append("speakers of matched attributions with a Source")
+    out += [f"  {v:6d}  {k}" for k, v in tally.speakers.most_common()]
     out.append("missed: top cue lemmas")
     out.append("  " + ", ".join(f"{k} {v}" for k, v in tally.missed_lemmas.most_common(top)))
     out.append("missed: top frames (cue head POS : how the content hangs from it)")
     out.append("  " + ", ".join(f"{k} {v}" for k, v in tally.missed_frames.most_common(top)))
-    keys = [*tally.gold, *tally.predicted, *(f"missed {k}" for k, _ in tally.missed_frames.most_common(examples))]
+    keys = [*tally.gold, *tally.predicted, *(k for k in tally.speakers if not k.startswith("speaker ok")), *(k for k in tally.speakers if not k.startswith("speaker ok")), *(f"missed {k}" for k, _ in tally.missed_frames.most_common(examples))]
     for key in keys:
         if tally.examples.get(key):
             out.append(f"e.g. {key}")

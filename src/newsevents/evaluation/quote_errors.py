@@ -217,8 +217,6 @@ def render(tally: ErrorTally, top: int = 25, examples: int = 8) -> str:
     out += [f"  {v:6d} {tally.rules_matched[k] / v:6.1%}  {k}" for k, v in tally.rules.most_common()]
     out.append("speakers of matched attributions with a Source")
     out += [f"  {v:6d}  {k}" for k, v in tally.speakers.most_common()]
-    out.append("speakers of matched attributions with a Source")
-    out += [f"  {v:6d}  {k}" for k, v in tally.speakers.most_common()]
     out.append("missed: top cue lemmas")
     out.append("  " + ", ".join(f"{k} {v}" for k, v in tally.missed_lemmas.most_common(top)))
     out.append("missed: top frames (cue head POS : how the content hangs from it)")

@@ -268,6 +268,9 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
     # subject right after it reports it ('"...," Trump continued', '"...?" she laughed')
     hands_over = b - 2 >= a and parse[b - 2].text in (",", "?", "!", "—", "-", "...", "…") or (
         first > b and parse[b].text in (",", "-", "—", "–"))
+    if hands_over and first == sent_end < len(parse) and not (parse[first].is_space or in_quote[first]):
+        # the parser often ends a sentence at '?"' or '!"': '"Will he run?" a staffer wondered.'
+        sent_end = parse[first].sent.end
     seen = 0
     for i in range(first, sent_end):
         t = parse[i]

@@ -196,6 +196,13 @@ def test_reported_speech(text, cue, speaker, content):
      "The minister"),
     ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",
      "banning Muslims from entering the country"),
+    ("As The Washington Post reported, he would then need to win most of the remaining delegates.", "indirect-as",
+     "reported", "The Washington Post", "he would then need to win most of the remaining delegates"),
+    ("His supporters are optimistic that he will make a comeback in Texas.", "indirect-stance", "are optimistic",
+     "His supporters", "that he will make a comeback in Texas"),
+    ("Republicans are critical of the deal.", "indirect-stance", "are critical", "Republicans", "the deal"),
+    ("Clinton is calling for the United States to take a stronger role.", "indirect-prepositions", "calling for",
+     "Clinton", "the United States to take a stronger role"),
 ])
 def test_other_cues(text, rule, cue, speaker, content):
     doc = run(text)

@@ -239,6 +239,11 @@ def _right_side(verb) -> tuple[int, int]:
 
 def _prepositional(verb, preps: frozenset[str]):
     for c in verb.children:
+        if c.dep_ == "advcl" and c.i > verb.i:
+            # "called for the United States to take ...": the parser makes 'for' the mark of a clause
+            mark = [m for m in c.children if m.dep_ == "mark" and m.lower_ in preps and m.i == verb.i + 1]
+            if mark:
+                return (verb.i, mark[0].i + 1), (mark[0].i + 1, c.right_edge.i + 1)
         if c.dep_ == "prep" and c.lower_ in preps:
             objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
             if objs:
@@ -270,6 +275,8 @@ def find_cues(doc) -> list[Cue]:
             got = _verb(tok, lex)
         elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
+        elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.lower_ in _STANCE:
+            got = _stance(tok)
         elif tok.text == ":" and tok.i > 0:
             got = _label_cue(tok)
         if got is not None:
@@ -292,6 +299,10 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         got = _prepositional(tok, lex.prepositions[lem])
         if got:
             found = ("prepositions", *got)
+    if found is None and lem in lex.frames["clause"] and tok.dep_ == "advcl" and _has_child(tok, "mark", "as"):
+        got = _as_host(tok)
+        if got:
+            found = ("as", *got)
     if found is None and lem in _SEEM:
         got = _seeming(tok)
         if got:
@@ -308,6 +319,17 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         return None
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+def _as_host(verb):
+    """'As the Post reported, X ...': the clause the 'as' phrase modifies, without the phrase."""
+    host = verb.head
+    if host is verb or host.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("ccomp", "dobj") for c in verb.children):
+        return None
+    hs, he = subtree(host)
+    vs, ve = subtree(verb)
+    content = (ve, he) if vs <= hs else (hs, vs) if ve >= he else None
+    return ((verb.i, verb.i + 1), content) if content else None
 
 
 #: Verbs of appearance: "Trump seemed fixated on China" attributes a view to nobody named.
@@ -335,6 +357,33 @@ def _light(verb, nouns: frozenset[str]):
             if after:
                 return (verb.i, obj.i + 1), (min(c.left_edge.i for c in after), max(c.right_edge.i for c in after) + 1)
     return None
+
+
+#: Adjectives of a stance held by the subject of 'be': "his supporters are optimistic that ...".
+_STANCE = {
+    "optimistic", "pessimistic", "confident", "convinced", "sure", "certain", "concerned", "worried",
+    "hopeful", "skeptical", "sceptical", "aware", "adamant", "unsure", "uncertain", "doubtful", "afraid",
+    "fearful", "eager", "anxious", "critical", "supportive", "opposed", "unhappy", "happy", "pleased",
+    "disappointed", "frustrated", "angry", "upset", "furious", "satisfied", "dissatisfied", "wary", "nervous",
+    "enthusiastic", "proud", "determined", "insistent", "open", "willing", "unwilling", "reluctant", "glad",
+}
+
+
+def _stance(adj) -> Cue | None:
+    """'X is optimistic that ...', 'X is critical of ...', 'X was eager to ...': the complement,
+    with the subject of the copula as the speaker."""
+    comp = [c for c in adj.children if c.i > adj.i and (
+        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "about", "with", "that", "over"))]
+    if not comp:
+        return None
+    c = comp[0]
+    content = trimmed(adj.doc, *(subtree(c) if c.dep_ != "prep" else (c.i + 1, c.right_edge.i + 1)))
+    if content is None:
+        return None
+    cop = adj.head
+    cue = (cop.i, adj.i + 1) if cop.i < adj.i and adj.i - cop.i <= 2 else (adj.i, adj.i + 1)
+    who = speaker_of(cop)
+    return Cue(cue, content, who[0] if who else None, "stance", adj.i, who[1] if who else None)
 
 
 #: Adverbs that attribute a statement to nobody in particular ("Trump reportedly told aides").

@@ -212,6 +212,16 @@ def test_other_cues(text, rule, cue, speaker, content):
     assert q.cue.text == cue and (q.speaker.text if q.speaker else None) == speaker and q.content.text == content
 
 
+@pytest.mark.parametrize("text, cue, speaker", [
+    ("Clinton's campaign took the unusual step of criticizing the intelligence community.", "criticizing",
+     "Clinton's campaign"),  # through the noun the cue hangs from
+    ("Both are quick to offer praise for teachers unions.", "offer", "Both"),  # through an adjective
+])
+def test_speaker_of_a_cue_below_a_noun_or_adjective(text, cue, speaker):
+    (q,) = [q for q in run(text).quotes if q.cue and q.cue.text == cue]
+    assert q.speaker is not None and q.speaker.text == speaker
+
+
 def test_a_heading_before_a_colon_is_no_speaker():
     doc = run("BREAKING: Trump wins the nomination in a landslide tonight\n\nMore text.")
     assert not [q for q in doc.quotes if q.rule.endswith("label")]

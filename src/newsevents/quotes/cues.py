@@ -31,7 +31,7 @@ from ..data import data_path
 FRAMES = ("clause", "naming", "object", "infinitive")
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj"}
+_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj", "acomp", "dobj", "attr", "advmod", "npadvmod", "relcl"}
 #: Nouns of a message: in "X released a statement saying ...", X speaks through the statement.
 _MESSAGES = {
     "statement", "resolution", "letter", "ad", "advertisement", "tweet", "report", "release", "memo",

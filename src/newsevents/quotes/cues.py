@@ -281,7 +281,37 @@ def find_cues(doc) -> list[Cue]:
             got = _label_cue(tok)
         if got is not None:
             out.append(got)
+    _outer_speakers(doc, out)
     return out
+
+
+_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
+
+
+def _outer_speakers(doc, cues: list[Cue]) -> None:
+    """'Nearly half said they prefer X': a pronoun speaking inside what someone else says stands
+    for that someone (annotators credit the outer speaker), so it takes the outer speaker."""
+    for c in cues:
+        if c.speaker is None or c.speaker[1] - c.speaker[0] != 1 or doc[c.speaker[0]].lower_ not in _PRONOUNS:
+            continue
+        for o in cues:
+            if o is not c and o.frame == "clause" and o.speaker is not None and o.content[0] <= c.head < o.content[1] and (
+                    o.content[0] <= c.speaker[0] < o.content[1]) and not o.content[0] <= o.speaker[0] < o.content[1] and (
+                    _complement_of(doc[c.head], o.head)):
+                c.speaker, c.antecedent = o.speaker, o.antecedent
+                break
+
+
+def _complement_of(tok, head: int) -> bool:
+    """``tok`` is (a conjunct of) the clause reported by the verb at ``head``, not in a relative
+    clause or a noun phrase under it ('which he described as', 'what it says about')."""
+    for _ in range(8):
+        if tok.dep_ not in ("ccomp", "conj", "xcomp") or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.i == head:
+            return True
+    return False
 
 
 def _verb(tok, lex: Lexicon) -> Cue | None:

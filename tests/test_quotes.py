@@ -144,6 +144,13 @@ def test_direct_quote_attributions(text, cue, speaker):
     assert q.kind == "direct" and q.cue.text == cue and q.speaker.text == speaker
 
 
+def test_attribution_after_a_question_the_parser_split_off():
+    (q,) = run('"Will he be the next attorney general?" a Democratic staffer in the room wondered.').quotes
+    assert q.cue.text == "wondered" and q.speaker.text == "a Democratic staffer in the room"
+    doc = run("He spoke.\n\n“If God is for us, who can be against us?”\n\nISIS recently authorized its members to fight.")
+    assert all(q.cue is None or q.cue.text != "authorized" for q in doc.quotes if q.kind == "direct")
+
+
 def test_colon_introduces_a_quote_in_the_next_paragraph():
     doc = run('The committee said about the platform:\n\n"The platform goes further than ever before on rights."')
     (q,) = [q for q in doc.quotes if q.kind == "direct"]

@@ -268,7 +268,9 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
     # subject right after it reports it ('"...," Trump continued', '"...?" she laughed')
     hands_over = b - 2 >= a and parse[b - 2].text in (",", "?", "!", "—", "-", "...", "…") or (
         first > b and parse[b].text in (",", "-", "—", "–"))
-    if hands_over and first == sent_end < len(parse) and not (parse[first].is_space or in_quote[first]):
+    split = hands_over and first == sent_end < len(parse) and not (
+        in_quote[first] or any("\n" in t.text_with_ws for t in parse[b - 1:first]))
+    if split:
         # the parser often ends a sentence at '?"' or '!"': '"Will he run?" a staffer wondered.'
         sent_end = parse[first].sent.end
     seen = 0
@@ -286,7 +288,7 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
                     return (ci, "after") if ci is not None else None
                 return None
             if lem in speech and (seen <= 8 or (who and who[0][0] == first)) or (
-                    hands_over and seen <= 4 and who and lem not in _NOT_SPEECH):
+                    hands_over and not split and seen <= 4 and who and lem not in _NOT_SPEECH):
                 ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                 return (ci, "after") if ci is not None else None
             if seen > 8 or lem not in speech and t.dep_ != "relcl" and t.head.dep_ != "relcl":

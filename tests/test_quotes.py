@@ -231,6 +231,15 @@ def test_speaker_of_a_cue_below_a_noun_or_adjective(text, cue, speaker):
     assert q.speaker is not None and q.speaker.text == speaker
 
 
+def test_reported_clause_leaves_out_a_conjoined_cue_and_a_trailing_relative_clause():
+    doc = run("Clinton adds that she has released 30 years of tax returns and called on Sanders to do the same.")
+    assert only(doc, "tax returns").content.text == "that she has released 30 years of tax returns"
+    called = [q for q in doc.quotes if q.cue.text.startswith("called")]
+    assert called and called[0].speaker.text == "Clinton"  # not 'she' inside what Clinton adds
+    doc = run("Aides said it would be Trump, who has a significant delegate lead over Cruz.")
+    assert only(doc, "Trump").content.text == "it would be Trump"
+
+
 def test_a_heading_before_a_colon_is_no_speaker():
     doc = run("BREAKING: Trump wins the nomination in a landslide tonight\n\nMore text.")
     assert not [q for q in doc.quotes if q.rule.endswith("label")]

@@ -133,8 +133,9 @@ def find_quotes(doc: Document) -> list[Quote]:
                 last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
 
+    nested = _nested(cues, _sentence_numbers(parse))
     for ci, c in enumerate(cues):
-        if ci in used or in_quote[c.head]:
+        if ci in used or in_quote[c.head] or ci in nested:
             continue  # reported by a direct quote already, or speech inside someone's quote
         kind = "direct" if _mostly_quoted(c.content, in_quote) else "indirect"
         drafts.append(_Draft(c.content, c.cue, c.speaker, kind, f"{kind}-{c.frame}", 0.7 if kind == "indirect" else 0.8,
@@ -153,6 +154,35 @@ def _joinable(parse, last: _Draft, a: int, b: int) -> bool:
     gap = sum(1 for t in parse[last.content[1]:a] if not (t.is_punct or t.is_space))
     quoted = sum(1 for s, e in [*last.parts, (a, b)] for t in parse[s:e] if t.is_alpha)
     return gap <= max(MAX_GAP_WORDS, quoted // 4)
+
+
+def _nested(cues: list[Cue], sents: list[int]) -> set[int]:
+    """The cues that stand inside what another cue reports ('Trump said Clinton wants to ...':
+    'wants' is Trump's report, not a statement of Clinton's). Like the cues inside a direct quote,
+    they are part of the outer statement, not statements of their own (PolNeAR mostly leaves
+    them out too). Two cues that each hold the other (a misparse) are both kept."""
+    # contents run over a sentence or two at most: look only at the cues of the sentences around
+    # each cue, so the work stays linear in the article
+    by_sent: dict[int, list[Cue]] = {}
+    for c in cues:
+        by_sent.setdefault(sents[c.head], []).append(c)
+    out = set()
+    for ci, c in enumerate(cues):
+        k = sents[c.head]
+        for o in (*by_sent.get(k - 1, ()), *by_sent[k], *by_sent.get(k + 1, ())):
+            if o is not c and o.content[0] <= c.head < o.content[1] and not c.content[0] <= o.head < c.content[1]:
+                out.add(ci)
+                break
+    return out
+
+
+def _sentence_numbers(parse) -> list[int]:
+    """The number of each token's sentence."""
+    out = [0] * len(parse)
+    for k, sent in enumerate(parse.sents):
+        for i in range(sent.start, sent.end):
+            out[i] = k
+    return out
 
 
 def _last_speaker(speakers: list[tuple[int, int]], cues: list[Cue], before: int) -> Cue | None:

@@ -138,6 +138,8 @@ def test_split_quote_is_one_quote_in_two_parts():
      "another user, Johanna Bayer, a teacher from Berlin"),
     ('"There will be maybe ten percent of the population that will go," Trump continued.', "continued", "Trump"),
     ('He continued, "There will be a third party, and it will grow fast."', "continued", "He"),
+    ('As John Cornyn, the No. 2 in the leadership, put it: "This person will not be confirmed."', "put",
+     "John Cornyn, the No. 2 in the leadership"),
 ])
 def test_direct_quote_attributions(text, cue, speaker):
     (q,) = run(text).quotes
@@ -149,6 +151,18 @@ def test_attribution_after_a_question_the_parser_split_off():
     assert q.cue.text == "wondered" and q.speaker.text == "a Democratic staffer in the room"
     doc = run("He spoke.\n\n“If God is for us, who can be against us?”\n\nISIS recently authorized its members to fight.")
     assert all(q.cue is None or q.cue.text != "authorized" for q in doc.quotes if q.kind == "direct")
+
+
+def test_split_quote_with_the_inverted_subject_hung_on_the_second_part():
+    doc = run('"The risk," said Edward Leamer, an economist at the university, "is that we will be attracting workers."')
+    (q,) = doc.quotes
+    assert q.cue.text == "said" and q.speaker.text.startswith("Edward Leamer") and len(q.parts) == 2
+
+
+def test_reported_clause_after_the_verb_when_there_is_one_on_either_side():
+    doc = run('While not everything Trump says is true, Jamieson said Trump is "telling his supporters what they want."')
+    q = only(doc, "telling")
+    assert q.cue.text == "said" and q.speaker.text == "Jamieson" and q.content.text.startswith("Trump is")
 
 
 def test_colon_introduces_a_quote_in_the_next_paragraph():
@@ -205,6 +219,8 @@ def test_reported_speech(text, cue, speaker, content):
      "banning Muslims from entering the country"),
     ("As The Washington Post reported, he would then need to win most of the remaining delegates.", "indirect-as",
      "reported", "The Washington Post", "he would then need to win most of the remaining delegates"),
+    ("As The Post columnist put it, Obama is trying to make Republicans an offer.", "indirect-as", "put",
+     "The Post columnist", "Obama is trying to make Republicans an offer"),
     ("His supporters are optimistic that he will make a comeback in Texas.", "indirect-stance", "are optimistic",
      "His supporters", "that he will make a comeback in Texas"),
     ("Republicans are critical of the deal.", "indirect-stance", "are critical", "Republicans", "the deal"),

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from ..actors import resolve_span
 from ..model import ActorRef, Document, Quote, Span
 from ..settings import Settings
-from .cues import Cue, find_cues, label_speaker, lexicon, speaker_of
+from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
 from .marks import Segment, paragraphs, segments
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
@@ -262,7 +262,10 @@ def _attach(parse, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int
             outside = sum(1 for t in parse[ca:cb] if not (a <= t.i < b) and not t.is_punct and not t.is_space)
             # '..., "We will win," the coach said': the cue right after the quote reports the quote
             # even where the parse hangs more of the sentence on it
-            if outside >= 2 and not 0 <= c.head - b <= 4:
+            # and '"A," said X, "B."' where the parse hangs both pieces and X on one clause: B is
+            # the second piece of the quote the cue took for A
+            split = k - 1 in out and out[k - 1] == (ci, "parse") and seg_tokens[k - 1][1] <= c.head < a
+            if outside >= 2 and not 0 <= c.head - b <= 4 and not split:
                 if best is None:
                     best = (ci, "embedded")
                 continue
@@ -317,7 +320,7 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
                     ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                     return (ci, "after") if ci is not None else None
                 return None
-            if lem in speech and (seen <= 8 or (who and who[0][0] == first)) or (
+            if (lem in speech or put_it(t)) and (seen <= 8 or (who and who[0][0] == first)) or (
                     hands_over and not split and seen <= 4 and who and lem not in _NOT_SPEECH):
                 ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                 return (ci, "after") if ci is not None else None
@@ -340,7 +343,7 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
                 lem = t.lemma_.lower()
                 # 'He continued, "..."': a main verb right before the comma (not 'After it ended, "..."')
                 main = i == j - 1 and t.dep_ in ("ROOT", "conj") and not any(c.dep_ == "mark" for c in t.children)
-                if lem in speech or (colon or main) and lem not in _NOT_SPEECH and speaker_of(t):
+                if lem in speech or put_it(t) or (colon or main) and lem not in _NOT_SPEECH and speaker_of(t):
                     ci = _cue_for(t, (a, b), cues, by_head, tight=True)
                     return (ci, "colon" if colon and parse[j].sent.start != start else "before")
                 break

@@ -132,6 +132,10 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
                 return trimmed(doc, *subtree(objs[0]), marks=True), None
         deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
         subj = [c for c in kids if c.dep_ in deps and not c.is_punct]
+        if not subj and via is None and tok.dep_ == "parataxis":
+            # '"The risk," said Edward Leamer, ..., "is ..."': the parser hangs the inverted
+            # subject on the clause the verb interrupts
+            subj = [c for c in tok.head.children if c.dep_ == "nsubj" and c.left_edge.i == tok.i + 1]
         if subj:
             # the subject nearest the verb (a misparse can hang a second one further away)
             s = min(subj, key=lambda c: abs(c.i - tok.i))
@@ -165,7 +169,8 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
     if frame == "clause":
         comp = [c for c in kids if c.dep_ == "ccomp"]
         if comp:
-            c = min(comp, key=lambda c: abs(c.i - verb.i))
+            # "While A, X said B": the clause after the verb, where it has one on either side
+            c = min(comp, key=lambda c: (c.i < verb.i and len(comp) > 1, abs(c.i - verb.i)))
             return cue, _reported(c)
         # "..., he said, ..." : the verb hangs from the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
@@ -358,7 +363,7 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         got = _prepositional(tok, lex.prepositions[lem])
         if got:
             found = ("prepositions", *got)
-    if found is None and lem in lex.frames["clause"] and tok.dep_ == "advcl" and _has_child(tok, "mark", "as"):
+    if found is None and (lem in lex.frames["clause"] or put_it(tok)) and tok.dep_ == "advcl" and _has_child(tok, "mark", "as"):
         got = _as_host(tok)
         if got:
             found = ("as", *got)
@@ -380,10 +385,16 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
 
 
+def put_it(verb) -> bool:
+    """'as X put it': 'put' with 'it' as its object speaks."""
+    return verb.lemma_ == "put" and _has_child(verb, "dobj", "it")
+
+
 def _as_host(verb):
     """'As the Post reported, X ...': the clause the 'as' phrase modifies, without the phrase."""
     host = verb.head
-    if host is verb or host.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("ccomp", "dobj") for c in verb.children):
+    if host is verb or host.pos_ not in ("VERB", "AUX") or any(
+            c.dep_ == "ccomp" or c.dep_ == "dobj" and c.lower_ != "it" for c in verb.children):
         return None
     hs, he = subtree(host)
     vs, ve = subtree(verb)
@@ -589,4 +600,4 @@ _OWNED = {
 }
 
 
-__all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "speaker_of"]
+__all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "put_it", "speaker_of"]

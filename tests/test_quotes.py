@@ -193,6 +193,8 @@ def test_scare_quote_in_a_sentence_is_not_speech():
     ("Sources said the deal was close.", "said", "Sources", "the deal was close"),
     ("The New York Post reports that the team avoided the hospital.", "reports", "The New York Post",
      "that the team avoided the hospital"),
+    ("There has been a surge of independents, which Democrats say could be aiding Mr. Sanders.", "say", "Democrats",
+     "could be aiding Mr. Sanders"),
 ])
 def test_reported_speech(text, cue, speaker, content):
     doc = run(text)

@@ -238,7 +238,7 @@ def _reported(head) -> tuple[int, int]:
             end = min(end, cut)
             break
     while True:
-        tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1
+        tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1 and t.left_edge.i > start + 1
                  and doc[t.left_edge.i - 1].text in (",", "—", "–", "--")]
         if not tails:
             break
@@ -355,7 +355,12 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     for frame in lex.verb_frames(lem):
         got = _content(tok, frame, lex)
         if got and frame == "clause" and got[1][0] <= tok.i < got[1][1] and tok.dep_ != "parataxis":
-            got = None  # a reported clause holding its own cue is a misparse ("what he said about it")
+            first = doc[got[1][0]]
+            if first.lower_ in _RELATIVE and first.dep_ in ("nsubj", "nsubjpass") and tok.i + 1 < got[1][1]:
+                # "the changes, which officials said will go into effect": what follows the cue
+                got = (got[0], (tok.i + 1, got[1][1]))
+            else:
+                got = None  # a reported clause holding its own cue is a misparse ("what he said about it")
         if got:
             found = (frame, *got)
             break

@@ -215,6 +215,8 @@ def test_reported_speech(text, cue, speaker, content):
      "Clinton leads Trump by five points"),
     ("Clinton leads Trump by five points, according to a new poll.", "indirect-according", "according to",
      "a new poll", "Clinton leads Trump by five points"),
+    ("Trump touted his victories in various states during the rally.", "indirect-object", "touted", "Trump",
+     "his victories in various states"),  # a place is kept, an occasion is not
     ("The minister was criticized by the opposition.", "indirect-object", "criticized", "the opposition",
      "The minister"),
     ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",

@@ -597,10 +597,10 @@ _NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
 #: Nouns that say what their owner said or stands for: "his promise to build a wall",
 #: "Trump's attack on Clinton", "her support for the deal".
 _OWNED = {
-    "claim", "promise", "pledge", "vow", "threat", "call", "demand", "remark",
-    "criticism", "attack", "praise", "announcement", "endorsement",
-    "warning", "accusation", "allegation", "denial", "admission", "defense", "defence", "apology",
-    "suggestion", "insistence", "assertion", "argument", "complaint", "plea",
+    "claim", "statement", "promise", "pledge", "vow", "threat", "call", "demand", "proposal", "remark",
+    "comment", "criticism", "attack", "praise", "announcement", "endorsement", "opposition", "warning",
+    "accusation", "allegation", "denial", "admission", "defense", "defence", "apology", "suggestion",
+    "insistence", "assertion", "argument", "complaint", "plea",
 }
 
 

@@ -228,6 +228,10 @@ def test_reported_speech(text, cue, speaker, content):
     ("His supporters are optimistic that he will make a comeback in Texas.", "indirect-stance", "are optimistic",
      "His supporters", "that he will make a comeback in Texas"),
     ("Republicans are critical of the deal.", "indirect-stance", "are critical", "Republicans", "the deal"),
+    ("But it's not clear either company has the expertise.", "indirect-stance", "'s not clear", None,
+     "either company has the expertise"),
+    ("Their fear is that by the time their moment arrives, it could be too late.", "indirect-copula", "fear is",
+     "Their", "that by the time their moment arrives, it could be too late"),
     ("Clinton is calling for the United States to take a stronger role.", "indirect-prepositions", "calling for",
      "Clinton", "the United States to take a stronger role"),
 ])

@@ -304,11 +304,13 @@ def find_cues(doc) -> list[Cue]:
             got = _according(tok, 1)
         elif low in _HEARSAY and tok.dep_ == "advmod":
             got = _hearsay(tok)
+        elif tok.lemma_ == "be" and tok.dep_ not in ("aux", "auxpass") and _said_noun_subject(tok):
+            got = _copula(tok)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
             got = _verb(tok, lex)
         elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
-        elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.lower_ in _STANCE:
+        elif tok.dep_ == "acomp" and tok.lower_ in _STANCE:
             got = _stance(tok)
         elif tok.text == ":" and tok.i > 0:
             got = _label_cue(tok)
@@ -440,7 +442,42 @@ _STANCE = {
     "fearful", "eager", "anxious", "critical", "supportive", "opposed", "unhappy", "happy", "pleased",
     "disappointed", "frustrated", "angry", "upset", "furious", "satisfied", "dissatisfied", "wary", "nervous",
     "enthusiastic", "proud", "determined", "insistent", "open", "willing", "unwilling", "reluctant", "glad",
+    "tired", "undecided", "focused", "impressed", "unimpressed", "upbeat", "fond", "keen", "bullish", "bearish",
+    "resigned", "alarmed", "troubled", "puzzled", "surprised", "shocked", "outraged", "appalled", "grateful",
+    "clear", "unclear", "evident", "obvious", "apparent",
 }
+#: Stance adjectives that take 'it' as a dummy subject: no speaker.
+_IMPERSONAL = {"clear", "unclear", "evident", "obvious", "apparent"}
+
+
+#: Nouns whose content a copula gives: "Their fear is that ...", "the question is whether ...".
+_SAID_NOUNS = {
+    "fear", "question", "hope", "concern", "worry", "view", "argument", "point", "message", "slogan", "claim",
+    "theory", "belief", "position", "goal", "aim", "promise", "pitch", "line", "mantra", "motto", "answer",
+    "response", "reply", "explanation", "conclusion", "assessment", "verdict", "focus", "priority", "complaint",
+    "contention", "suggestion", "warning", "thinking", "assumption", "expectation", "bet", "hunch", "sense",
+}
+
+
+def _said_noun_subject(be):
+    subj = [c for c in be.children if c.dep_ == "nsubj"]
+    return subj[0] if subj and subj[0].pos_ == "NOUN" and lemma(subj[0]) in _SAID_NOUNS else None
+
+
+def _copula(be) -> Cue | None:
+    """'Their fear is that ...': the clause after the copula, with the noun's owner as speaker."""
+    noun = _said_noun_subject(be)
+    comp = [c for c in be.children if c.i > be.i and c.dep_ in ("ccomp", "xcomp", "attr")]
+    if noun is None or not comp:
+        return None
+    content = trimmed(be.doc, comp[0].left_edge.i, comp[-1].right_edge.i + 1)
+    if content is None:
+        return None
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    speaker = trimmed(be.doc, *subtree(poss[0]), marks=True) if poss else None
+    if speaker is not None and be.doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
+        speaker = trimmed(be.doc, speaker[0], speaker[1] - 1)
+    return Cue((noun.i, be.i + 1), content, speaker, "copula", be.i)
 
 
 def _stance(adj) -> Cue | None:
@@ -448,6 +485,8 @@ def _stance(adj) -> Cue | None:
     with the subject of the copula as the speaker."""
     comp = [c for c in adj.children if c.i > adj.i and (
         c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "about", "with", "that", "over"))]
+    if not comp and adj.lower_ in _IMPERSONAL:  # "it's not clear [either company has ...]" hangs on 'is'
+        comp = [c for c in adj.head.children if c.i > adj.i and c.dep_ == "ccomp"]
     if not comp:
         return None
     c = comp[0]
@@ -456,6 +495,11 @@ def _stance(adj) -> Cue | None:
         return None
     cop = adj.head
     cue = (cop.i, adj.i + 1) if cop.i < adj.i and adj.i - cop.i <= 2 else (adj.i, adj.i + 1)
+    if adj.lower_ in _IMPERSONAL:
+        # "it is not clear whether ...": a view nobody in particular holds
+        if not any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in cop.children):
+            return None
+        return Cue(cue, content, None, "stance", adj.i)
     who = speaker_of(cop)
     return Cue(cue, content, who[0] if who else None, "stance", adj.i, who[1] if who else None)
 

@@ -268,6 +268,11 @@ def test_a_cue_inside_what_another_cue_reports_is_part_of_that_statement():
         ("said", "Trump", "Clinton wants to abolish the Second Amendment")]
 
 
+def test_a_second_cue_the_parser_hangs_inside_the_first_report_keeps_the_outer_speaker():
+    doc = run("He says the obvious response was to break up fraudulent operators and says he introduced a bill.")
+    assert [(q.cue.text, q.speaker.text) for q in doc.quotes] == [("says", "He"), ("says", "He")]
+
+
 def test_a_heading_before_a_colon_is_no_speaker():
     doc = run("BREAKING: Trump wins the nomination in a landslide tonight\n\nMore text.")
     assert not [q for q in doc.quotes if q.rule.endswith("label")]

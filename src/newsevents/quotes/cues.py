@@ -324,15 +324,25 @@ _PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
 
 
 def _outer_speakers(doc, cues: list[Cue]) -> None:
-    """'Nearly half said they prefer X': a pronoun speaking inside what someone else says stands
-    for that someone (annotators credit the outer speaker), so it takes the outer speaker."""
+    """'Kasich says he'd sit Putin down and tells the crowd ...': a cue inside what someone else
+    says whose speaker is a pronoun, or a cue verb without a subject that the parser conjoined
+    to the reported clause, speaks for the outer speaker (as annotators credit it)."""
+    by_sent: dict[int, list[Cue]] = {}
+    for o in cues:
+        if o.frame == "clause" and o.speaker is not None and not o.content[0] <= o.speaker[0] < o.content[1]:
+            by_sent.setdefault(doc[o.head].sent.start, []).append(o)
+    if not by_sent:
+        return
+    speech = lexicon().frames["clause"]
     for c in cues:
-        if c.speaker is None or c.speaker[1] - c.speaker[0] != 1 or doc[c.speaker[0]].lower_ not in _PRONOUNS:
+        tok = doc[c.head]
+        pronoun = c.speaker is not None and c.speaker[1] - c.speaker[0] == 1 and doc[c.speaker[0]].lower_ in _PRONOUNS
+        conj = tok.dep_ == "conj" and lemma(tok) in speech and not any(g.dep_ in _SUBJECTS for g in tok.children)
+        if not (pronoun or conj):
             continue
-        for o in cues:
-            if o is not c and o.frame == "clause" and o.speaker is not None and (
-                    o.content[0] <= c.speaker[0] < o.content[1]) and not o.content[0] <= o.speaker[0] < o.content[1] and (
-                    _complement_of(doc[c.head], o.head)):
+        for o in by_sent.get(tok.sent.start, ()):
+            if o is not c and _complement_of(tok, o.head) and (
+                    conj or o.content[0] <= c.speaker[0] < o.content[1]):
                 c.speaker, c.antecedent = o.speaker, o.antecedent
                 break
 

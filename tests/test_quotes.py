@@ -149,18 +149,18 @@ def test_direct_quote_attributions(text, cue, speaker):
 def test_attribution_after_a_question_the_parser_split_off():
     (q,) = run('"Will he be the next attorney general?" a Democratic staffer in the room wondered.').quotes
     assert q.cue.text == "wondered" and q.speaker.text == "a Democratic staffer in the room"
-    doc = run("He spoke.\n\n“If God is for us, who can be against us?”\n\nISIS recently authorized its members to fight.")
+    doc = run("He spoke.\n\n“If God is for us, who can be against us?”\n\nISIS recently authorized its members.")
     assert all(q.cue is None or q.cue.text != "authorized" for q in doc.quotes if q.kind == "direct")
 
 
 def test_split_quote_with_the_inverted_subject_hung_on_the_second_part():
-    doc = run('"The risk," said Edward Leamer, an economist at the university, "is that we will be attracting workers."')
+    doc = run('"The risk," said Edward Leamer, an economist at the university, "is that we will attract workers."')
     (q,) = doc.quotes
     assert q.cue.text == "said" and q.speaker.text.startswith("Edward Leamer") and len(q.parts) == 2
 
 
 def test_reported_clause_after_the_verb_when_there_is_one_on_either_side():
-    doc = run('While not everything Trump says is true, Jamieson said Trump is "telling his supporters what they want."')
+    doc = run('While not all Trump says is true, Jamieson said Trump is "telling his supporters what they want."')
     q = only(doc, "telling")
     assert q.cue.text == "said" and q.speaker.text == "Jamieson" and q.content.text.startswith("Trump is")
 

@@ -221,7 +221,8 @@ def render(tally: ErrorTally, top: int = 25, examples: int = 8) -> str:
     out.append("  " + ", ".join(f"{k} {v}" for k, v in tally.missed_lemmas.most_common(top)))
     out.append("missed: top frames (cue head POS : how the content hangs from it)")
     out.append("  " + ", ".join(f"{k} {v}" for k, v in tally.missed_frames.most_common(top)))
-    keys = [*tally.gold, *tally.predicted, *(k for k in tally.speakers if not k.startswith("speaker ok")), *(k for k in tally.speakers if not k.startswith("speaker ok")), *(f"missed {k}" for k, _ in tally.missed_frames.most_common(examples))]
+    keys = [*tally.gold, *tally.predicted, *(k for k in tally.speakers if not k.startswith("speaker ok")),
+            *(f"missed {k}" for k, _ in tally.missed_frames.most_common(examples))]
     for key in keys:
         if tally.examples.get(key):
             out.append(f"e.g. {key}")

@@ -8,6 +8,8 @@ Each cue is a word of the lexicon (``data/quotes/cues.yaml``) in one of its fram
 - infinitive: ``X vowed to fight on`` (``xcomp``); prepositions: ``X called for a ban``;
 - light: a light verb with a speech noun, ``X raised questions about ...``;
 - nouns: ``his claim that ...``, ``his promise to build ...``;
+- as: ``As the Post reported, ...``; stance: ``X is optimistic that ...``, ``it is not clear
+  whether ...``; copula: ``Their fear is that ...``;
 - and, outside the lexicon: ``according to X, ...``, ``In a new poll, ...``, ``X reportedly
   ...``, ``X seemed fixated on ...`` and ``NAME: ...`` opening a paragraph.
 
@@ -31,7 +33,11 @@ from ..data import data_path
 FRAMES = ("clause", "naming", "object", "infinitive")
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj", "acomp", "dobj", "attr", "advmod", "npadvmod", "relcl"}
+#: Dependencies a cue climbs through to find its speaker: "took the step of criticizing" (dobj),
+#: "are quick to offer" (acomp), "..., saying" (advcl).
+_CLIMB = {
+    "xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj", "acomp", "dobj", "attr", "advmod", "npadvmod", "relcl",
+}
 #: Nouns of a message: in "X released a statement saying ...", X speaks through the statement.
 _MESSAGES = {
     "statement", "resolution", "letter", "ad", "advertisement", "tweet", "report", "release", "memo",
@@ -238,8 +244,8 @@ def _reported(head) -> tuple[int, int]:
             end = min(end, cut)
             break
     while True:
-        tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1 and t.left_edge.i > start + 1
-                 and doc[t.left_edge.i - 1].text in (",", "—", "–", "--")]
+        tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1
+                 and t.left_edge.i > start + 1 and doc[t.left_edge.i - 1].text in (",", "—", "–", "--")]
         if not tails:
             break
         end = min(t.left_edge.i for t in tails) - 1
@@ -379,7 +385,8 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
         got = _prepositional(tok, lex.prepositions[lem])
         if got:
             found = ("prepositions", *got)
-    if found is None and (lem in lex.frames["clause"] or put_it(tok)) and tok.dep_ == "advcl" and _has_child(tok, "mark", "as"):
+    if found is None and (lem in lex.frames["clause"] or put_it(tok)) and tok.dep_ == "advcl" and _has_child(
+            tok, "mark", "as"):
         got = _as_host(tok)
         if got:
             found = ("as", *got)
@@ -649,7 +656,7 @@ def _noun(tok) -> Cue | None:
 
 _NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
 #: Nouns that say what their owner said or stands for: "his promise to build a wall",
-#: "Trump's attack on Clinton", "her support for the deal".
+#: "Trump's attack on Clinton", "her opposition to the deal".
 _OWNED = {
     "claim", "statement", "promise", "pledge", "vow", "threat", "call", "demand", "proposal", "remark",
     "comment", "criticism", "attack", "praise", "announcement", "endorsement", "opposition", "warning",

@@ -66,7 +66,6 @@ class ErrorTally:
     missed_lemmas: Counter = field(default_factory=Counter)
     missed_frames: Counter = field(default_factory=Counter)
     speakers: Counter = field(default_factory=Counter)
-    speakers: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
     rules_matched: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -119,16 +118,6 @@ def _boundary(g: GoldAttribution, q: Quote, gw: set[str], qw: set[str]) -> str:
         ("L+", q.content.start < s - 1), ("L-", q.content.start > s + 1),
         ("R+", q.content.end > e + 1), ("R-", q.content.end < e - 1)) if cond)
     return f"boundary: {' and '.join(kind) or 'other'}, {sides or 'same ends'}"
-
-
-def _speaker_class(g: GoldAttribution, q: Quote, tally: ErrorTally) -> None:
-    sp = q.speaker
-    if sp is not None and _touches(sp.start, sp.end, g.source):
-        tally.speakers[f"speaker ok: {q.rule}"] += 1
-        return
-    key = f"speaker {'none' if sp is None else 'wrong'}: {q.rule}"
-    tally.speakers[key] += 1
-    tally.example(key, f"gold {g.source_text!r} ours {sp.text if sp else None!r}: {g.content_text[:100]!r}")
 
 
 def _speaker_class(g: GoldAttribution, q: Quote, tally: ErrorTally) -> None:

@@ -528,3 +528,49 @@ def test_denied_charges_aim_at_who_made_them_and_lifted_emergencies_at_their_pla
     assert e.cameo == "016" and e.target.text == "an opposition newspaper"
     e = principal("The president lifted the state of emergency in southern parts of the country.")
     assert e.cameo == "0814" and e.target.text == "southern parts of the country"
+
+
+@pytest.mark.parametrize("text, target", [
+    # attitudes (012/013) aim at what they are about, wherever the parser hangs it
+    ("The opposition leader expressed optimism at the new budget deal.", "the new budget deal"),
+    ("The mayor expressed optimism on Monday that the regional government's reforms would succeed.",
+     "the regional government's reforms"),
+    ("Japan expressed pessimism about resolving the territorial dispute.", "the territorial dispute"),
+    ("The president expressed pessimism over holding talks with the rebels.", "the rebels"),
+])
+def test_attitudes_aim_at_what_they_are_about(text, target):
+    e = principal(text)
+    assert e.cameo in ("012", "013") and e.target.text == target
+
+
+@pytest.mark.parametrize("text, cameo, target", [
+    # what is rejected or vetoed is the target, even a thing; refused talks aim at whom they were with
+    ("China vetoed a French draft resolution on Monday.", "129", "a French draft resolution"),
+    ("The government rejected a call by the World Bank to cut fuel subsidies.", "125", "the World Bank"),
+    ("The court rejected an appeal to free the journalist.", "120", "an appeal"),
+    ("The junta reneged on a peace accord with the rebels.", "120", "a peace accord with the rebels"),
+    ("The rebels refused direct talks with the government.", "125", "the government"),
+    # claimed acts aim at whom they hit; officials resign from a body
+    ("The militants claimed responsibility for the attack on a police station.", "015", "a police station"),
+    ("Al Shabaab claimed responsibility for several bombings in Mogadishu.", "015", "Mogadishu"),
+    ("The general resigned as chief of staff of the Peruvian army.", "0831", "the Peruvian army"),
+])
+def test_rejections_claims_and_resignations_name_their_targets(text, cameo, target):
+    e = principal(text)
+    assert (e.cameo, e.target.text) == (cameo, target)
+
+
+@pytest.mark.parametrize("text, source, target", [
+    # the charge is not part of who is charged; time is not part of an actor
+    ("Human rights groups accused the army of torturing detainees.", "Human rights groups", "the army"),
+    ("Hours later Maduro expelled the Colombian ambassador.", "Maduro", "the Colombian ambassador"),
+    ("Sweden admitted 2,000 Syrian refugees in March.", "Sweden", None),
+    # "both" before a singular name is a conjunction; a short participle says which ones
+    ("Canada lifted sanctions against both Iran and Syria.", "Canada", "Iran"),
+    ("The rockets fired by the militia hit a school.", "The rockets fired by the militia", "a school"),
+])
+def test_span_boundaries(text, source, target):
+    e = principal(text)
+    assert e.source.text == source
+    if target:
+        assert e.target.text == target

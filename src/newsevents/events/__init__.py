@@ -486,7 +486,7 @@ def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False
     nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named."""
     if head is None:
         return None
-    start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"), cut_inner_conj=cut_inner_conj)
+    start, end = np_bounds(head, cut_time=True, cut_inner_conj=cut_inner_conj)
     if joined:
         end = max([end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i)])
     sent_doc = head.doc

@@ -100,6 +100,8 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
     """
     start, end = head.i, head.i + 1
     for c in head.lefts:
+        if _time_before(c):
+            continue  # "Hours earlier Maduro", "Yesterday the ministry": when, not who
         if c.dep_ not in ("punct", "cc", "preconj") or c.i > start:
             start = min(start, c.left_edge.i)
             break
@@ -131,8 +133,9 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
         end += 2  # "UK-France co-operation", "Hezb - e - Islami"
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
         end -= 1
-    while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
-        start += 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc" or (
+            doc[start].lower_ in PRECONJ and doc[start + 1].tag_ in ("NNP", "NN", "DT"))):
+        start += 1  # "both India and Pakistan" (a singular: "both" is a conjunction), unlike "both ministers"
     # keep brackets balanced: "Nigerian Air Force (NAF"
     opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
     if opened > 0 and end < len(doc) and doc[end].text == ")":
@@ -187,7 +190,12 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
         if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
             end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
             continue
+        if _short_participle(c):  # "the missiles fired by the Israeli military", "PKK targets stationed in Iraq"
+            end = max(end, c.right_edge.i + 1)
+            continue
         if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
+            break
+        if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and tok.dep_ == "dobj" and lemma(tok.head) in CHARGING:
             break
         if c.dep_ == "prep" and c.lower_ in ("in", "at") and tok.ent_type_ in ("PERSON", "GPE") and tok.pos_ == "PROPN":
             break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
@@ -196,7 +204,34 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
 
 
 HYPHENS = {"-", "–"}
+PRECONJ = {"both", "either", "neither"}
+# verbs whose object's "of" phrase is the charge, not part of who is charged ("accused the
+# Nigerian military of mass slaughter", "convicted him of fraud")
+CHARGING = {"accuse", "suspect", "convict", "acquit", "clear", "charge", "indict", "absolve", "warn"}
 TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
+
+
+def _short_participle(c) -> bool:
+    """A past participle of a few words that says which ones ("the reforms taken by the Egyptian
+    government"): part of the phrase, unlike a relative clause or a longer participial one. Six
+    words at most: longer ones were more often cut than kept in the development gold."""
+    if c.dep_ != "acl" or c.tag_ != "VBN" or c.i < c.head.i:
+        return False
+    sub = list(c.subtree)
+    return len(sub) <= 6 and not any(t.ent_type_ in ("DATE", "TIME") or t.lower_ == "ago" or t.dep_ == "punct"
+                                     for t in sub)
+
+
+def _time_before(c) -> bool:
+    """A phrase of time the parser hung before a noun: "Hours earlier", "Yesterday", "On Friday"."""
+    if c.i >= c.head.i:
+        return False
+    if c.dep_ == "prep":
+        return _temporal(c)
+    sub = list(c.subtree)
+    if c.dep_ == "npadvmod":
+        return all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in sub)
+    return c.dep_ in ("advmod", "amod") and c.lower_ in ("earlier", "later") and any(t.dep_ == "npadvmod" for t in sub)
 
 
 def _temporal(prep) -> bool:
@@ -329,18 +364,29 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
                     continue
                 for g in c.children:
-                    if g.dep_ != "pobj" or g in exclude:
+                    if g.dep_ not in ("pobj", "pcomp") or g in exclude or (g.dep_ == "pcomp" and g.tag_ != "VBG"):
                         continue
-                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ") and g.pos_ in ("NOUN", "PROPN") \
+                    if code in ATTITUDES and g.tag_ == "VBG":
+                        # "pessimism about bringing the standoff to an end": what is brought, unless it
+                        # is an act ("over holding negotiations with the United States")
+                        obj = next((d for d in g.children if d.dep_ == "dobj" and d not in exclude), None)
+                        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_thing(obj, code) \
+                                and not noun_entry(obj):
+                            return obj
+                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ", "VERB") and g.pos_ in ("NOUN", "PROPN") \
                             and g.ent_type_ not in THING_ENTS:
-                        return g  # "optimistic about the deal", "skeptical of the announcement"
+                        # "optimistic about the deal", "skeptical of the announcement", "expressed
+                        # optimism at a deal" (the parser hangs the phrase on the verb)
+                        return g
                     if prep == "in" and (depth > 0 or _place_target(code)) and place_like(g) and g.pos_ != "VERB":
                         return g  # "lifted the state of emergency in northern parts of the country"
                     if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
                         if depth < 2 and g.ent_type_ not in THING_ENTS:
+                            # an attitude about an act aims at whom the act is with ("pessimism over
+                            # holding negotiations with the United States")
                             inner = prep_object([g, *(d for d in g.children if d.dep_ == "dobj")], code, exclude,
-                                                depth + 1)
+                                                depth + 1, TARGET_PREPS if code in ATTITUDES else None)
                             if inner is not None:
                                 return inner
                         continue
@@ -370,8 +416,10 @@ def _verb_carries(m: Match) -> bool:
     object is what the event is aimed at, not the event itself ("hold talks", "lift sanctions")."""
     alone = lexicon().verbs.get(lemma(m.trigger))
     roots = {m.code[:2], (m.base or m.code)[:2]}
+    # what is rejected or vetoed is the target even when it is a thing ("vetoed a draft resolution"),
+    # except talks (125), which aim at whom they would be with
     return bool(alone and alone.code and alone.role not in ("light", "aspect") and alone.code[:2] in roots
-                and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+                and (m.base or m.code)[:2] in PATIENT_ROOTS and ((m.code[:2] == "12" and m.code != "125") or not _is_resource(m.noun)))
 
 
 def _by_agent(noun, preps=("by", "from")):
@@ -382,10 +430,10 @@ def _by_agent(noun, preps=("by", "from")):
     return None
 
 
-def clause_subject(t):
+def clause_subject(t, deps=("ccomp", "acl", "advcl")):
     """The subject of a clause hanging on ``t``: "expressed surprise that *the Post* published"."""
     for c in t.children:
-        if c.dep_ in ("ccomp", "acl", "advcl") and c.i > t.i:
+        if c.dep_ in deps and c.i > t.i:
             subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.lower_ not in PRONOUNS and subj.pos_ != "PRON":
                 return subj
@@ -402,6 +450,8 @@ def target_of(m: Match, exclude=()):
             return made_by  # "rejected accusations by the US"
         if code[:2] == "08" and m.noun.lemma_.lower() in DEMANDS and _by_agent(m.noun, ("by", "from", "of")):
             return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
+        if code[:3] == "015" and (claimed := _claimed_target([m.noun, p], exclude)) is not None:
+            return claimed  # "claimed responsibility for attacks on X": aimed at whom the act hit
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -410,12 +460,18 @@ def target_of(m: Match, exclude=()):
         named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
         if named:
             return named[0]  # "provided the Lebanese Armed Forces with aircraft"
+    if code == "0831" and m.noun is None and (body := _left_body(p, exclude)) is not None:
+        return body  # "resigned as president of Indonesia", "stepped down from the cabinet"
     heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
         t = prep_object(heads, code, exclude)
         if t is not None:
             return t
         if m.noun == p:
+            if code in ATTITUDES and m.pred is not None and m.pred != p:
+                # "expressed optimism (Wednesday) that the timeline could be accelerated": the
+                # attitude is about the clause's subject, wherever the parser hung the clause
+                return clause_subject(p) or clause_subject(m.pred, ("ccomp",))
             return clause_subject(p)
     ps = passive_subject(p)
     if ps is not None and ps not in exclude and ps != m.noun:
@@ -448,6 +504,45 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
+
+
+def _left_body(p, exclude=()):
+    """The body an official leaves: "resigned *as president of Indonesia*" (the body after "of"),
+    "stepped down *from the cabinet*"."""
+    for c in (c for v in (p, *(c for c in p.children if c.dep_ == "prt")) for c in v.children):
+        if c.dep_ != "prep":
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj" or g in exclude:
+                continue
+            if c.lower_ == "from" and (actor_like(g) or place_like(g) or g.lemma_.lower() in ("cabinet", "board", "council", "committee")):
+                return g
+            while c.lower_ == "as":  # "as chief of staff of the army": the last "of" that names a body
+                g = next((o for d in g.children if d.dep_ == "prep" and d.lower_ == "of"
+                          for o in d.children if o.dep_ == "pobj" and o not in exclude), None)
+                if g is None or actor_like(g) or place_like(g):
+                    return g
+    return None
+
+
+def _claimed_target(heads, exclude=()):
+    """Whom a claimed act hit: "claimed responsibility for several attacks *in Rwanda's Southern
+    Province*", "for the bombings that killed *300 people*"."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ != "for":
+                continue
+            for act in (g for g in c.children if g.dep_ in ("pobj", "pcomp")):
+                t = prep_object([act], "190", exclude)
+                if t is not None:
+                    return t
+                for v in act.children:  # "the bombings that killed ...": the clause's victim
+                    if v.dep_ in ("relcl", "acl"):
+                        obj = next((d for d in v.children if d.dep_ in ("dobj", "nsubjpass") and d not in exclude
+                                    and d.lower_ not in RELATIVE_WORDS), None)
+                        if obj is not None:
+                            return obj
+    return None
 
 
 def beneficiary(heads, exclude=()):
@@ -564,7 +659,7 @@ def arguments(m: Match) -> Arguments:
     args = Arguments()
     src = tgt = None
     node = m
-    outer_obj = None
+    outer_obj = rejected = None
     while node is not None:
         if node.role == "report" and node.content is not None and not nominal_content(node):
             args.reporter = args.reporter or source_of(node)
@@ -608,6 +703,12 @@ def arguments(m: Match) -> Arguments:
                 # "SIPRI research showed (that) Russia gave ...": a clause with its own subject
                 src = src or source_of(node)
             if nxt.noun is not None and nxt.noun == nxt.trigger and nxt.pred == node.trigger:
+                if node.role == "refuse" and tgt is None and nxt.base not in ("040", "044", "046") \
+                        and not actor_like(nxt.noun) and (nxt.noun.dep_ == "dobj" or nxt.noun.head.i == node.trigger.i + 1):
+                    # "rejected a call to release ...", "reneged on an accord with Iran": what is
+                    # rejected is the target, or who made it ("spurned offers by the government");
+                    # refused talks aim at whom they would be with
+                    tgt = rejected = _by_agent(nxt.noun, ("by",)) or nxt.noun
                 # the light verb's own prepositions also carry the target: "imposed sanctions on X"
                 tgt = tgt or prep_object([nxt.noun, node.trigger], nxt.code) or target_of(node)
             node = nxt
@@ -615,6 +716,10 @@ def arguments(m: Match) -> Arguments:
         src = src or source_of(node)
         tgt = tgt or target_of(node, exclude=[src] if src is not None else ())
         break
+    # the event's own words are not its target; the object of "rejected the request" may be
+    triggers = {n.trigger.i for n in m.chain()}
+    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "expressed optimism that ...": no target
+        tgt = None
     if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
         for node in reversed(list(m.chain())):
             tgt = target_of(node, exclude=[src] if src is not None else ())
@@ -628,9 +733,7 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
-    # the event's own words are not its target; the object of "rejected the request" may be
-    triggers = {n.trigger.i for n in m.chain()}
-    if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
+    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
         tgt = None
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None

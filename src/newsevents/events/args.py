@@ -185,8 +185,11 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
         if c.dep_ == "punct" and c.text in ("(", ")"):
             end = max(end, c.i + 1)
             continue
-        if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos":
+        if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos" \
+                and rights[k + 1] != _listed(tok):
             continue  # "the Palestinian president, Mahmoud Abbas"
+        if c == _listed(tok):
+            break  # a list, not an apposition: "The United States, India, Israel and Pakistan"
         if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
             end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
             continue
@@ -197,7 +200,7 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             break
         if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and tok.dep_ == "dobj" and lemma(tok.head) in CHARGING:
             break
-        if c.dep_ == "prep" and c.lower_ in ("in", "at") and tok.ent_type_ in ("PERSON", "GPE") and tok.pos_ == "PROPN":
+        if c.dep_ == "prep" and c.lower_ in ("in", "at") and _where_was(tok, c):
             break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
         end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
     return end
@@ -209,6 +212,54 @@ PRECONJ = {"both", "either", "neither"}
 # Nigerian military of mass slaughter", "convicted him of fraud")
 CHARGING = {"accuse", "suspect", "convict", "acquit", "clear", "charge", "indict", "absolve", "warn"}
 TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
+
+
+# roots whose target is who or where benefits (intent, material cooperation, aid, yielding)
+BENEFIT_ROOTS = {"03", "06", "07", "08"}
+# people as a group: recipients of aid though no entity names them ("about 550 households")
+HUMANS = {"people", "person", "civilian", "refugee", "child", "family", "household", "resident", "population",
+          "victim", "community", "farmer", "worker", "student", "patient", "survivor", "citizen", "migrant",
+          "villager", "woman", "man", "girl", "boy", "orphan", "minority", "inhabitant", "displaced", "evacuee"}
+
+
+def human(t) -> bool:
+    return t.lemma_.lower() in HUMANS or t.lower_ in HUMANS
+
+
+def last_code(m: Match) -> str:
+    node = m
+    while node.content is not None:
+        node = node.content
+    return m.code if m.code[:2] in BENEFIT_ROOTS else node.code
+
+
+def inner_actor(t, exclude=(), deps=("prep", "acl", "relcl", "pcomp")):
+    """The nearest actor, group of people or place inside the phrase of ``t`` (breadth first through
+    its prepositions and clauses, ``deps``), or None."""
+    frontier = [c for c in t.children if c.dep_ in deps and c.lower_ != "by"]
+    for _ in range(4):
+        nxt = []
+        for c in frontier:
+            for g in c.children:
+                if g in exclude or g.dep_ in ("det", "punct", "cc", "aux", "mark", "nsubj", "nsubjpass"):
+                    continue
+                if g.pos_ in ("NOUN", "PROPN") and (actor_like(g) or place_like(g) or human(g)) and g.lemma_.lower() \
+                        not in THING_NOUNS:
+                    return g
+                nxt.append(g)
+        frontier = nxt
+    return None
+
+
+def _where_was(tok, prep) -> bool:
+    """True when ``prep`` ("in", "at") says where a person or a country was: after a person's or a
+    country's name, or after an office held by a person and naming a place ("the Irish premier Leo
+    Varadkar at Downing Street")."""
+    if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "GPE"):
+        return True
+    person = tok.lemma_.lower() in COUNTERPARTS or any(c.dep_ == "appos" and c.ent_type_ == "PERSON"
+                                                        for c in tok.children)
+    return person and any(g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC") for g in prep.children)
 
 
 def _short_participle(c) -> bool:
@@ -244,6 +295,11 @@ def split(head) -> list:
     """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]; also "the
     leadership of America and NATO" -> [leadership (of America), NATO]."""
     out = [head]
+    listed = _listed(head)
+    if listed is not None:  # "The United States, India, Israel and other governments"
+        out.append(listed)
+        out.extend(c for c in listed.conjuncts if c.i > listed.i and c.pos_ in ("NOUN", "PROPN"))
+        return out
     for c in head.conjuncts:
         if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X"):
             out.append(c)
@@ -254,6 +310,22 @@ def split(head) -> list:
                     if g.dep_ == "pobj":
                         out.extend(c for c in g.conjuncts if c.i > g.i and c.pos_ in ("NOUN", "PROPN"))
     return out
+
+
+LIST_ENTS = ("GPE", "ORG", "NORP")
+
+
+def _listed(head):
+    """The second item of a list the parser read as an apposition: in "The United States, India,
+    Israel and Pakistan", India hangs on the United States as ``appos`` and the rest on India.
+    Two names of states or organisations, the second coordinated further, are a list."""
+    if head.pos_ != "PROPN" or head.ent_type_ not in LIST_ENTS:
+        return None
+    for c in head.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in LIST_ENTS and any(
+                g.dep_ == "conj" for g in c.children):
+            return c
+    return None
 
 
 def inner_split(heads) -> bool:
@@ -735,6 +807,13 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
         tgt = None
+    if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not (actor_like(tgt) or place_like(tgt) or human(tgt)):
+        # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to
+        # and from North Korea", "gave priority to the shipment of water to the Haitian people"
+        # (inside the phrase, else in the predicates' other prepositions)
+        away = [src, tgt] if src is not None else [tgt]
+        tgt = inner_actor(tgt, away) or next(
+            (a for n in reversed(list(m.chain())) if (a := inner_actor(n.trigger, away, ("prep", "dative")))), tgt)
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
     if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)) \

@@ -574,3 +574,23 @@ def test_span_boundaries(text, source, target):
     assert e.source.text == source
     if target:
         assert e.target.text == target
+
+
+def test_a_list_the_parser_read_as_an_apposition_gives_one_actor_each():
+    events = code("The United States, India, Israel and other governments sent emergency supplies to Nepal.")
+    assert {e.source.text for e in events} == {"The United States", "India", "Israel", "other governments"}
+    assert {e.target.text for e in events} == {"Nepal"}
+
+
+def test_an_office_holder_loses_where_they_were():
+    events = code("The German chancellor held talks with the Irish premier Leo Varadkar at Downing Street.")
+    assert {e.source.text for e in events} == {"The German chancellor", "the Irish premier Leo Varadkar"}
+
+
+@pytest.mark.parametrize("text, target", [
+    # aid and eased restrictions aim at the people or place inside what they name
+    ("Japan lifted travel curbs to and from North Korea.", "North Korea"),
+    ("The navy is giving top priority to the shipment of water to the Haitian people.", "the Haitian people"),
+])
+def test_cooperation_aims_at_the_people_or_place_inside_a_thing(text, target):
+    assert principal(text).target.text == target

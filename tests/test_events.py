@@ -594,3 +594,18 @@ def test_an_office_holder_loses_where_they_were():
 ])
 def test_cooperation_aims_at_the_people_or_place_inside_a_thing(text, target):
     assert principal(text).target.text == target
+
+
+@pytest.mark.parametrize("text, source, target", [
+    # whoever acts "by doing" something, or puts out a report that accuses, is the source
+    ("Germany marked the anniversary by donating tents to Nepal.", "Germany", "Nepal"),
+    ("The watchdog put out a report accusing the police of torture.", "The watchdog", "the police"),
+    # an agentless passive takes its source from a clause of the same kind of act, or the owner of
+    # the measure; a reported toll of violence still gives way to the act its time clause names
+    ("The activist was released on Monday after the king pardoned her.", "the king", "The activist"),
+    ("EU sanctions against Belarus were lifted in 2016.", "EU", "Belarus"),
+    ("Twelve villagers were killed as militants attacked a market, the army said.", "militants", "a market"),
+])
+def test_sources_found_beyond_the_subject(text, source, target):
+    e = principal(text)
+    assert (e.source.text, e.target.text) == (source, target)

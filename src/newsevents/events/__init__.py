@@ -243,20 +243,29 @@ def _purpose(m: Match) -> Match:
 def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:
     """"At least 20 people were killed when rebels attacked a convoy": an agentless passive of
     violence whose time clause says who did what to whom; that act is the sentence's event
-    (the deaths are its toll)."""
-    p = m.trigger
-    if m.quad != 4 or not any(c.dep_ == "nsubjpass" for c in p.children):
+    (the deaths are its toll), reported as the passive was ("..., a monitor said"). Any other
+    agentless passive takes its source from a clause of an act on the same side, cooperation or
+    conflict ("Ajak was released after the president pardoned him": the president released him)."""
+    node = last(m)
+    p = node.trigger
+    if not any(c.dep_ == "nsubjpass" for c in p.children):
         return m, args
     for c in (c for v in (p, *p.conjuncts) for c in v.children):
         if c.dep_ != "advcl":
             continue
         other = analyze(c, 0, {p.i})
-        if other is None or other.quad not in (3, 4):
+        # the same side of the scale: cooperation (1, 2), conflict (3, 4)
+        if other is None or 0 in (node.quad, other.quad) or (node.quad <= 2) != (other.quad <= 2):
             continue
         other_args = arguments(other)
-        if other_args.sources:
-            other.rule = "main:agent-clause:" + other.rule
-            return other, other_args
+        if not other_args.sources:
+            continue
+        if node.quad != 4:
+            args.sources = other_args.sources
+            return m, args
+        other.rule = "main:agent-clause:" + other.rule
+        other_args.reporter, other_args.reported = args.reporter, args.reported
+        return other, other_args
     return m, args
 
 
@@ -417,7 +426,9 @@ def speech_act(doc: Document, m: Match, args: Arguments, sentence: Span, index: 
 def _speaker_first(m: Match) -> bool:
     """True for "Peskov said Russia ...", false for a closing attribution ("..., officials said"),
     which only names the news source and is not coded as an event of its own."""
-    speech = next(node for node in m.chain() if node.role == "report")
+    speech = next((node for node in m.chain() if node.role == "report"), None)
+    if speech is None:  # the report gave way to the act its time clause names
+        return False
     return speech.content is None or speech.trigger.i < speech.content.trigger.i
 
 

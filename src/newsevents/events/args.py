@@ -353,8 +353,20 @@ def subject(p):
         if p.dep_ in ("xcomp", "conj", "advcl", "acomp") and p.head != p:
             p = p.head
             continue
+        if p.dep_ == "pcomp" and p.head.dep_ == "prep" and p.head.lower_ in ("by", "through", "after", "before"):
+            # "continues its efforts in Africa by donating supplies": whoever makes the efforts
+            h = p.head.head
+            while h.pos_ in ("NOUN", "PROPN") and h.dep_ in ("dobj", "pobj", "prep") and h.head != h:
+                h = h.head
+            p = h if h.pos_ in ("VERB", "AUX") else None
+            continue
         if p.dep_ in ("relcl", "acl") and p.head != p:
-            return p.head if p.dep_ == "relcl" else None
+            if p.dep_ == "relcl":
+                return p.head
+            if p.tag_ == "VBG" and not actor_like(p.head) and p.head.dep_ == "dobj":
+                p = p.head.head  # "put out a report accusing the army": whoever put it out
+                continue
+            return p.head if p.tag_ == "VBG" and actor_like(p.head) else None  # "the coalition fighting X"
         return None
     return None
 
@@ -675,8 +687,20 @@ def source_of(m: Match):
     ps = passive_subject(p)
     if ps is not None:
         # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
-        return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
+        found = agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
+        if found is None and (ps == m.noun or noun_entry(ps)):
+            found = _owner(ps)  # "UN sanctions against Iran were lifted": the sanctions were the UN's
+        return found
     return subject(p)
+
+
+def _owner(noun):
+    """Whose act or measure ``noun`` is: its possessor or a named modifier ("*UN* sanctions")."""
+    for c in noun.children:
+        if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
+            return c
+    return next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i
+                 and c.ent_type_ in ("ORG", "GPE", "NORP")), None)
 
 
 def clause_target(m: Match, src=None):

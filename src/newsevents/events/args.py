@@ -222,8 +222,23 @@ HUMANS = {"people", "person", "civilian", "refugee", "child", "family", "househo
           "villager", "woman", "man", "girl", "boy", "orphan", "minority", "inhabitant", "displaced", "evacuee"}
 
 
+# organisations named by a common noun ("a unit of the company", "shipping firms")
+BODIES = {"company", "firm", "bank", "unit", "subsidiary", "organization", "organisation", "agency", "business",
+          "entity", "association", "union", "party", "group", "institution", "charity", "operator", "airline"}
+
+
 def human(t) -> bool:
-    return t.lemma_.lower() in HUMANS or t.lower_ in HUMANS
+    return t.lemma_.lower() in HUMANS or t.lower_ in HUMANS or t.lemma_.lower() in BODIES
+
+
+def names_who(t) -> bool:
+    """An actor, a place, people or a body; "hundreds of prisoners" counts as the prisoners."""
+    if t.like_num or t.lemma_.lower() in QUANTITIES:
+        of = next((g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                   if g.dep_ == "pobj"), None)
+        if of is not None:
+            return names_who(of)
+    return actor_like(t) or place_like(t) or human(t)
 
 
 def last_code(m: Match) -> str:
@@ -241,7 +256,7 @@ def inner_actor(t, exclude=(), deps=("prep", "acl", "relcl", "pcomp")):
         nxt = []
         for c in frontier:
             for g in c.children:
-                if g in exclude or g.dep_ in ("det", "punct", "cc", "aux", "mark", "nsubj", "nsubjpass"):
+                if g in exclude or g.dep_ in ("det", "punct", "cc", "aux", "mark", "nsubj", "nsubjpass", "poss", "case"):
                     continue
                 if g.pos_ in ("NOUN", "PROPN") and (actor_like(g) or place_like(g) or human(g)) and g.lemma_.lower() \
                         not in THING_NOUNS:
@@ -831,7 +846,7 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
         tgt = None
-    if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not (actor_like(tgt) or place_like(tgt) or human(tgt)):
+    if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not names_who(tgt):
         # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to
         # and from North Korea", "gave priority to the shipment of water to the Haitian people"
         # (inside the phrase, else in the predicates' other prepositions)

@@ -391,8 +391,11 @@ def test_a_meeting_makes_both_parties_sources_with_each_other_as_counterpart():
 
 
 def test_positions_struck_are_targets():
+    e = principal("Turkish jets struck militant positions in northern Iraq.")
+    assert e.target.text == "militant positions in northern Iraq"
+    # where something of someone's is, is cut as for a person
     e = principal("Turkish jets struck Kurdish militant positions in northern Iraq.")
-    assert e.target.text == "Kurdish militant positions in northern Iraq"
+    assert e.target.text == "Kurdish militant positions"
 
 
 def test_where_a_person_or_country_was_is_not_part_of_its_span():
@@ -609,3 +612,18 @@ def test_cooperation_aims_at_the_people_or_place_inside_a_thing(text, target):
 def test_sources_found_beyond_the_subject(text, source, target):
     e = principal(text)
     assert (e.source.text, e.target.text) == (source, target)
+
+
+@pytest.mark.parametrize("text, target", [
+    # a thing said to be someone's stands for its owner: what it is about is cut, its "of" kept
+    ("The prime minister rejected Moscow's proposal for a buffer zone.", "Moscow's proposal"),
+    ("The senator defended US strategy in Syria.", "US strategy"),
+    ("The assembly condemned North Korea's violations of human rights.", "North Korea's violations of human rights"),
+])
+def test_an_owned_thing_keeps_its_owner_not_what_it_is_about(text, target):
+    assert principal(text).target.text == target
+
+
+def test_a_time_after_an_actor_is_cut():
+    e = principal("Israeli airstrikes this week killed three militants.")
+    assert e.source.text == "Israeli airstrikes"

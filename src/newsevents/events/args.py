@@ -200,6 +200,12 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             break
         if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and tok.dep_ == "dobj" and lemma(tok.head) in CHARGING:
             break
+        if cut_time and c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"):
+            break  # "airstrikes this month"
+        if depth == 0 and c.dep_ == "prep" and c.lower_ != "of" and _owned_thing(tok):
+            # "Trump's comments on farm seizures", "US strategy in Syria", "an Afghan army base in
+            # Kandahar province" (where a thing of someone's is, is cut as for a person)
+            break
         if c.dep_ == "prep" and c.lower_ in ("in", "at") and _where_was(tok, c):
             break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
         end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
@@ -264,6 +270,15 @@ def inner_actor(t, exclude=(), deps=("prep", "acl", "relcl", "pcomp")):
                 nxt.append(g)
         frontier = nxt
     return None
+
+
+def _owned_thing(tok) -> bool:
+    """A thing said to be someone's ("*Trump's* comments", "the *JIA* demand", "*US* strategy"): it
+    stands for its owner, and what it is about or for is no part of the actor's phrase."""
+    if tok.pos_ != "NOUN" or names_who(tok) or any(c.dep_ == "appos" for c in tok.children):
+        return False
+    return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS or (
+        c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")) for c in tok.lefts)
 
 
 def _where_was(tok, prep) -> bool:
@@ -498,7 +513,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
 
 
 PLACE_NOUNS = {"territory", "region", "area", "province", "city", "town", "village", "zone", "part", "district",
-               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave"}
+               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave",
+               "republic", "nation", "kingdom"}
 
 
 def place_like(t) -> bool:

@@ -627,3 +627,10 @@ def test_an_owned_thing_keeps_its_owner_not_what_it_is_about(text, target):
 def test_a_time_after_an_actor_is_cut():
     e = principal("Israeli airstrikes this week killed three militants.")
     assert e.source.text == "Israeli airstrikes"
+
+
+def test_a_description_after_a_name_is_cut_but_a_speakers_office_stays():
+    assert principal("Rebels shelled Aden, Yemen's second largest city.").target.text == "Aden"
+    assert principal("Police arrested Ali Hassan, a suspected smuggler.").target.text == "Ali Hassan"
+    e = principal("Maria Lopez, a senior UN official, condemned the attack.")
+    assert e.source.text == "Maria Lopez, a senior UN official"

@@ -302,7 +302,9 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
     refs = []
     for s, t in pairs:
         source = _ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0])
-        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0])
+        # a party to a mutual act acts too: named as a source would be
+        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0],
+                      target=not mutual)
         if mutual:  # both parties act: each is a source, with the other as counterpart
             refs += [(source, None, target), (target, None, source)]
         else:
@@ -492,12 +494,13 @@ def _pairs(args: Arguments) -> list[tuple]:
     return [(s, t) for s in sources for t in targets]
 
 
-def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False) -> ActorRef | None:
+def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False, target: bool = False) -> ActorRef | None:
     """The ActorRef of the noun phrase headed by ``head``; ``joined`` takes its coordinated
-    nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named."""
+    nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named;
+    ``target``: the phrase of whom an act is aimed at (see :func:`.args.np_bounds`)."""
     if head is None:
         return None
-    start, end = np_bounds(head, cut_time=True, cut_inner_conj=cut_inner_conj)
+    start, end = np_bounds(head, cut_time=True, cut_inner_conj=cut_inner_conj, target=target)
     if joined:
         end = max([end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i)])
     sent_doc = head.doc

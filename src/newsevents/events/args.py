@@ -90,13 +90,16 @@ class Arguments:
     reciprocal: bool = False  # coordinated subjects acting together: one joined source span
 
 
-def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tuple[int, int]:
+def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False, target: bool = False) -> tuple[int, int]:
     """Token bounds [start, end) of the noun phrase headed by ``head`` (gold conventions).
 
-    Kept: determiners, modifiers, possessors, prepositional phrases, appositions and
-    bracketed acronyms. Cut: relative and participial clauses, coordinated nouns (they are
-    actors of their own) and, with ``cut_time``, phrases of time the parser hung on a subject
-    ("the Foreign Office during a weekly briefing on Thursday").
+    Kept: determiners, modifiers, possessors, prepositional phrases, appositions, bracketed
+    acronyms and participles of a few words ("the missiles fired by the army"). Cut: relative
+    and longer participial clauses, coordinated nouns (they are actors of their own), what a
+    thing of someone's is about ("Trump's comments on X"), a description after the name of a
+    place or body, or after a person's name in a ``target`` ("Haifa, Israel's third largest
+    city") and, with ``cut_time``, phrases of time ("the Foreign Office during a weekly briefing
+    on Thursday").
     """
     start, end = head.i, head.i + 1
     for c in head.lefts:
@@ -105,7 +108,7 @@ def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tup
         if c.dep_ not in ("punct", "cc", "preconj") or c.i > start:
             start = min(start, c.left_edge.i)
             break
-    end = _right_end(head, cut_time, cut_inner_conj)
+    end = _right_end(head, cut_time, cut_inner_conj, target=target)
     doc = head.doc
     # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
     for _ in range(3):
@@ -175,7 +178,7 @@ def _noun_run_end(doc, i: int) -> int:
     return max(end, i)
 
 
-def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
+def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0, target: bool = False) -> int:
     """End of ``tok``'s phrase: its right dependents up to the first clause, and up to the
     first coordination at the head ("the USA and NATO" are two actors) but not inside it ("the
     leadership of America and NATO", "talks in Geneva and Brussels")."""
@@ -186,8 +189,10 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             end = max(end, c.i + 1)
             continue
         if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos" \
-                and rights[k + 1] != _listed(tok):
+                and rights[k + 1] != _listed(tok) and not (depth == 0 and _description(tok, rights[k + 1], target)):
             continue  # "the Palestinian president, Mahmoud Abbas"
+        if depth == 0 and c.dep_ == "appos" and _description(tok, c, target):
+            break
         if c == _listed(tok):
             break  # a list, not an apposition: "The United States, India, Israel and Pakistan"
         if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
@@ -279,6 +284,15 @@ def _owned_thing(tok) -> bool:
         return False
     return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS or (
         c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")) for c in tok.lefts)
+
+
+def _description(name, appos, target: bool) -> bool:
+    """"Haifa, Israel's third largest city", "Gul Rahman, a suspected militant": a description
+    after a name, not part of the actor's name; a person acting keeps the office that says for whom
+    ("Alice Wells, a senior US state department official, met ...")."""
+    if name.pos_ != "PROPN" or appos.pos_ != "NOUN" or (name.ent_type_ == "PERSON" and not target):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") or c.dep_ == "poss" for c in appos.children)
 
 
 def _where_was(tok, prep) -> bool:

@@ -634,3 +634,19 @@ def test_a_description_after_a_name_is_cut_but_a_speakers_office_stays():
     assert principal("Police arrested Ali Hassan, a suspected smuggler.").target.text == "Ali Hassan"
     e = principal("Maria Lopez, a senior UN official, condemned the attack.")
     assert e.source.text == "Maria Lopez, a senior UN official"
+
+
+@pytest.mark.parametrize("text, targets", [
+    # a mediation aims at the parties it is between, wherever the parser hangs them
+    ("Qatar launched a mediation effort to end the feud between Sudan and Chad.", {"Sudan", "Chad"}),
+    ("Norway launched a mediation effort between the Democratic Alliance and the rebels.",
+     {"the Democratic Alliance", "the rebels"}),
+    # an act of someone's is a target when no one else is named; investigations aim at whom they are of
+    ("Canada offered logistical support to British operations.", {"British operations"}),
+    ("Prosecutors opened investigations of three large banks.", {"three large banks"}),
+    # goods given alongside others, and aid sent to help someone, go to the recipient
+    ("Spain is willing to provide tents alongside food aid to Morocco.", {"Morocco"}),
+    ("The government is considering sending aid to help Fiji recover from the cyclone.", {"Fiji"}),
+])
+def test_targets_of_mediation_owned_acts_and_considered_aid(text, targets):
+    assert {e.target.text for e in code(text) if e.target is not None and e.principal or e.compound} >= targets

@@ -66,7 +66,8 @@ RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "
 PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
             "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
             "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp",
-            "worker", "member", "fighter", "militant", "people", "person", "student", "rebel", "insurgent"}
+            "worker", "member", "fighter", "militant", "people", "person", "student", "rebel", "insurgent",
+            "inspector", "observer", "monitor", "envoy", "employee", "correspondent", "reporter"}
 # roots whose verb takes what it is about as its object: "rejected the request", "defended the decision"
 PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
@@ -428,7 +429,8 @@ def agent(p):
 
 # nouns whose "of" names who suffers them: "the blockade of Qatar", "a boycott of U.S. products"
 OF_TARGETS = {"blockade", "boycott", "siege", "occupation", "invasion", "embargo", "bombardment", "bombing",
-              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing"}
+              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing",
+              "investigation", "probe", "inquiry", "prosecution", "trial", "extradition", "deportation", "suspension"}
 QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
               "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
 COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
@@ -438,6 +440,8 @@ COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "pre
 def actor_like(t) -> bool:
     """A noun that names who, not what: a named entity, a pronoun or a role."""
     lem = t.lemma_.lower()
+    if t.ent_type_ in ("DATE", "TIME"):
+        return False  # "As of January 20"
     return (t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ in ("PROPN", "PRON")
             or lem in COUNTERPARTS or lem in GROUP_NOUNS or lem in PATIENTS)
 
@@ -508,8 +512,12 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         return g
                     if prep == "in" and (depth > 0 or _place_target(code)) and place_like(g) and g.pos_ != "VERB":
                         return g  # "lifted the state of emergency in northern parts of the country"
-                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
+                    named = g.pos_ == "PROPN" and g.ent_type_ in ("ORG", "GPE", "PERSON", "NORP")
+                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or (
+                            noun_entry(g) and not named))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
+                        if prep != "in" and _owned_thing(g):
+                            return g  # "offered support to French operations": the operations are someone's
                         if depth < 2 and g.ent_type_ not in THING_ENTS:
                             # an attitude about an act aims at whom the act is with ("pessimism over
                             # holding negotiations with the United States")
@@ -589,6 +597,8 @@ def target_of(m: Match, exclude=()):
         named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
         if named:
             return named[0]  # "provided the Lebanese Armed Forces with aircraft"
+    if code[:3] == "045" and (parties := _between(m.noun if m.noun is not None else p, exclude)) is not None:
+        return parties  # "launched a mediation effort to resolve the rift between Qatar and ..."
     if code == "0831" and m.noun is None and (body := _left_body(p, exclude)) is not None:
         return body  # "resigned as president of Indonesia", "stepped down from the cabinet"
     heads = [m.noun, p] if m.noun is not None else [p]
@@ -615,6 +625,9 @@ def target_of(m: Match, exclude=()):
     objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
     if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
         given = [*objs, m.noun] if m.noun is not None and m.noun != p else objs
+        # "provide ammunition alongside humanitarian assistance to Turkey": given along with the rest
+        given += [g for c in p.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")
+                  for g in c.children if g.dep_ == "pobj"]
         t = (prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[:2]) or deep_recipient(given, code, exclude)
              or prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[2:]))
         if t is not None:
@@ -633,6 +646,16 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
+
+
+def _between(t, exclude=()):
+    """The first party named after "between" in the phrase of ``t`` (the others are its conjuncts)."""
+    for d in t.subtree:
+        if d.dep_ == "prep" and d.lower_ == "between":
+            g = next((x for x in d.children if x.dep_ == "pobj" and x not in exclude), None)
+            if g is not None:
+                return g
+    return None
 
 
 def _left_body(p, exclude=()):
@@ -766,9 +789,9 @@ def clause_target(m: Match, src=None):
             given = [d for d in c.children if d.dep_ == "dobj"]
             rec = next((g for d in preps if d.lower_ in ("to", "into") for g in d.children
                         if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and not _is_thing(g) and g != src), None)
-            rec = rec or deep_recipient(given, "070", [src])
+            rec = rec or deep_recipient(given, "070", [src]) or beneficiary([c, *given], [src])
             if rec is not None:
-                return rec
+                return rec  # "considering sending aid to help North Korea cope"
         objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
         objs += [g for d in preps if d.lower_ in TARGET_PREPS
                  for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
@@ -866,7 +889,8 @@ def arguments(m: Match) -> Arguments:
             tgt = target_of(node, exclude=[src] if src is not None else ())
             if tgt is not None:
                 break
-    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider"):
+    if tgt is None and any(n.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider")
+                           for n in m.chain()):
         # "pledged to work with China", "is considering sending aid to North Korea": the uncoded
         # clause under the control verb still names whom
         tgt = clause_target(m, src)

@@ -650,3 +650,14 @@ def test_a_description_after_a_name_is_cut_but_a_speakers_office_stays():
 ])
 def test_targets_of_mediation_owned_acts_and_considered_aid(text, targets):
     assert {e.target.text for e in code(text) if e.target is not None and e.principal or e.compound} >= targets
+
+
+@pytest.mark.parametrize("text, source", [
+    # parties that reach, keep or break an agreement, a ceasefire or talks together are one actor
+    ("Chile and Peru failed to reach agreement on fishing rights.", "Chile and Peru"),
+    ("Sudan and Chad were guilty of violating the ceasefire agreement.", "Sudan and Chad"),
+    ("Brazil and Argentina signed an agreement on trade cooperation.", "Brazil and Argentina"),
+])
+def test_parties_to_a_joint_act_are_one_reciprocal_actor(text, source):
+    e = principal(text)
+    assert e.source.text == source and e.compound

@@ -916,8 +916,10 @@ def arguments(m: Match) -> Arguments:
         args.sources = split(src)
     if tgt is not None:
         args.targets = split(tgt)
-    if len(args.sources) > 1 and not args.targets and m.code[:2] in ("03", "04", "05", "06"):
-        # "India and Pakistan agreed to a ceasefire": one reciprocal actor, named as written
+    if len(args.sources) > 1 and (not args.targets and m.code[:2] in ("03", "04", "05", "06") or (
+            not any(actor_like(t) for t in args.targets) and not args.reported and _joint(m))):
+        # "India and Pakistan agreed to a ceasefire", "X and Y failed to reach agreement", "X and Y
+        # were guilty of violating the ceasefire": one reciprocal actor, named as written
         args.reciprocal = True
         args.sources = [src]
     elif len(args.sources) > 1 and not args.reported and all(
@@ -928,6 +930,32 @@ def arguments(m: Match) -> Arguments:
         args.reciprocal = True
         args.sources = [src]
     return args
+
+
+# what two parties make, keep or break together
+JOINT_NOUNS = {"agreement", "deal", "accord", "treaty", "ceasefire", "truce", "talk", "negotiation", "pact",
+               "exercise", "drill", "summit", "cooperation", "partnership", "relation", "tie", "armistice"}
+
+
+def _joint(m: Match) -> bool:
+    """An act about an agreement, a ceasefire or talks, which two parties make, keep or break
+    together: "failed to reach agreement", "fired across the ceasefire line", "were guilty of
+    violating the truce" (the objects of the chain's verbs and of the verbs they govern)."""
+    verbs = []
+    for n in m.chain():
+        verbs.append(n.trigger)
+        verbs.extend(g for c in n.trigger.children if c.dep_ in ("xcomp", "acomp", "prep")
+                     for g in ([c] if c.dep_ != "prep" else c.children) if g.pos_ in ("VERB", "ADJ"))
+        verbs.extend(g for c in list(verbs) for p in c.children if p.dep_ == "prep"
+                     for g in p.children if g.dep_ == "pcomp")
+    words = set()
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ == "dobj":
+                words.add(c.lemma_.lower())
+            elif c.dep_ == "prep":
+                words.update(g.lemma_.lower() for g in c.children if g.dep_ == "pobj")
+    return bool(words & JOINT_NOUNS)
 
 
 def _named_side(h) -> frozenset:

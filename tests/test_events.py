@@ -661,3 +661,10 @@ def test_targets_of_mediation_owned_acts_and_considered_aid(text, targets):
 def test_parties_to_a_joint_act_are_one_reciprocal_actor(text, source):
     e = principal(text)
     assert e.source.text == source and e.compound
+
+
+def test_the_government_in_what_an_official_says_is_the_speakers_side():
+    e = principal("The Kenyan interior minister said the government will not lift the ban on the sect.")
+    assert e.source.text == "The Kenyan interior minister" and e.cameo_root == "12"
+    e = principal("The minister said the Ugandan government will lift the ban.")  # a government named otherwise
+    assert e.source.text == "the Ugandan government"

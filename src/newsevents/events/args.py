@@ -807,9 +807,20 @@ def _own_clause(content: Match, node: Match) -> bool:
         c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
 
 
+# bodies a speaker names as "the government", "the fighters": their own side, not a new actor
+OWN_SIDE = {"government", "administration", "authority", "ministry", "country", "army", "military", "force",
+            "fighter", "movement", "party", "group", "organization", "organisation", "cabinet", "regime"}
+
+
 def _speakers_own(head) -> bool:
-    """"his country", "its government": the speaker's own side, named through a possessive pronoun."""
-    return head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children)
+    """"his country", "its government", "the government" (nothing more said of it): the
+    speaker's own side, named through a possessive pronoun or a bare definite article."""
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children):
+        return True
+    return (head.lemma_.lower() in OWN_SIDE or head.lower_.rstrip("s") in OWN_SIDE) \
+        and [c.lower_ for c in head.children] == ["the"]
 
 
 def nominal_content(node: Match) -> bool:

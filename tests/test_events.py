@@ -668,3 +668,11 @@ def test_the_government_in_what_an_official_says_is_the_speakers_side():
     assert e.source.text == "The Kenyan interior minister" and e.cameo_root == "12"
     e = principal("The minister said the Ugandan government will lift the ban.")  # a government named otherwise
     assert e.source.text == "the Ugandan government"
+
+
+@pytest.mark.parametrize("text, target", [
+    ("The senator expressed concern for the ambassador's safety.", "the ambassador's safety"),
+    ("The queen expressed her condolences for the people of Haiti.", "the people of Haiti"),
+])
+def test_concern_and_condolences_are_for_someone(text, target):
+    assert principal(text).target.text == target

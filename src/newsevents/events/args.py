@@ -26,7 +26,8 @@ RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
 # pessimistic and optimistic comments (CAMEO 012, 013) are about what follows the attitude word,
 # thing or actor: "skeptical of the announcement", "optimism at the deal", "pessimism over talks"
 ATTITUDES = {"012", "013"}
-ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in")
+# ("concern for Buhari's health")
+ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in", "for")
 # cooperation is agreed, shared or signed *with* someone and *on* a topic: "agreed to share
 # information on company ownership", "signed an agreement on customs processes"
 TOPIC_ROOTS = {"03", "05", "06"}
@@ -480,6 +481,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     if preps is None:
         preps = ATTITUDE_PREPS if code in ATTITUDES else {"02": REQUEST_PREPS, "10": REQUEST_PREPS,
                                                          "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        if code == "018":  # sympathy is for someone: "condolences for the British people"
+            preps = (*preps, "for")
         if code[:2] in TOPIC_ROOTS:
             preps = tuple(p for p in preps if p not in TOPIC_PREPS)
         if withdrawal(code):

@@ -676,3 +676,11 @@ def test_the_government_in_what_an_official_says_is_the_speakers_side():
 ])
 def test_concern_and_condolences_are_for_someone(text, target):
     assert principal(text).target.text == target
+
+
+def test_nouns_sharing_a_determiner_name_one_group():
+    e = principal("The government released another 30 journalists and activists.")
+    assert e.target.text == "another 30 journalists and activists" and not e.compound
+    # two sides named, or two determiners, are two actors
+    events = code("Police detained the mayor and the governor.")
+    assert {e.target.text for e in events} == {"the mayor", "the governor"}

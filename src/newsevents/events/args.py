@@ -197,6 +197,9 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             break
         if c == _listed(tok):
             break  # a list, not an apposition: "The United States, India, Israel and Pakistan"
+        if c.dep_ in ("cc", "conj") and any(_shares_determiner(tok, g) for g in rights[k:] if g.dep_ == "conj"):
+            end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
+            continue  # "a Cuban physician and nurse": one group
         if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
             end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
             continue
@@ -347,7 +350,7 @@ def split(head) -> list:
         out.extend(c for c in listed.conjuncts if c.i > listed.i and c.pos_ in ("NOUN", "PROPN"))
         return out
     for c in head.conjuncts:
-        if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X"):
+        if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X") and not _shares_determiner(head, c):
             out.append(c)
     if len(out) == 1 and head.lemma_.lower() in GROUP_NOUNS:
         for p in head.children:
@@ -359,6 +362,19 @@ def split(head) -> list:
 
 
 LIST_ENTS = ("GPE", "ORG", "NORP")
+
+
+def _shares_determiner(head, conj) -> bool:
+    """"a Cuban physician and nurse", "15 executives and suppliers of the firm": a bare common noun
+    coordinated with a determined one shares its determiner, and the phrase names one group."""
+    if head.pos_ != "NOUN" or conj.pos_ != "NOUN" or conj.head != head:
+        return False
+    if not any(c.dep_ in ("det", "nummod", "poss") for c in head.children):
+        return False
+    if any(c.dep_ in ("det", "poss", "nummod", "amod", "compound", "conj", "relcl", "acl") for c in conj.children):
+        return False
+    # but "The American side and representatives of the Alliance" name two sides
+    return not _named_side(conj) or _named_side(conj) == _named_side(head)
 
 
 def _listed(head):

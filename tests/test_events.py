@@ -684,3 +684,8 @@ def test_nouns_sharing_a_determiner_name_one_group():
     # two sides named, or two determiners, are two actors
     events = code("Police detained the mayor and the governor.")
     assert {e.target.text for e in events} == {"the mayor", "the governor"}
+
+
+def test_refuge_is_sought_where_people_flee():
+    e = principal("Thousands of Afghans have sought refuge in Pakistan since the war began.")
+    assert (e.source.text, e.target.text) == ("Thousands of Afghans", "Pakistan")

@@ -230,6 +230,8 @@ CHARGING = {"accuse", "suspect", "convict", "acquit", "clear", "charge", "indict
 TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
 
 
+# what refugees seek where they flee
+HAVENS = {"refuge", "asylum", "shelter", "sanctuary", "haven", "protection"}
 # roots whose target is who or where benefits (intent, material cooperation, aid, yielding)
 BENEFIT_ROOTS = {"03", "06", "07", "08"}
 # people as a group: recipients of aid though no entity names them ("about 550 households")
@@ -295,6 +297,8 @@ def _description(name, appos, target: bool) -> bool:
     """"Haifa, Israel's third largest city", "Gul Rahman, a suspected militant": a description
     after a name, not part of the actor's name; a person acting keeps the office that says for whom
     ("Alice Wells, a senior US state department official, met ...")."""
+    if appos.pos_ == "NUM" or appos.like_num:
+        return True  # "Niger's Maradi region, some 7,660 (of them)"
     if name.pos_ != "PROPN" or appos.pos_ != "NOUN" or (name.ent_type_ == "PERSON" and not target):
         return False
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") or c.dep_ == "poss" for c in appos.children)
@@ -868,8 +872,14 @@ def arguments(m: Match) -> Arguments:
             continue
         if node.role in ("appeal", "demand", "order", "allow", "hope"):
             src = src or source_of(node)
-            outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
-                              and c != node.noun and not _is_thing(c)), None)
+            haven = next((c for c in node.trigger.children if c.dep_ == "dobj" and c.lemma_.lower() in HAVENS), None)
+            if haven is not None:  # "sought refuge in Bangladesh": asked of where they fled
+                outer_obj = next((g for h in (node.trigger, haven) for c in h.children if c.dep_ == "prep"
+                                  and c.lower_ in ("in", "at", "with") for g in c.children if g.dep_ == "pobj"
+                                  and (place_like(g) or actor_like(g))), None)
+            else:
+                outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
+                                  and c != node.noun and not _is_thing(c)), None)
             if outer_obj is None:  # "expects statements from NATO", "called on X"
                 things = [c for c in node.trigger.children if c.dep_ == "dobj"]
                 outer_obj = prep_object([node.trigger, *things], node.code)

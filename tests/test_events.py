@@ -689,3 +689,10 @@ def test_nouns_sharing_a_determiner_name_one_group():
 def test_refuge_is_sought_where_people_flee():
     e = principal("Thousands of Afghans have sought refuge in Pakistan since the war began.")
     assert (e.source.text, e.target.text) == ("Thousands of Afghans", "Pakistan")
+
+
+def test_an_event_restated_after_the_target_and_a_violated_ceasefire():
+    e = principal("Rebels shelled the town of Goma, an attack condemned by the UN.")
+    assert e.target.text == "the town of Goma"
+    e = principal("Rebels violated Colombia's holiday ceasefire in Cauca province.")
+    assert e.cameo == "196" and e.target.text == "Colombia's holiday ceasefire"

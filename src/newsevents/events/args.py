@@ -191,9 +191,10 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             end = max(end, c.i + 1)
             continue
         if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos" \
-                and rights[k + 1] != _listed(tok) and not (depth == 0 and _description(tok, rights[k + 1], target)):
+                and rights[k + 1] != _listed(tok) and not (depth == 0 and _description(tok, rights[k + 1], target)) \
+                and not _restated_event(rights[k + 1]):
             continue  # "the Palestinian president, Mahmoud Abbas"
-        if depth == 0 and c.dep_ == "appos" and _description(tok, c, target):
+        if c.dep_ == "appos" and (depth == 0 and _description(tok, c, target) or _restated_event(c)):
             break
         if c == _listed(tok):
             break  # a list, not an apposition: "The United States, India, Israel and Pakistan"
@@ -291,6 +292,11 @@ def _owned_thing(tok) -> bool:
         return False
     return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS or (
         c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")) for c in tok.lefts)
+
+
+def _restated_event(appos) -> bool:
+    """"the town of Goma, an attack condemned by the UN": the event named again, not the actor."""
+    return appos.pos_ == "NOUN" and bool(noun_entry(appos))
 
 
 def _description(name, appos, target: bool) -> bool:
@@ -610,6 +616,8 @@ def target_of(m: Match, exclude=()):
             return made_by  # "rejected accusations by the US"
         if code[:2] == "08" and m.noun.lemma_.lower() in DEMANDS and _by_agent(m.noun, ("by", "from", "of")):
             return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
+        if code == "196" and _owned_thing(m.noun):
+            return m.noun  # "violated South Sudan's ceasefire": the ceasefire of whoever agreed it
         if code[:3] == "015" and (claimed := _claimed_target([m.noun, p], exclude)) is not None:
             return claimed  # "claimed responsibility for attacks on X": aimed at whom the act hit
         if _verb_carries(m):

@@ -696,3 +696,12 @@ def test_an_event_restated_after_the_target_and_a_violated_ceasefire():
     assert e.target.text == "the town of Goma"
     e = principal("Rebels violated Colombia's holiday ceasefire in Cauca province.")
     assert e.cameo == "196" and e.target.text == "Colombia's holiday ceasefire"
+
+
+def test_the_charge_after_an_accuser_is_cut_and_declined_comments_aim_at_no_thing():
+    e = principal("Cuba rejected accusations by the United States of human rights abuses.")
+    assert e.target.text == "the United States"
+    e = principal("Iran rejected accusations by the government of Iraq that it armed the militia.")
+    assert e.target.text == "the government of Iraq"
+    e = principal("The ministry declined to comment on the report.")
+    assert e.cameo == "011" and e.target is None

@@ -209,8 +209,9 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             continue
         if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
-        if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and tok.dep_ == "dobj" and lemma(tok.head) in CHARGING:
-            break
+        if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and _charged(tok) and not any(
+                g.dep_ == "pobj" and g.pos_ != "VERB" and names_who(g) for g in c.children):
+            break  # but "accusations by the government of Sierra Leone"
         if cut_time and c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"):
             break  # "airstrikes this month"
         if depth == 0 and c.dep_ == "prep" and c.lower_ != "of" and _owned_thing(tok):
@@ -292,6 +293,18 @@ def _owned_thing(tok) -> bool:
         return False
     return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS or (
         c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")) for c in tok.lefts)
+
+
+CHARGES = {"accusation", "allegation", "charge", "claim", "complaint"}
+
+
+def _charged(tok) -> bool:
+    """Whoever is accused, or accuses ("accused the army *of torture*", "accusations by the US *of
+    genocide*"): the "of" phrase after them is the charge."""
+    if tok.dep_ == "dobj" and lemma(tok.head) in CHARGING:
+        return True
+    by = tok.head if tok.dep_ == "pobj" else None
+    return by is not None and by.lower_ == "by" and by.head.lemma_.lower() in CHARGES
 
 
 def _restated_event(appos) -> bool:
@@ -947,6 +960,8 @@ def arguments(m: Match) -> Arguments:
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
     if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
+        tgt = None
+    if tgt is not None and m.code == "011" and not names_who(tgt):  # "declined to comment on the bill"
         tgt = None
     if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not names_who(tgt):
         # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to

@@ -705,3 +705,8 @@ def test_the_charge_after_an_accuser_is_cut_and_declined_comments_aim_at_no_thin
     assert e.target.text == "the government of Iraq"
     e = principal("The ministry declined to comment on the report.")
     assert e.cameo == "011" and e.target is None
+
+
+def test_released_soldiers_are_the_target_sent_ones_are_goods():
+    assert principal("The militia has freed 200 child soldiers.").target.text == "200 child soldiers"
+    assert principal("Canada sent 200 soldiers to Latvia.").target.text == "Latvia"

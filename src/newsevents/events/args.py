@@ -510,7 +510,8 @@ def _is_thing(t, code: str = "") -> bool:
         return True
     if lem == "position" and code[:2] in ("17", "18", "19", "20"):
         return False  # "struck militant positions": a place held by someone, not a stance
-    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
+    # soldiers are sent (goods of a transfer) but released persons (0841) are who is released
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)) and not code.startswith("0841"))
 
 
 def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
@@ -669,6 +670,8 @@ def target_of(m: Match, exclude=()):
     objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
     if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
         given = [*objs, m.noun] if m.noun is not None and m.noun != p else objs
+        # "returned 1 , 044 cultural antiquities to X": a split number leaves the goods as npadvmod
+        given += [c for c in p.children if c.dep_ == "npadvmod" and c.pos_ == "NOUN" and c.ent_type_ not in THING_ENTS]
         # "provide ammunition alongside humanitarian assistance to Turkey": given along with the rest
         given += [g for c in p.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")
                   for g in c.children if g.dep_ == "pobj"]

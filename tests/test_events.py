@@ -710,3 +710,9 @@ def test_the_charge_after_an_accuser_is_cut_and_declined_comments_aim_at_no_thin
 def test_released_soldiers_are_the_target_sent_ones_are_goods():
     assert principal("The militia has freed 200 child soldiers.").target.text == "200 child soldiers"
     assert principal("Canada sent 200 soldiers to Latvia.").target.text == "Latvia"
+
+
+def test_deported_people_lose_where_they_were_sent_and_a_violated_ban_aims_at_its_maker():
+    assert principal("Greece has deported 300 migrants to Turkey.").target.text == "300 migrants"
+    e = principal("Iran has violated a ban by the UN on missile tests.")
+    assert e.cameo_root == "12" and e.target.text == "the UN"

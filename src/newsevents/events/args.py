@@ -209,6 +209,9 @@ def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth:
             continue
         if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
             break
+        if depth == 0 and c.dep_ == "prep" and c.lower_ in ("to", "into") and tok.dep_ == "dobj" \
+                and lemma(tok.head) in MOVING:
+            break  # "deported 2,374 migrants to Honduras": where they were sent is no part of who
         if depth == 0 and c.dep_ == "prep" and c.lower_ == "of" and _charged(tok) and not any(
                 g.dep_ == "pobj" and g.pos_ != "VERB" and names_who(g) for g in c.children):
             break  # but "accusations by the government of Sierra Leone"
@@ -296,6 +299,9 @@ def _owned_thing(tok) -> bool:
 
 
 CHARGES = {"accusation", "allegation", "charge", "claim", "complaint"}
+# verbs that move people somewhere: their object is who, the "to" phrase where
+MOVING = {"deport", "expel", "extradite", "repatriate", "return", "release", "free", "hand", "transfer", "evacuate",
+          "relocate", "resettle", "send"}
 
 
 def _charged(tok) -> bool:
@@ -966,6 +972,10 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and m.code == "011" and not names_who(tgt):  # "declined to comment on the bill"
         tgt = None
+    if tgt is not None and m.code[:3] == "128" and tgt.pos_ == "NOUN" and not names_who(tgt):
+        # "violated a ban by the UN": a violated rule is aimed at whoever made it
+        by = _by_agent(tgt, ("by",))
+        tgt = by if by is not None and names_who(by) else tgt
     if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not names_who(tgt):
         # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to
         # and from North Korea", "gave priority to the shipment of water to the Haitian people"

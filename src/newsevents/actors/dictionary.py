@@ -72,6 +72,10 @@ class Dictionary:
     people_by_country: dict[str, list[Entry]] = field(default_factory=dict)  # alpha-3 -> people with a role there
     person_names: dict[str, set[str]] = field(default_factory=dict)  # canonical name -> every name it goes by
     max_role_words: int = 1
+    # last and first words of multi-word roles: most tokens end or start none, so role_noun
+    # need not build phrases for them
+    role_ends: set[str] = field(default_factory=set)
+    role_starts: set[str] = field(default_factory=set)
     _matchers: dict = field(default_factory=dict, repr=False)
 
     def add_name(self, surface: str, entry: Entry) -> None:
@@ -230,6 +234,9 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
     for noun, sector in (data.get("relational") or {}).items():
         d.roles[noun.lower()] = RoleNoun(sector, noun.lower() not in _COLLECTIVE, True, noun.lower())
     d.max_role_words = max((len(k.split()) for k in d.roles), default=1)
+    phrases = [k.split() for k in d.roles if " " in k]
+    d.role_ends = {w[-1] for w in phrases}
+    d.role_starts = {w[0] for w in phrases}
 
 
 _PARTICLES = {"bin", "ibn", "bint", "ben", "al", "abu", "ould", "king", "queen", "prince", "sheikh"}

@@ -168,16 +168,18 @@ def role_noun(tok: Token, d: Dictionary) -> tuple[RoleNoun, int, int] | None:
     """The role noun headed by ``tok`` and its token extent: multi-word first ("foreign minister",
     "secretary of state"), then the word and its lemma."""
     doc = tok.doc
-    for n in range(min(d.max_role_words, 4), 1, -1):
-        if tok.i - n + 1 >= 0:  # ends at the head: "foreign minister"
+    lower = tok.lower_
+    ends, starts = lower in d.role_ends, lower in d.role_starts
+    for n in range(min(d.max_role_words, 4), 1, -1) if ends or starts else ():
+        if ends and tok.i - n + 1 >= 0:  # ends at the head: "foreign minister"
             phrase = " ".join(t.lower_ for t in doc[tok.i - n + 1:tok.i + 1])
             if phrase in d.roles:
                 return d.roles[phrase], tok.i - n + 1, tok.i + 1
-        if tok.i + n <= len(doc) and doc[tok.i + 1].lower_ == "of":  # starts at it: "secretary of state"
+        if starts and tok.i + n <= len(doc) and doc[tok.i + 1].lower_ == "of":  # starts at it: "secretary of state"
             phrase = " ".join(t.lower_ for t in doc[tok.i:tok.i + n])
             if phrase in d.roles:
                 return d.roles[phrase], tok.i, tok.i + n
-    for form in (tok.lower_, tok.lemma_.lower()):
+    for form in (lower, tok.lemma_.lower()):
         if form in d.roles:
             return d.roles[form], tok.i, tok.i + 1
     return None

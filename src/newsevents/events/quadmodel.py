@@ -80,7 +80,10 @@ def features(sent, m: Match | None) -> dict[str, float]:
         deps = {c.dep_ for c in m.pred.children}
         f[f"args={'s' if deps & {'nsubj', 'nsubjpass'} else ''}{'o' if deps & {'dobj', 'dative', 'prep'} else ''}"] = 1.0
     counts = [0.0] * 10  # lexicon hits anywhere in the sentence: verbs by quad, then nouns by quad
+    ents = 0  # named actors beginning in the sentence (Span.ents rebuilds the Doc's entity list)
     for t in sent:
+        if t.ent_iob_ == "B" and t.ent_type_ in ACTOR_ENTS:
+            ents += 1
         if t.pos_ in ("VERB", "AUX", "ADJ"):
             hit = verb_entry(t)
             if hit and hit[0].code:
@@ -100,7 +103,6 @@ def features(sent, m: Match | None) -> dict[str, float]:
         f[f"rootlex=none|{root.pos_}"] = 1.0
     else:  # the root verb's lexicon class, not its identity: unseen verbs of a known class count
         f[f"rootlex={quad_of(entry.code) if entry.code else '-'}|{entry.role}"] = 1.0
-    ents = sum(1 for e in sent.ents if e.label_ in ACTOR_ENTS)
     f[f"ents={min(ents, 2)}"] = 1.0
     return f
 

@@ -716,3 +716,12 @@ def test_deported_people_lose_where_they_were_sent_and_a_violated_ban_aims_at_it
     assert principal("Greece has deported 300 migrants to Turkey.").target.text == "300 migrants"
     e = principal("Iran has violated a ban by the UN on missile tests.")
     assert e.cameo_root == "12" and e.target.text == "the UN"
+
+
+def test_subjects_on_an_auxiliary_and_the_state_where_someone_was_arrested():
+    events = code("Britain and France however have opposed the resolution.")
+    assert {e.source.text for e in events} == {"Britain", "France"}
+    e = principal("The opposition leader was arrested in Uganda on Monday.")
+    assert (e.source.text, e.target.text) == ("Uganda", "The opposition leader")
+    e = principal("The opposition leader was arrested in Uganda by military police.")
+    assert e.source.text == "military police"

@@ -433,6 +433,9 @@ def subject(p):
         # reports ... and call on all parties"
         deps = SUBJ_DEPS if seen == 1 else (*SUBJ_DEPS, "nsubjpass")
         subjects = [c for c in p.children if c.dep_ in deps and c.dep_ != "expl"]
+        # "The UK and France however have opposed": the parser may hang the subject on the auxiliary
+        subjects = subjects or [g for c in p.children if c.dep_ in ("aux", "auxpass") and c.i < p.i
+                                for g in c.children if g.dep_ in deps and g.dep_ != "expl"]
         if subjects:  # the parser may hang two subjects on a verb: take the nearest before it
             before = [c for c in subjects if c.i < p.i]
             return max(before, key=lambda c: c.i) if before else subjects[0]
@@ -811,6 +814,10 @@ def source_of(m: Match):
         found = agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
         if found is None and (ps == m.noun or noun_entry(ps)):
             found = _owner(ps)  # "UN sanctions against Iran were lifted": the sanctions were the UN's
+        if found is None and (m.code[:2] == "17" or m.code.startswith("166")):
+            # "was arrested in Rwanda", "were expelled from North Korea": the state where it happened
+            found = next((g for c in p.children if c.dep_ == "prep" and c.lower_ in ("in", "from")
+                          for g in c.children if g.dep_ == "pobj" and g.ent_type_ == "GPE"), found)
         return found
     return subject(p)
 

@@ -2,7 +2,7 @@
 
 The ``events`` stage reads each sentence's dependency parse, finds its principal event with
 the trigger lexicon and the codebook (:mod:`.rules`), reads the source and target noun phrases
-from the parse (:mod:`.args`), codes them with :func:`newsevents.actors.resolve_span` and
+from the parse (:mod:`.args`; their spans :mod:`.spans`), codes them with :func:`newsevents.actors.resolve_span` and
 writes :class:`~newsevents.model.Event` objects plus each sentence's ``quad_class``.
 
 Reported speech gives two events: the reported one (``modality="reported"``, with the
@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import FIRST_PLURAL, Arguments, actor_like, arguments, inner_split, np_bounds, source_of, split
+from .args import FIRST_PLURAL, Arguments, arguments, source_of
+from .spans import inner_split, np_bounds, split
+from .words import actor_like
 from .codebook import lookup
 from .quadmodel import FALLBACK_BELOW, features, load_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
@@ -494,7 +496,8 @@ def _pairs(args: Arguments) -> list[tuple]:
     return [(s, t) for s in sources for t in targets]
 
 
-def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False, target: bool = False) -> ActorRef | None:
+def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False,
+         target: bool = False) -> ActorRef | None:
     """The ActorRef of the noun phrase headed by ``head``; ``joined`` takes its coordinated
     nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named;
     ``target``: the phrase of whom an act is aimed at (see :func:`.args.np_bounds`)."""

@@ -116,7 +116,6 @@ class EventStage:
         link_quotes(doc)
         return ask
 
-    # --- quadmodel: the sentence quad class (see .quadmodel and docs/events.md) ---
     def classify(self, sentence, sent, m: Match | None, principal: Event | None, ask: list) -> None:
         """The sentence's quad class is the model's estimate; where the rules were unsure and so
         is the model, the embedding fallback (if installed) is asked, in batches (see :meth:`pipe`).
@@ -150,7 +149,6 @@ def unsure(principal: Event | None) -> bool:
     if principal is None:
         return True
     return "/fallback:" in principal.rule or (principal.cameo == "010" and ":report:" in principal.rule)
-# --- end quadmodel ---
 
 
 def sentence_match(sent) -> Match | None:

@@ -38,6 +38,20 @@ def test_closing_quote_keeps_its_attribution(sample_doc):
     assert not any(t.startswith(("- he", ", - he")) for t in texts)
 
 
+def test_possessives_split_by_pre_tokenized_text_parse_as_possessives():
+    from newsevents.nlp import load
+
+    nlp = load()
+    doc = nlp("Chile ’ s foreign minister condemned Peru ' s decision .")
+    assert [t.text for t in doc][:2] == ["Chile", "’ s"] and doc.text == "Chile ’ s foreign minister condemned Peru ' s decision ."
+    assert [(t.text, t.tag_, t.head.text) for t in doc if t.text in ("’ s", "' s")] == [
+        ("’ s", "POS", "Chile"), ("' s", "POS", "Peru")]
+    assert doc[4].dep_ == "ROOT" and doc[4].text == "condemned"
+    # spaCy's own tokens are untouched: a contraction, and a quote closing after a name
+    assert [t.text for t in nlp("Iran's army said it's 'ready' s")] == ["Iran", "'s", "army", "said", "it", "'s", "'",
+                                                                       "ready", "'", "s"]
+
+
 def test_unknown_stage_is_refused_with_the_valid_names():
     with pytest.raises(SettingsError, match="valid: " + ", ".join(STAGES)):
         Settings(stages=("parse", "magic"))

@@ -29,9 +29,9 @@ from pathlib import Path
 LABELS = (0, 1, 2, 3, 4)
 #: Floors the test suite holds the development gold to: rules only on the whole file, rules +
 #: the shipped kind of model on the style-shift split (5 folds), exact actor-span F1. A few points
-#: under what was measured when they were set (0.891, 0.900, 0.694), so a change that loses
-#: accuracy fails. Lower one only on purpose, saying why in the commit.
-FLOORS = {"quad_macro_f1": 0.86, "quad_macro_f1_shift": 0.87, "span_f1": 0.66}
+#: under what was measured when they were set (0.891, 0.900; span F1 0.787 when raised from 0.66),
+#: so a change that loses accuracy fails. Lower one only on purpose, saying why in the commit.
+FLOORS = {"quad_macro_f1": 0.86, "quad_macro_f1_shift": 0.87, "span_f1": 0.75}
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
 

@@ -2,7 +2,7 @@
 
 The ``events`` stage reads each sentence's dependency parse, finds its principal event with
 the trigger lexicon and the codebook (:mod:`.rules`), reads the source and target noun phrases
-from the parse (:mod:`.args`), codes them with :func:`newsevents.actors.resolve_span` and
+from the parse (:mod:`.args`; their spans :mod:`.spans`), codes them with :func:`newsevents.actors.resolve_span` and
 writes :class:`~newsevents.model.Event` objects plus each sentence's ``quad_class``.
 
 Reported speech gives two events: the reported one (``modality="reported"``, with the
@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import FIRST_PLURAL, Arguments, actor_like, arguments, inner_split, np_bounds, source_of, split
+from .args import FIRST_PLURAL, Arguments, arguments, source_of
+from .spans import inner_split, np_bounds, split
+from .words import actor_like
 from .codebook import lookup
 from .quadmodel import FALLBACK_BELOW, features, load_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
@@ -114,7 +116,6 @@ class EventStage:
         link_quotes(doc)
         return ask
 
-    # --- quadmodel: the sentence quad class (see .quadmodel and docs/events.md) ---
     def classify(self, sentence, sent, m: Match | None, principal: Event | None, ask: list) -> None:
         """The sentence's quad class is the model's estimate; where the rules were unsure and so
         is the model, the embedding fallback (if installed) is asked, in batches (see :meth:`pipe`).
@@ -148,7 +149,6 @@ def unsure(principal: Event | None) -> bool:
     if principal is None:
         return True
     return "/fallback:" in principal.rule or (principal.cameo == "010" and ":report:" in principal.rule)
-# --- end quadmodel ---
 
 
 def sentence_match(sent) -> Match | None:
@@ -243,20 +243,29 @@ def _purpose(m: Match) -> Match:
 def _agent_clause(m: Match, args: Arguments) -> tuple[Match, Arguments]:
     """"At least 20 people were killed when rebels attacked a convoy": an agentless passive of
     violence whose time clause says who did what to whom; that act is the sentence's event
-    (the deaths are its toll)."""
-    p = m.trigger
-    if m.quad != 4 or not any(c.dep_ == "nsubjpass" for c in p.children):
+    (the deaths are its toll), reported as the passive was ("..., a monitor said"). Any other
+    agentless passive takes its source from a clause of an act on the same side, cooperation or
+    conflict ("Ajak was released after the president pardoned him": the president released him)."""
+    node = last(m)
+    p = node.trigger
+    if not any(c.dep_ == "nsubjpass" for c in p.children):
         return m, args
     for c in (c for v in (p, *p.conjuncts) for c in v.children):
         if c.dep_ != "advcl":
             continue
         other = analyze(c, 0, {p.i})
-        if other is None or other.quad not in (3, 4):
+        # the same side of the scale: cooperation (1, 2), conflict (3, 4)
+        if other is None or 0 in (node.quad, other.quad) or (node.quad <= 2) != (other.quad <= 2):
             continue
         other_args = arguments(other)
-        if other_args.sources:
-            other.rule = "main:agent-clause:" + other.rule
-            return other, other_args
+        if not other_args.sources:
+            continue
+        if node.quad != 4:
+            args.sources = other_args.sources
+            return m, args
+        other.rule = "main:agent-clause:" + other.rule
+        other_args.reporter, other_args.reported = args.reporter, args.reported
+        return other, other_args
     return m, args
 
 
@@ -293,7 +302,9 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
     refs = []
     for s, t in pairs:
         source = _ref(doc, s, joined=args.reciprocal, cut_inner_conj=cut_first and s == args.sources[0])
-        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0])
+        # a party to a mutual act acts too: named as a source would be
+        target = _ref(doc, t, cut_inner_conj=t is not None and inner_split(args.targets) and t == args.targets[0],
+                      target=not mutual)
         if mutual:  # both parties act: each is a source, with the other as counterpart
             refs += [(source, None, target), (target, None, source)]
         else:
@@ -417,7 +428,9 @@ def speech_act(doc: Document, m: Match, args: Arguments, sentence: Span, index: 
 def _speaker_first(m: Match) -> bool:
     """True for "Peskov said Russia ...", false for a closing attribution ("..., officials said"),
     which only names the news source and is not coded as an event of its own."""
-    speech = next(node for node in m.chain() if node.role == "report")
+    speech = next((node for node in m.chain() if node.role == "report"), None)
+    if speech is None:  # the report gave way to the act its time clause names
+        return False
     return speech.content is None or speech.trigger.i < speech.content.trigger.i
 
 
@@ -481,12 +494,14 @@ def _pairs(args: Arguments) -> list[tuple]:
     return [(s, t) for s in sources for t in targets]
 
 
-def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False) -> ActorRef | None:
+def _ref(doc: Document, head, joined: bool = False, cut_inner_conj: bool = False,
+         target: bool = False) -> ActorRef | None:
     """The ActorRef of the noun phrase headed by ``head``; ``joined`` takes its coordinated
-    nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named."""
+    nouns along ("India and Pakistan") and then leaves the code empty unless one actor is named;
+    ``target``: the phrase of whom an act is aimed at (see :func:`.args.np_bounds`)."""
     if head is None:
         return None
-    start, end = np_bounds(head, cut_time=head.dep_ in ("nsubj", "nsubjpass"), cut_inner_conj=cut_inner_conj)
+    start, end = np_bounds(head, cut_time=True, cut_inner_conj=cut_inner_conj, target=target)
     if joined:
         end = max([end, *(np_bounds(c)[1] for c in head.conjuncts if c.i > head.i)])
     sent_doc = head.doc

@@ -1,22 +1,22 @@
 """Sources, targets and reporters of a coded predicate, read from the dependency parse.
 
-Argument spans follow the conventions of the development gold (full noun phrases with their
-determiners, prepositional modifiers and appositions: "a Swiss court", "Saudi Arabia's
-ambassador to the UN Abdallah al-Mouallimi"; relative and participial clauses cut off;
-coordinated actors split into one span each, so "the USA and NATO" gives two events).
+This module finds the head token of each argument; :mod:`.spans` turns a head into the span of
+the actor (the conventions of the development gold) and into the coordinated actors it stands
+for ("the USA and NATO" gives two events).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .lexicon import lemma, lexicon
 from .rules import GETTING, Match, noun_entry
+from .spans import _named_side, _owned_thing, split
+from .words import (GOODS, PATIENTS, PRONOUNS, QUANTITIES, THING_ENTS, THING_NOUNS, actor_like, human, names_who,
+                    place_like)
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
 FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
                 "regarding", "in")
@@ -26,7 +26,8 @@ RECIPIENT_PREPS = ("to", "into", "with", "for", "in", "from")
 # pessimistic and optimistic comments (CAMEO 012, 013) are about what follows the attitude word,
 # thing or actor: "skeptical of the announcement", "optimism at the deal", "pessimism over talks"
 ATTITUDES = {"012", "013"}
-ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in")
+# ("concern for Buhari's health")
+ATTITUDE_PREPS = ("to", "about", "of", "over", "at", "regarding", "on", "toward", "towards", "in", "for")
 # cooperation is agreed, shared or signed *with* someone and *on* a topic: "agreed to share
 # information on company ownership", "signed an agreement on customs processes"
 TOPIC_ROOTS = {"03", "05", "06"}
@@ -35,26 +36,6 @@ TOPIC_PREPS = {"on", "about", "over", "regarding", "upon"}
 CONSULT_PREPS = ("with", "between", "among", "to", "in")
 # "in" only names a target for events directed at a place (aid, troops, strikes "in Syria")
 PLACE_ROOTS = {"07", "15", "17", "18", "19", "20", "06"}
-# heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")
-THING_ENTS = {"MONEY", "QUANTITY", "CARDINAL", "PERCENT", "DATE", "TIME", "ORDINAL"}
-THING_NOUNS = {
-    "aid", "assistance", "money", "fund", "funding", "supply", "equipment",
-    "statement", "support", "help", "relief", "food", "medicine", "vaccine", "dose", "loan", "grant", "package",
-    "plan", "deal", "agreement", "ceasefire", "truce", "decision", "step", "measure",
-    "action", "effort", "role", "position", "concern", "condolence", "sympathy", "hope", "readiness", "commitment",
-    "intention", "way", "time", "talk", "meeting", "visit", "negotiation", "discussion", "consultation", "ban",
-    "sanction", "restriction", "curfew", "blockade", "embargo", "attack", "strike", "operation", "fire", "pressure",
-    "evidence", "information", "intelligence", "data", "datum", "artifact", "antiquity", "document", "record",
-    "behalf", "basis", "occasion", "account", "part", "sake", "spite", "light", "wake", "view", "terms",
-    "possibility", "option", "idea", "prospect", "chance",
-    # money: "earmarked 1.5 million euros"
-    "euro", "dollar", "pound", "yen", "yuan", "franc", "rupee", "ruble", "rouble", "shilling", "peso", "riyal",
-    "dinar", "dirham", "lira", "naira", "rand", "won", "krona", "krone", "cent", "usd", "eur",
-}
-# goods in a transfer ("sent troops to Mali"), actors elsewhere ("shelled British forces")
-GOODS = {"troop", "soldier", "force", "personnel", "team", "weapon", "arm", "peacekeeper", "platoon", "unit",
-         "expert", "doctor", "volunteer", "worker", "inspector", "observer", "artifact", "painting", "fossil",
-         "material", "vehicle", "resource", "shipment", "delivery"}
 # verbs of giving: their "to" phrase names the recipient ("giving money to local communities")
 GIVING = {"give", "send", "provide", "donate", "deliver", "supply", "offer", "lend", "grant", "transfer", "return",
           "contribute", "hand", "ship", "airlift", "extend", "allocate", "channel", "dispatch", "deploy"}
@@ -62,11 +43,6 @@ GIVING = {"give", "send", "provide", "donate", "deliver", "supply", "offer", "le
 HELPING = {"help", "assist", "support", "benefit", "aid", "relieve", "feed", "rebuild"}
 DEMANDS = {"demand", "request", "call", "appeal", "claim", "grievance", "condition", "ultimatum"}
 RELATIVE_WORDS = {"that", "which", "who", "whom", "what", "whose", "whatever", "whoever"}
-# objects of a verb+object trigger that are who it is done to
-PATIENTS = {"ambassador", "civilian", "detainee", "diplomat", "embassy", "journalist", "party", "police", "prisoner",
-            "refugee", "suspect", "city", "town", "newspaper", "website", "hostage", "captive", "activist", "protester",
-            "demonstrator", "opposition", "leader", "official", "citizen", "national", "migrant", "village", "camp",
-            "worker", "member", "fighter", "militant", "people", "person", "student", "rebel", "insurgent"}
 # roots whose verb takes what it is about as its object: "rejected the request", "defended the decision"
 PATIENT_ROOTS = {"01", "02", "05", "09", "10", "11", "12"}
 RESOURCES = {
@@ -75,10 +51,6 @@ RESOURCES = {
     "responsibility", "condolence", "sympathy", "concern", "hope", "optimism", "pessimism", "agreement", "deal",
     "accord", "treaty", "resolution", "memorandum", "pact", "contract", "declaration",
 }
-# nouns that stand for the actors named after "of": "the leadership of America and NATO"
-GROUP_NOUNS = {"leadership", "leader", "government", "representative", "side", "official", "minister", "authority",
-               "force", "army", "president", "head", "delegation", "spokesman", "spokesperson", "ambassador"}
-CUT_DEPS = {"relcl", "acl", "conj", "cc", "punct", "advcl", "dep", "parataxis"}
 
 
 @dataclass
@@ -90,140 +62,36 @@ class Arguments:
     reciprocal: bool = False  # coordinated subjects acting together: one joined source span
 
 
-def np_bounds(head, cut_time: bool = False, cut_inner_conj: bool = False) -> tuple[int, int]:
-    """Token bounds [start, end) of the noun phrase headed by ``head`` (gold conventions).
-
-    Kept: determiners, modifiers, possessors, prepositional phrases, appositions and
-    bracketed acronyms. Cut: relative and participial clauses, coordinated nouns (they are
-    actors of their own) and, with ``cut_time``, phrases of time the parser hung on a subject
-    ("the Foreign Office during a weekly briefing on Thursday").
-    """
-    start, end = head.i, head.i + 1
-    for c in head.lefts:
-        if c.dep_ not in ("punct", "cc", "preconj") or c.i > start:
-            start = min(start, c.left_edge.i)
-            break
-    end = _right_end(head, cut_time, cut_inner_conj)
-    doc = head.doc
-    # pre-tokenized text ("Japan ’ s government", "1 , 100 employees"): rejoin what the spaces split
-    for _ in range(3):
-        if start >= 2 and doc[start].lower_ == "s" and doc[start - 1].text in APOSTROPHES:
-            start = doc[start - 2].left_edge.i
-        elif _split_possessive(doc, start - 2):  # "Iran ’ s Supreme Leader": the parser left the possessor out
-            start = _noun_run_start(doc, start - 3)
-        elif start >= 2 and doc[start - 1].text == "," and doc[start].like_num and doc[start - 2].like_num:
-            start = doc[start - 2].left_edge.i
-        else:
-            break
-    if _split_possessive(doc, end):  # "Theresa May ’ s offer": a possessor takes what it possesses
-        end = _noun_run_end(doc, end + 2)
-    # initials and titles split from their full stop ("Mr . Erdogan", "John R . Bass", "the U . K")
-    while start >= 2 and doc[start - 1].text == "." and ABBREVIATION.fullmatch(doc[start - 2].text):
-        start = _noun_run_start(doc, start - 2)
-    while end + 1 < len(doc) and doc[end].text == "." and ABBREVIATION.fullmatch(doc[end - 1].text) \
-            and doc[end + 1].text[:1].isupper():
-        end = max(end + 2, _noun_run_end(doc, end + 1))
-    # words joined by hyphens that the tokenizer (or a pre-tokenized input) split: "Hezb - e - Islami"
-    while start >= 2 and doc[start - 1].text in HYPHENS and (doc[start - 2].is_alpha or doc[start - 2].like_num):
-        start -= 2
-    while end + 1 < len(doc) and doc[end].text in HYPHENS and doc[end + 1].is_alpha and (
-            not doc[end - 1].whitespace_ or doc[end + 1].dep_ in ("compound", "amod", "pobj", "appos", "dep")):
-        end += 2  # "UK-France co-operation", "Hezb - e - Islami"
-    while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in (")", "]"):
-        end -= 1
-    while start < end - 1 and (doc[start].is_punct or doc[start].dep_ == "cc"):
-        start += 1
-    # keep brackets balanced: "Nigerian Air Force (NAF"
-    opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
-    if opened > 0 and end < len(doc) and doc[end].text == ")":
-        end += 1
-    return start, end
+# what refugees seek where they flee
+HAVENS = {"refuge", "asylum", "shelter", "sanctuary", "haven", "protection"}
+# roots whose target is who or where benefits (intent, material cooperation, aid, yielding)
+BENEFIT_ROOTS = {"03", "06", "07", "08"}
 
 
-APOSTROPHES = ("’", "'", "`")
-ABBREVIATION = re.compile(r"[A-Z]|Mr|Mrs|Ms|Dr|Sen|Gen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St|Jr|Sr|Maj|Adm|Rev|Hon")
-_NP_POS = ("PROPN", "NOUN", "ADJ", "NUM")
+def last_code(m: Match) -> str:
+    node = m
+    while node.content is not None:
+        node = node.content
+    return m.code if m.code[:2] in BENEFIT_ROOTS else node.code
 
 
-def _split_possessive(doc, i: int) -> bool:
-    """True when tokens i, i+1 are a possessive "’ s" split by spaces (pre-tokenized text) after a
-    noun, not a contraction ("it ’ s")."""
-    return (1 <= i and i + 2 < len(doc) and doc[i].text in APOSTROPHES and doc[i + 1].lower_ == "s"
-            and doc[i - 1].pos_ in ("PROPN", "NOUN") and doc[i + 2].pos_ in (*_NP_POS, "DET", "VERB"))
-
-
-def _noun_run_start(doc, j: int) -> int:
-    """Start of the noun phrase ending at token j, read from the words (the parse is broken there)."""
-    while j > 0 and (doc[j - 1].pos_ in (*_NP_POS, "DET") and doc[j - 1].lower_ not in ("that", "which")):
-        j -= 1
-    return j
-
-
-def _noun_run_end(doc, i: int) -> int:
-    """End of the noun phrase starting at token i: "’ s [southern and eastern governorates]"."""
-    end = i
-    while end < len(doc) and doc[end].ent_type_ not in ("DATE", "TIME") and (
-            doc[end].pos_ in (*_NP_POS, "PART") or doc[end].tag_ == "VBN" or (
-            doc[end].text in HYPHENS and end + 1 < len(doc) and doc[end + 1].pos_ in _NP_POS)
-            or (doc[end].lower_ == "and" and end + 1 < len(doc) and doc[end + 1].pos_ == "ADJ")):
-        end += 1
-    while end > i and doc[end - 1].pos_ not in ("PROPN", "NOUN", "NUM"):
-        end -= 1
-    return max(end, i)
-
-
-def _right_end(tok, cut_time: bool = False, cut_inner_conj: bool = False, depth: int = 0) -> int:
-    """End of ``tok``'s phrase: its right dependents up to the first clause, and up to the
-    first coordination at the head ("the USA and NATO" are two actors) but not inside it ("the
-    leadership of America and NATO", "talks in Geneva and Brussels")."""
-    end = tok.i + 1
-    rights = list(tok.rights)
-    for k, c in enumerate(rights):
-        if c.dep_ == "punct" and c.text in ("(", ")"):
-            end = max(end, c.i + 1)
-            continue
-        if c.dep_ == "punct" and c.text == "," and k + 1 < len(rights) and rights[k + 1].dep_ == "appos":
-            continue  # "the Palestinian president, Mahmoud Abbas"
-        if depth > 0 and not cut_inner_conj and c.dep_ in ("cc", "conj") and tok.dep_ == "pobj":
-            end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if c.dep_ == "conj" else c.i + 1)
-            continue
-        if c.dep_ in CUT_DEPS or (c.dep_ == "prep" and (c.lower_ == "as" or (cut_time and _temporal(c)))):
-            break
-        if c.dep_ == "prep" and c.lower_ in ("in", "at") and tok.ent_type_ in ("PERSON", "GPE") and tok.pos_ == "PROPN":
-            break  # where a person or a country was ("Trump in Washington"), unlike "the Embassy in Athens"
-        end = max(end, _right_end(c, False, cut_inner_conj, depth + 1) if depth < 12 else c.right_edge.i + 1)
-    return end
-
-
-HYPHENS = {"-", "–"}
-TIME_PREPS = {"during", "after", "before", "since", "until", "following", "amid", "ahead"}
-
-
-def _temporal(prep) -> bool:
-    if prep.lower_ in TIME_PREPS:
-        return True
-    return any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in prep.children)
-
-
-def split(head) -> list:
-    """``head`` and its coordinated nouns: "the USA and NATO" -> [USA, NATO]; also "the
-    leadership of America and NATO" -> [leadership (of America), NATO]."""
-    out = [head]
-    for c in head.conjuncts:
-        if c.i > head.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X"):
-            out.append(c)
-    if len(out) == 1 and head.lemma_.lower() in GROUP_NOUNS:
-        for p in head.children:
-            if p.dep_ == "prep" and p.lower_ == "of":
-                for g in p.children:
-                    if g.dep_ == "pobj":
-                        out.extend(c for c in g.conjuncts if c.i > g.i and c.pos_ in ("NOUN", "PROPN"))
-    return out
-
-
-def inner_split(heads) -> bool:
-    """True when ``split`` divided a group noun's "of" phrase (the first head then stops at its conjunction)."""
-    return len(heads) > 1 and heads[1].head != heads[0] and not any(c == heads[1] for c in heads[0].conjuncts)
+def inner_actor(t, exclude=(), deps=("prep", "acl", "relcl", "pcomp")):
+    """The nearest actor, group of people or place inside the phrase of ``t`` (breadth first through
+    its prepositions and clauses, ``deps``), or None."""
+    frontier = [c for c in t.children if c.dep_ in deps and c.lower_ != "by"]
+    for _ in range(4):
+        nxt = []
+        for c in frontier:
+            for g in c.children:
+                if g in exclude or g.dep_ in ("det", "punct", "cc", "aux", "mark", "nsubj", "nsubjpass", "poss",
+                                              "case"):
+                    continue
+                if g.pos_ in ("NOUN", "PROPN") and (actor_like(g) or place_like(g) or human(g)) and g.lemma_.lower() \
+                        not in THING_NOUNS:
+                    return g
+                nxt.append(g)
+        frontier = nxt
+    return None
 
 
 def subject(p):
@@ -235,6 +103,9 @@ def subject(p):
         # reports ... and call on all parties"
         deps = SUBJ_DEPS if seen == 1 else (*SUBJ_DEPS, "nsubjpass")
         subjects = [c for c in p.children if c.dep_ in deps and c.dep_ != "expl"]
+        # "The UK and France however have opposed": the parser may hang the subject on the auxiliary
+        subjects = subjects or [g for c in p.children if c.dep_ in ("aux", "auxpass") and c.i < p.i
+                                for g in c.children if g.dep_ in deps and g.dep_ != "expl"]
         if subjects:  # the parser may hang two subjects on a verb: take the nearest before it
             before = [c for c in subjects if c.i < p.i]
             return max(before, key=lambda c: c.i) if before else subjects[0]
@@ -246,8 +117,20 @@ def subject(p):
         if p.dep_ in ("xcomp", "conj", "advcl", "acomp") and p.head != p:
             p = p.head
             continue
+        if p.dep_ == "pcomp" and p.head.dep_ == "prep" and p.head.lower_ in ("by", "through", "after", "before"):
+            # "continues its efforts in Africa by donating supplies": whoever makes the efforts
+            h = p.head.head
+            while h.pos_ in ("NOUN", "PROPN") and h.dep_ in ("dobj", "pobj", "prep") and h.head != h:
+                h = h.head
+            p = h if h.pos_ in ("VERB", "AUX") else None
+            continue
         if p.dep_ in ("relcl", "acl") and p.head != p:
-            return p.head if p.dep_ == "relcl" else None
+            if p.dep_ == "relcl":
+                return p.head
+            if p.tag_ == "VBG" and not actor_like(p.head) and p.head.dep_ == "dobj":
+                p = p.head.head  # "put out a report accusing the army": whoever put it out
+                continue
+            return p.head if p.tag_ == "VBG" and actor_like(p.head) else None  # "the coalition fighting X"
         return None
     return None
 
@@ -265,18 +148,8 @@ def agent(p):
 
 # nouns whose "of" names who suffers them: "the blockade of Qatar", "a boycott of U.S. products"
 OF_TARGETS = {"blockade", "boycott", "siege", "occupation", "invasion", "embargo", "bombardment", "bombing",
-              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing"}
-QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "score",
-              "scores", "number", "group", "some", "many", "several", "most", "all", "each"}
-COUNTERPARTS = {"counterpart", "envoy", "delegation", "leader", "minister", "president", "official", "diplomat",
-                "ambassador", "representative", "chancellor", "premier", "secretary", "king", "prince", "emir"}
-
-
-def actor_like(t) -> bool:
-    """A noun that names who, not what: a named entity, a pronoun or a role."""
-    lem = t.lemma_.lower()
-    return (t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ in ("PROPN", "PRON")
-            or lem in COUNTERPARTS or lem in GROUP_NOUNS or lem in PATIENTS)
+              "shelling", "annexation", "encirclement", "expulsion", "arrest", "detention", "release", "killing",
+              "investigation", "probe", "inquiry", "prosecution", "trial", "extradition", "deportation", "suspension"}
 
 
 def _is_resource(t) -> bool:
@@ -303,7 +176,8 @@ def _is_thing(t, code: str = "") -> bool:
         return True
     if lem == "position" and code[:2] in ("17", "18", "19", "20"):
         return False  # "struck militant positions": a place held by someone, not a stance
-    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)))
+    # soldiers are sent (goods of a transfer) but released persons (0841) are who is released
+    return lem in THING_NOUNS or (lem in GOODS and (not code or transfer(code)) and not code.startswith("0841"))
 
 
 def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
@@ -313,6 +187,8 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
     if preps is None:
         preps = ATTITUDE_PREPS if code in ATTITUDES else {"02": REQUEST_PREPS, "10": REQUEST_PREPS,
                                                          "04": CONSULT_PREPS}.get(code[:2], TARGET_PREPS)
+        if code == "018":  # sympathy is for someone: "condolences for the British people"
+            preps = (*preps, "for")
         if code[:2] in TOPIC_ROOTS:
             preps = tuple(p for p in preps if p not in TOPIC_PREPS)
         if withdrawal(code):
@@ -329,18 +205,33 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):
                     continue
                 for g in c.children:
-                    if g.dep_ != "pobj" or g in exclude:
+                    if g.dep_ not in ("pobj", "pcomp") or g in exclude or (g.dep_ == "pcomp" and g.tag_ != "VBG"):
                         continue
-                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ") and g.pos_ in ("NOUN", "PROPN") \
+                    if code in ATTITUDES and g.tag_ == "VBG":
+                        # "pessimism about bringing the standoff to an end": what is brought, unless it
+                        # is an act ("over holding negotiations with the United States")
+                        obj = next((d for d in g.children if d.dep_ == "dobj" and d not in exclude), None)
+                        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_thing(obj, code) \
+                                and not noun_entry(obj):
+                            return obj
+                    if code in ATTITUDES and h.pos_ in ("NOUN", "ADJ", "VERB") and g.pos_ in ("NOUN", "PROPN") \
                             and g.ent_type_ not in THING_ENTS:
-                        return g  # "optimistic about the deal", "skeptical of the announcement"
+                        # "optimistic about the deal", "skeptical of the announcement", "expressed
+                        # optimism at a deal" (the parser hangs the phrase on the verb)
+                        return g
                     if prep == "in" and (depth > 0 or _place_target(code)) and place_like(g) and g.pos_ != "VERB":
                         return g  # "lifted the state of emergency in northern parts of the country"
-                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or noun_entry(g))):
+                    named = g.pos_ == "PROPN" and g.ent_type_ in ("ORG", "GPE", "PERSON", "NORP")
+                    if g.tag_ == "VBG" or (g.pos_ in ("NOUN", "PROPN") and (_is_thing(g, code) or (
+                            noun_entry(g) and not named))):
                         # "the ban on doing business with ZTE", "a ceasefire in eastern Ukraine"
+                        if prep != "in" and _owned_thing(g):
+                            return g  # "offered support to French operations": the operations are someone's
                         if depth < 2 and g.ent_type_ not in THING_ENTS:
+                            # an attitude about an act aims at whom the act is with ("pessimism over
+                            # holding negotiations with the United States")
                             inner = prep_object([g, *(d for d in g.children if d.dep_ == "dobj")], code, exclude,
-                                                depth + 1)
+                                                depth + 1, TARGET_PREPS if code in ATTITUDES else None)
                             if inner is not None:
                                 return inner
                         continue
@@ -350,14 +241,6 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
                         continue
                     return g
     return None
-
-
-PLACE_NOUNS = {"territory", "region", "area", "province", "city", "town", "village", "zone", "part", "district",
-               "state", "country", "capital", "border", "camp", "neighbourhood", "neighborhood", "enclave"}
-
-
-def place_like(t) -> bool:
-    return t.ent_type_ in ("GPE", "LOC", "FAC") or t.lemma_.lower() in PLACE_NOUNS
 
 
 def _place_target(code: str) -> bool:
@@ -370,8 +253,11 @@ def _verb_carries(m: Match) -> bool:
     object is what the event is aimed at, not the event itself ("hold talks", "lift sanctions")."""
     alone = lexicon().verbs.get(lemma(m.trigger))
     roots = {m.code[:2], (m.base or m.code)[:2]}
+    # what is rejected or vetoed is the target even when it is a thing ("vetoed a draft resolution"),
+    # except talks (125), which aim at whom they would be with
     return bool(alone and alone.code and alone.role not in ("light", "aspect") and alone.code[:2] in roots
-                and (m.base or m.code)[:2] in PATIENT_ROOTS and not _is_resource(m.noun))
+                and (m.base or m.code)[:2] in PATIENT_ROOTS
+                and ((m.code[:2] == "12" and m.code != "125") or not _is_resource(m.noun)))
 
 
 def _by_agent(noun, preps=("by", "from")):
@@ -382,10 +268,10 @@ def _by_agent(noun, preps=("by", "from")):
     return None
 
 
-def clause_subject(t):
+def clause_subject(t, deps=("ccomp", "acl", "advcl")):
     """The subject of a clause hanging on ``t``: "expressed surprise that *the Post* published"."""
     for c in t.children:
-        if c.dep_ in ("ccomp", "acl", "advcl") and c.i > t.i:
+        if c.dep_ in deps and c.i > t.i:
             subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.lower_ not in PRONOUNS and subj.pos_ != "PRON":
                 return subj
@@ -402,6 +288,10 @@ def target_of(m: Match, exclude=()):
             return made_by  # "rejected accusations by the US"
         if code[:2] == "08" and m.noun.lemma_.lower() in DEMANDS and _by_agent(m.noun, ("by", "from", "of")):
             return _by_agent(m.noun, ("by", "from", "of"))  # "accepted the demands of the protesters"
+        if code == "196" and _owned_thing(m.noun):
+            return m.noun  # "violated South Sudan's ceasefire": the ceasefire of whoever agreed it
+        if code[:3] == "015" and (claimed := _claimed_target([m.noun, p], exclude)) is not None:
+            return claimed  # "claimed responsibility for attacks on X": aimed at whom the act hit
         if _verb_carries(m):
             return m.noun  # "rejected the Croatian government's request": the request is the target
         if m.noun.lemma_.lower() in PATIENTS or m.noun.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -410,12 +300,20 @@ def target_of(m: Match, exclude=()):
         named = [c for c in p.children if c.dep_ == "dobj" and actor_like(c) and c.lemma_.lower() not in GOODS]
         if named:
             return named[0]  # "provided the Lebanese Armed Forces with aircraft"
+    if code[:3] == "045" and (parties := _between(m.noun if m.noun is not None else p, exclude)) is not None:
+        return parties  # "launched a mediation effort to resolve the rift between Qatar and ..."
+    if code == "0831" and m.noun is None and (body := _left_body(p, exclude)) is not None:
+        return body  # "resigned as president of Indonesia", "stepped down from the cabinet"
     heads = [m.noun, p] if m.noun is not None else [p]
     if m.noun is not None:  # "launched an attack on X", "held talks with X", "the attack on X"
         t = prep_object(heads, code, exclude)
         if t is not None:
             return t
         if m.noun == p:
+            if code in ATTITUDES and m.pred is not None and m.pred != p:
+                # "expressed optimism (Wednesday) that the timeline could be accelerated": the
+                # attitude is about the clause's subject, wherever the parser hung the clause
+                return clause_subject(p) or clause_subject(m.pred, ("ccomp",))
             return clause_subject(p)
     ps = passive_subject(p)
     if ps is not None and ps not in exclude and ps != m.noun:
@@ -430,6 +328,11 @@ def target_of(m: Match, exclude=()):
     objs = [c for c in p.children if c.dep_ == "dobj" and c != m.noun and c not in exclude]
     if transfer(code) or withdrawal(code):  # the recipient, not the goods: "returned paintings to Brazil"
         given = [*objs, m.noun] if m.noun is not None and m.noun != p else objs
+        # "returned 1 , 044 cultural antiquities to X": a split number leaves the goods as npadvmod
+        given += [c for c in p.children if c.dep_ == "npadvmod" and c.pos_ == "NOUN" and c.ent_type_ not in THING_ENTS]
+        # "provide ammunition alongside humanitarian assistance to Turkey": given along with the rest
+        given += [g for c in p.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")
+                  for g in c.children if g.dep_ == "pobj"]
         t = (prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[:2]) or deep_recipient(given, code, exclude)
              or prep_object([p, *objs], code, exclude, preps=RECIPIENT_PREPS[2:]))
         if t is not None:
@@ -448,6 +351,56 @@ def target_of(m: Match, exclude=()):
         if t is not None:
             return t
     return clause_subject(m.noun) if m.noun is not None else clause_subject(p)
+
+
+def _between(t, exclude=()):
+    """The first party named after "between" in the phrase of ``t`` (the others are its conjuncts)."""
+    for d in t.subtree:
+        if d.dep_ == "prep" and d.lower_ == "between":
+            g = next((x for x in d.children if x.dep_ == "pobj" and x not in exclude), None)
+            if g is not None:
+                return g
+    return None
+
+
+def _left_body(p, exclude=()):
+    """The body an official leaves: "resigned *as president of Indonesia*" (the body after "of"),
+    "stepped down *from the cabinet*"."""
+    for c in (c for v in (p, *(c for c in p.children if c.dep_ == "prt")) for c in v.children):
+        if c.dep_ != "prep":
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj" or g in exclude:
+                continue
+            if c.lower_ == "from" and (actor_like(g) or place_like(g)
+                                       or g.lemma_.lower() in ("cabinet", "board", "council", "committee")):
+                return g
+            while c.lower_ == "as":  # "as chief of staff of the army": the last "of" that names a body
+                g = next((o for d in g.children if d.dep_ == "prep" and d.lower_ == "of"
+                          for o in d.children if o.dep_ == "pobj" and o not in exclude), None)
+                if g is None or actor_like(g) or place_like(g):
+                    return g
+    return None
+
+
+def _claimed_target(heads, exclude=()):
+    """Whom a claimed act hit: "claimed responsibility for several attacks *in Rwanda's Southern
+    Province*", "for the bombings that killed *300 people*"."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ != "for":
+                continue
+            for act in (g for g in c.children if g.dep_ in ("pobj", "pcomp")):
+                t = prep_object([act], "190", exclude)
+                if t is not None:
+                    return t
+                for v in act.children:  # "the bombings that killed ...": the clause's victim
+                    if v.dep_ in ("relcl", "acl"):
+                        obj = next((d for d in v.children if d.dep_ in ("dobj", "nsubjpass") and d not in exclude
+                                    and d.lower_ not in RELATIVE_WORDS), None)
+                        if obj is not None:
+                            return obj
+    return None
 
 
 def beneficiary(heads, exclude=()):
@@ -508,8 +461,24 @@ def source_of(m: Match):
     ps = passive_subject(p)
     if ps is not None:
         # "was struck and killed by a coalition airstrike": the agent may hang on a conjoined verb
-        return agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
+        found = agent(p) or next((agent(c) for c in p.conjuncts if agent(c) is not None), None)
+        if found is None and (ps == m.noun or noun_entry(ps)):
+            found = _owner(ps)  # "UN sanctions against Iran were lifted": the sanctions were the UN's
+        if found is None and (m.code[:2] == "17" or m.code.startswith("166")):
+            # "was arrested in Rwanda", "were expelled from North Korea": the state where it happened
+            found = next((g for c in p.children if c.dep_ == "prep" and c.lower_ in ("in", "from")
+                          for g in c.children if g.dep_ == "pobj" and g.ent_type_ == "GPE"), found)
+        return found
     return subject(p)
+
+
+def _owner(noun):
+    """Whose act or measure ``noun`` is: its possessor or a named modifier ("*UN* sanctions")."""
+    for c in noun.children:
+        if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
+            return c
+    return next((c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i
+                 and c.ent_type_ in ("ORG", "GPE", "NORP")), None)
 
 
 def clause_target(m: Match, src=None):
@@ -530,9 +499,9 @@ def clause_target(m: Match, src=None):
             given = [d for d in c.children if d.dep_ == "dobj"]
             rec = next((g for d in preps if d.lower_ in ("to", "into") for g in d.children
                         if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and not _is_thing(g) and g != src), None)
-            rec = rec or deep_recipient(given, "070", [src])
+            rec = rec or deep_recipient(given, "070", [src]) or beneficiary([c, *given], [src])
             if rec is not None:
-                return rec
+                return rec  # "considering sending aid to help North Korea cope"
         objs = [d for d in c.children if d.dep_ == "dobj" and actor_like(d)]
         objs += [g for d in preps if d.lower_ in TARGET_PREPS
                  for g in d.children if g.dep_ == "pobj" and actor_like(g) and g != src]
@@ -548,9 +517,20 @@ def _own_clause(content: Match, node: Match) -> bool:
         c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
 
 
+# bodies a speaker names as "the government", "the fighters": their own side, not a new actor
+OWN_SIDE = {"government", "administration", "authority", "ministry", "country", "army", "military", "force",
+            "fighter", "movement", "party", "group", "organization", "organisation", "cabinet", "regime"}
+
+
 def _speakers_own(head) -> bool:
-    """"his country", "its government": the speaker's own side, named through a possessive pronoun."""
-    return head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children)
+    """"his country", "its government", "the government" (nothing more said of it): the
+    speaker's own side, named through a possessive pronoun or a bare definite article."""
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if head.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in head.children):
+        return True
+    return (head.lemma_.lower() in OWN_SIDE or head.lower_.rstrip("s") in OWN_SIDE) \
+        and [c.lower_ for c in head.children] == ["the"]
 
 
 def nominal_content(node: Match) -> bool:
@@ -564,7 +544,7 @@ def arguments(m: Match) -> Arguments:
     args = Arguments()
     src = tgt = None
     node = m
-    outer_obj = None
+    outer_obj = rejected = None
     while node is not None:
         if node.role == "report" and node.content is not None and not nominal_content(node):
             args.reporter = args.reporter or source_of(node)
@@ -579,8 +559,14 @@ def arguments(m: Match) -> Arguments:
             continue
         if node.role in ("appeal", "demand", "order", "allow", "hope"):
             src = src or source_of(node)
-            outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
-                              and c != node.noun and not _is_thing(c)), None)
+            haven = next((c for c in node.trigger.children if c.dep_ == "dobj" and c.lemma_.lower() in HAVENS), None)
+            if haven is not None:  # "sought refuge in Bangladesh": asked of where they fled
+                outer_obj = next((g for h in (node.trigger, haven) for c in h.children if c.dep_ == "prep"
+                                  and c.lower_ in ("in", "at", "with") for g in c.children if g.dep_ == "pobj"
+                                  and (place_like(g) or actor_like(g))), None)
+            else:
+                outer_obj = next((c for c in node.trigger.children if c.dep_ in ("dobj", "dative")
+                                  and c != node.noun and not _is_thing(c)), None)
             if outer_obj is None:  # "expects statements from NATO", "called on X"
                 things = [c for c in node.trigger.children if c.dep_ == "dobj"]
                 outer_obj = prep_object([node.trigger, *things], node.code)
@@ -608,6 +594,13 @@ def arguments(m: Match) -> Arguments:
                 # "SIPRI research showed (that) Russia gave ...": a clause with its own subject
                 src = src or source_of(node)
             if nxt.noun is not None and nxt.noun == nxt.trigger and nxt.pred == node.trigger:
+                if node.role == "refuse" and tgt is None and nxt.base not in ("040", "044", "046") \
+                        and not actor_like(nxt.noun) \
+                        and (nxt.noun.dep_ == "dobj" or nxt.noun.head.i == node.trigger.i + 1):
+                    # "rejected a call to release ...", "reneged on an accord with Iran": what is
+                    # rejected is the target, or who made it ("spurned offers by the government");
+                    # refused talks aim at whom they would be with
+                    tgt = rejected = _by_agent(nxt.noun, ("by",)) or nxt.noun
                 # the light verb's own prepositions also carry the target: "imposed sanctions on X"
                 tgt = tgt or prep_object([nxt.noun, node.trigger], nxt.code) or target_of(node)
             node = nxt
@@ -615,12 +608,17 @@ def arguments(m: Match) -> Arguments:
         src = src or source_of(node)
         tgt = tgt or target_of(node, exclude=[src] if src is not None else ())
         break
+    # the event's own words are not its target; the object of "rejected the request" may be
+    triggers = {n.trigger.i for n in m.chain()}
+    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "expressed optimism that ...": no target
+        tgt = None
     if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
         for node in reversed(list(m.chain())):
             tgt = target_of(node, exclude=[src] if src is not None else ())
             if tgt is not None:
                 break
-    if tgt is None and m.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider"):
+    if tgt is None and any(n.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider")
+                           for n in m.chain()):
         # "pledged to work with China", "is considering sending aid to North Korea": the uncoded
         # clause under the control verb still names whom
         tgt = clause_target(m, src)
@@ -628,10 +626,21 @@ def arguments(m: Match) -> Arguments:
         tgt = None
     if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
         tgt = None
-    # the event's own words are not its target; the object of "rejected the request" may be
-    triggers = {n.trigger.i for n in m.chain()}
-    if tgt is not None and tgt.i in triggers:  # "the negotiations were initiated": no one to aim at
+    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
         tgt = None
+    if tgt is not None and m.code == "011" and not names_who(tgt):  # "declined to comment on the bill"
+        tgt = None
+    if tgt is not None and m.code[:3] == "128" and tgt.pos_ == "NOUN" and not names_who(tgt):
+        # "violated a ban by the UN": a violated rule is aimed at whoever made it
+        by = _by_agent(tgt, ("by",))
+        tgt = by if by is not None and names_who(by) else tgt
+    if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not names_who(tgt):
+        # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to
+        # and from North Korea", "gave priority to the shipment of water to the Haitian people"
+        # (inside the phrase, else in the predicates' other prepositions)
+        away = [src, tgt] if src is not None else [tgt]
+        tgt = inner_actor(tgt, away) or next(
+            (a for n in reversed(list(m.chain())) if (a := inner_actor(n.trigger, away, ("prep", "dative")))), tgt)
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
     if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)) \
@@ -641,8 +650,10 @@ def arguments(m: Match) -> Arguments:
         args.sources = split(src)
     if tgt is not None:
         args.targets = split(tgt)
-    if len(args.sources) > 1 and not args.targets and m.code[:2] in ("03", "04", "05", "06"):
-        # "India and Pakistan agreed to a ceasefire": one reciprocal actor, named as written
+    if len(args.sources) > 1 and (not args.targets and m.code[:2] in ("03", "04", "05", "06") or (
+            not any(actor_like(t) for t in args.targets) and not args.reported and _joint(m))):
+        # "India and Pakistan agreed to a ceasefire", "X and Y failed to reach agreement", "X and Y
+        # were guilty of violating the ceasefire": one reciprocal actor, named as written
         args.reciprocal = True
         args.sources = [src]
     elif len(args.sources) > 1 and not args.reported and all(
@@ -655,11 +666,29 @@ def arguments(m: Match) -> Arguments:
     return args
 
 
-def _named_side(h) -> frozenset:
-    """The names that say whose a common noun is ("*Yemeni* army", "representatives of *NATO*")."""
+# what two parties make, keep or break together
+JOINT_NOUNS = {"agreement", "deal", "accord", "treaty", "ceasefire", "truce", "talk", "negotiation", "pact",
+               "exercise", "drill", "summit", "cooperation", "partnership", "relation", "tie", "armistice"}
+
+
+def _joint(m: Match) -> bool:
+    """An act about an agreement, a ceasefire or talks, which two parties make, keep or break
+    together: "failed to reach agreement", "fired across the ceasefire line", "were guilty of
+    violating the truce" (the objects of the chain's verbs and of the verbs they govern)."""
+    verbs = []
+    for n in m.chain():
+        verbs.append(n.trigger)
+        verbs.extend(g for c in n.trigger.children if c.dep_ in ("xcomp", "acomp", "prep")
+                     for g in ([c] if c.dep_ != "prep" else c.children) if g.pos_ in ("VERB", "ADJ"))
+        verbs.extend(g for c in list(verbs) for p in c.children if p.dep_ == "prep"
+                     for g in p.children if g.dep_ == "pcomp")
     words = set()
-    for c in h.children:
-        if c.dep_ in ("conj", "cc", "appos", "relcl", "acl"):
-            continue
-        words.update(t.lower_ for t in c.subtree if t.ent_type_ in ("NORP", "GPE", "ORG"))
-    return frozenset(words)
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ == "dobj":
+                words.add(c.lemma_.lower())
+            elif c.dep_ == "prep":
+                words.update(g.lemma_.lower() for g in c.children if g.dep_ == "pobj")
+    return bool(words & JOINT_NOUNS)
+
+

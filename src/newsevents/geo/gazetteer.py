@@ -19,6 +19,7 @@ import re
 import threading
 import unicodedata
 from array import array
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,7 @@ def fold(s: str) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # called for every capitalised n-gram, mostly the same few names
 def norm(s: str) -> str:
     """The lookup key of a name: folded, lower case, no dots or apostrophes, dashes as spaces."""
     s = _WS.sub(" ", _DASH.sub(" ", _PUNCT.sub("", fold(s).lower()))).strip()

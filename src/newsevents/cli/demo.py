@@ -45,7 +45,9 @@ def demo(
             first = first or item
             counts.update(articles=1, sentences=len(item.sentences), actors=len(item.actors), quotes=len(item.quotes),
                           places=len(item.locations), events=len(item.events))
-            dyads.update((e.source.code or "?", e.target.code or "?") for e in item.events if e.source and e.target)
+            # a dyad of event data: both sides coded (uncoded phrases are in the store, not here)
+            dyads.update((e.source.code, e.target.code) for e in item.events
+                         if e.source and e.target and e.source.code and e.target.code)
             yield item
 
     with open_store(settings.store_path, settings=settings) as s:
@@ -61,7 +63,7 @@ def demo(
         highlight=False,
     )
     if dyads:
-        console.print("top dyads: " + ", ".join(f"{s}→{t} ({n})" for (s, t), n in dyads.most_common(8)), highlight=False)
+        console.print("top coded dyads: " + ", ".join(f"{s}→{t} ({n})" for (s, t), n in dyads.most_common(8)), highlight=False)
     console.print(
         f"[bold]store:[/] {settings.store_path}: {written.articles} articles written, {written.skipped} already there; "
         f"it holds {stored['articles']} articles, {stored['events']} events from {stored['mentions']} mentions. "

@@ -94,11 +94,13 @@ class Match:
 
 def objects(t) -> list:
     """Object-like dependents of ``t``: direct objects and objects of its prepositions."""
-    out = [c for c in t.children if c.dep_ in OBJ_DEPS]
-    for c in t.children:
+    kids = list(t.children)  # each pass over Token.children makes every child Token again
+    out = [c for c in kids if c.dep_ in OBJ_DEPS]
+    for c in kids:
         if c.dep_ in ("prep", "agent", "prt"):
-            out.extend(g for g in c.children if g.dep_ == "pobj")
-            for g in c.children:  # "walk out of talks", "pull out of the deal"
+            grandkids = list(c.children)
+            out.extend(g for g in grandkids if g.dep_ == "pobj")
+            for g in grandkids:  # "walk out of talks", "pull out of the deal"
                 if g.dep_ == "prep":
                     out.extend(h for h in g.children if h.dep_ == "pobj")
     more = []

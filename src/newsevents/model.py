@@ -264,13 +264,21 @@ def span_of(body: str, start: int, end: int) -> Span:
     return Span(body[start:end], start, end)
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def as_dict(value: Any) -> Any:
     """Plain JSON-ready data (dicts, lists, scalars) from model objects."""
     if value is None or isinstance(value, (str, int, float)):
         return value
     names = _field_names(type(value))
     if names is not None:
-        return {name: as_dict(getattr(value, name)) for name in names}
+        # most fields are plain already: test them here rather than call as_dict for each
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if v is None or type(v) in _PLAIN else as_dict(v)
+        return out
     if isinstance(value, (list, tuple)):
         return [as_dict(v) for v in value]
     if isinstance(value, dict):

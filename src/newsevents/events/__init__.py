@@ -154,9 +154,21 @@ def unsure(principal: Event | None) -> bool:
 def sentence_match(sent) -> Match | None:
     """The rules' principal match of a sentence; None for a question, which reports no act
     ("Will the United States participate ...?")."""
-    if sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+    if _is_question(sent):
         return None
     return code_sentence(sent)
+
+
+def _is_question(sent) -> bool:
+    """Whether ``sent`` ends with "?" before closing quotes, read from its last tokens only
+    (Span.text would make a Token of every word of every sentence)."""
+    tail = ""
+    for i in range(len(sent) - 1, -1, -1):
+        tail = sent[i].text_with_ws + tail
+        bare = tail.rstrip().rstrip('"”’\'')
+        if bare:
+            return bare.endswith("?")
+    return False
 
 
 def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:

@@ -193,13 +193,13 @@ def prep_object(heads, code: str, exclude=(), depth: int = 0, preps=None):
             preps = tuple(p for p in preps if p not in TOPIC_PREPS)
         if withdrawal(code):
             preps = ("from", *preps)
+    # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"; read once,
+    # not once per preposition
+    kids_of = [(h, [*h.children, *(g for c in h.children if c.dep_ == "appos" or (c.dep_ == "acl" and lemma(c) not in
+                                                                                 HELPING) for g in c.children)])
+               for h in heads if h is not None]
     for prep in preps:
-        for h in heads:
-            if h is None:
-                continue
-            # "sanctions imposed on Eritrea", "an operation, Operation X, against militants"
-            kids = [*h.children, *(g for c in h.children if c.dep_ == "appos" or (c.dep_ == "acl" and lemma(c) not in
-                                                                                     HELPING) for g in c.children)]
+        for h, kids in kids_of:
             for c in kids:
                 if c.dep_ not in ("prep", "dative") or (c.lower_ != prep and not (
                         prep == "on" and c.lower_ == "of" and h.lemma_.lower() in OF_TARGETS)):

@@ -44,6 +44,22 @@ ROLE_MODALITY = {"hope": "hoped", "appeal": "demanded", "demand": "demanded", "o
                  "intent": "future", "threat": "future", "future": "future"}
 
 
+# Lexicon lookups of the tokens of the last parse seen: the walk, the fallback and the quad-class
+# features ask about the same tokens several times (a pair, so threads swap it whole).
+_last_parse: tuple = (None, {})
+
+
+def _memo(t, kind: str, lookup):
+    global _last_parse
+    doc, memo = _last_parse
+    if doc is not t.doc:
+        doc, memo = _last_parse = (t.doc, {})
+    key = (kind, t.i)
+    if key not in memo:
+        memo[key] = lookup(t)
+    return memo[key]
+
+
 def quad_of(code: str) -> int:
     return ROOT_QUAD[code[:2]]
 
@@ -78,11 +94,13 @@ class Match:
 
 def objects(t) -> list:
     """Object-like dependents of ``t``: direct objects and objects of its prepositions."""
-    out = [c for c in t.children if c.dep_ in OBJ_DEPS]
-    for c in t.children:
+    kids = list(t.children)  # each pass over Token.children makes every child Token again
+    out = [c for c in kids if c.dep_ in OBJ_DEPS]
+    for c in kids:
         if c.dep_ in ("prep", "agent", "prt"):
-            out.extend(g for g in c.children if g.dep_ == "pobj")
-            for g in c.children:  # "walk out of talks", "pull out of the deal"
+            grandkids = list(c.children)
+            out.extend(g for g in grandkids if g.dep_ == "pobj")
+            for g in grandkids:  # "walk out of talks", "pull out of the deal"
                 if g.dep_ == "prep":
                     out.extend(h for h in g.children if h.dep_ == "pobj")
     more = []
@@ -105,6 +123,11 @@ def verb_keys(t) -> list[tuple[str, object]]:
 
 
 def noun_entry(t) -> tuple[Entry, object] | None:
+    """(entry, modifier token that made a two-word key) for an event noun (or gerund)."""
+    return _memo(t, "noun", _noun_entry)
+
+
+def _noun_entry(t) -> tuple[Entry, object] | None:
     if t.pos_ not in ("NOUN", "PROPN", "VERB") or t.dep_ in ("compound", "amod"):
         return None
     if t.pos_ == "VERB" and t.tag_ != "VBG":
@@ -184,6 +207,10 @@ def intransitive(t) -> bool:
 
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
+    return _memo(t, "verb", _verb_entry)
+
+
+def _verb_entry(t) -> tuple[Entry, object, object] | None:
     judged = judgement(t)
     if judged:
         return judged[0], None, judged[1]
@@ -494,10 +521,11 @@ def code_sentence(sent) -> Match | None:
         m.rule = "main:" + m.rule
         return refine(reported_must(m), sent)
     cands = []
+    heads = {t.i: t.head.i for t in sent}  # walking Token.head would make a Token per step
     for t in sent:  # fallback: the trigger nearest the root
-        d, h = 0, t
-        while h.head != h and d < 30:
-            h, d = h.head, d + 1
+        d, h = 0, t.i
+        while _head(heads, sent.doc, h) != h and d < 30:
+            h, d = heads[h], d + 1
         if t.pos_ in ("VERB", "AUX", "ADJ"):
             cands.append((d, 0, t.i, t))
         elif t.pos_ in ("NOUN", "PROPN"):
@@ -515,3 +543,10 @@ def code_sentence(sent) -> Match | None:
                 r.rule = "fallback:" + r.rule
                 return refine(r, sent)
     return None
+
+
+def _head(heads: dict[int, int], doc, i: int) -> int:
+    """The head index of token ``i``, read into ``heads`` when a walk leaves the sentence."""
+    if i not in heads:
+        heads[i] = doc[i].head.i
+    return heads[i]

@@ -165,6 +165,8 @@ class Gazetteer:
         self._keys, starts = np.unique(hashes, return_index=True)
         self._starts = np.append(starts, len(postings)).astype(np.int32)
         self._postings = postings
+        # every capitalised n-gram of every article is looked up, mostly the same few names
+        self._cached_get = lru_cache(maxsize=1 << 16)(self._get)
 
     # --- rows ---------------------------------------------------------------------------------
 
@@ -205,6 +207,9 @@ class Gazetteer:
 
     def get(self, key: str) -> tuple[tuple[int, int], ...]:
         """``(row, quality)`` of every place with the lookup key ``key``."""
+        return self._cached_get(key)
+
+    def _get(self, key: str) -> tuple[tuple[int, int], ...]:
         h = hash(key)
         j = int(np.searchsorted(self._keys, h))
         if j >= len(self._keys) or self._keys[j] != h:

@@ -97,8 +97,8 @@ def resolve(doc: Doc, mentions: Sequence[Any]) -> list[tuple[int | None, str]]:
     """For each mention (in text order), the index of its antecedent and the rule that linked them."""
     sent_of = {}
     for k, sent in enumerate(doc.sents):
-        for t in sent:
-            sent_of[t.i] = k
+        for i in range(sent.start, sent.end):  # indices, not Tokens: one Token each costs
+            sent_of[i] = k
     regions = quote_regions(doc)
     links: list[tuple[int | None, str]] = []
     by_key: dict[str, int] = {}

@@ -105,6 +105,12 @@ def test_sample_indirect_statements_done_when(sample_doc):
     assert {q.speaker.text for q in assessed} == {"he", "Peskov"}
 
 
+def test_a_question_answered_is_not_the_answerers_statement(sample_doc):
+    assert not [q for q in sample_doc.quotes if "the question of journalists" in q.content.text]
+    assert not run("She responded to questions about the deal.").quotes
+    assert [q.content.text for q in run("He responded to the criticism.").quotes] == ["the criticism"]
+
+
 def test_sample_scare_quotes_and_title_are_not_quotes(sample_doc):
     texts = [q.content.text.strip('"') for q in sample_doc.quotes]
     assert "roll back" not in texts and "negative" not in texts

@@ -401,11 +401,24 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     if found is None:
         return None
     frame, cue, content = found
+    if lem in _ANSWERING and frame in ("object", "prepositions") and _asked(doc, content):
+        return None  # "answering the question of journalists": the question is someone else's
     content = trimmed(doc, *content)
     if content is None:
         return None
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+#: Verbs of answering, and what they answer: another's question is not the answerer's statement.
+_ANSWERING = {"answer", "respond", "reply"}
+_ASKED = {"question", "query", "inquiry", "enquiry", "request", "questioning"}
+
+
+def _asked(doc, content: tuple[int, int]) -> bool:
+    """The content is headed by a question ('the question of journalists whether ...')."""
+    heads = [t for t in doc[content[0]:content[1]] if not content[0] <= t.head.i < content[1] or t.head is t]
+    return bool(heads) and lemma(heads[0]) in _ASKED
 
 
 def put_it(verb) -> bool:

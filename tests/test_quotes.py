@@ -268,6 +268,11 @@ def test_reported_clause_leaves_out_a_conjoined_cue_and_a_trailing_relative_clau
     assert only(doc, "Trump").content.text == "it would be Trump"
 
 
+def test_object_leaves_out_a_trailing_relative_clause():
+    doc = run("Trump praised former Florida Gov. Jeb Bush, who dropped out after a disappointing finish.")
+    assert [q.content.text for q in doc.quotes] == ["former Florida Gov. Jeb Bush"]
+
+
 def test_a_cue_inside_what_another_cue_reports_is_part_of_that_statement():
     doc = run("Trump said Clinton wants to abolish the Second Amendment.")
     assert [(q.cue.text, q.speaker.text, q.content.text) for q in doc.quotes] == [

@@ -243,13 +243,18 @@ def _reported(head) -> tuple[int, int]:
                 cut -= 1
             end = min(end, cut)
             break
+    return start, _without_asides(doc, start, end)
+
+
+def _without_asides(doc, start: int, end: int) -> int:
+    """The end of ``[start, end)`` before a trailing relative clause set off by a comma or dash
+    ('of Jeb Bush, who announced ...')."""
     while True:
         tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1
                  and t.left_edge.i > start + 1 and doc[t.left_edge.i - 1].text in (",", "—", "–", "--")]
         if not tails:
-            break
+            return end
         end = min(t.left_edge.i for t in tails) - 1
-    return start, end
 
 
 _ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
@@ -401,6 +406,8 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     if found is None:
         return None
     frame, cue, content = found
+    if frame != "clause":
+        content = (content[0], _without_asides(doc, *content))
     if lem in _ANSWERING and frame in ("object", "prepositions") and _asked(doc, content):
         return None  # "answering the question of journalists": the question is someone else's
     content = trimmed(doc, *content)

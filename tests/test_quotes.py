@@ -273,6 +273,11 @@ def test_object_leaves_out_a_trailing_relative_clause():
     assert [q.content.text for q in doc.quotes] == ["former Florida Gov. Jeb Bush"]
 
 
+def test_object_leaves_out_the_occasion_it_was_said_on():
+    doc = run("Trump praised Matthew Boyle at a press conference in Hanahan on Monday.")
+    assert [q.content.text for q in doc.quotes] == ["Matthew Boyle"]
+
+
 def test_a_cue_inside_what_another_cue_reports_is_part_of_that_statement():
     doc = run("Trump said Clinton wants to abolish the Second Amendment.")
     assert [(q.cue.text, q.speaker.text, q.content.text) for q in doc.quotes] == [

@@ -178,6 +178,14 @@ def test_colon_introduces_a_quote_in_the_next_paragraph():
     assert q.speaker.text == "The committee" and q.cue.text == "said"
 
 
+def test_a_sentence_ending_on_a_colon_introduces_the_next_paragraphs_quote():
+    doc = run("Blackwell praised Cruz at length.\n\nHe then listed the qualities necessary in a successful "
+              "Republican presidential nominee in 2016:\n\n\"Has the candidate a record of personal activism? "
+              "We need a fighter who wins.\"")
+    q = only(doc, "personal activism")
+    assert q.rule == "direct-colon" and q.speaker.text == "He" and q.cue.text == "listed"
+
+
 def test_quote_over_two_paragraphs_is_one_quote():
     doc = run("“The first part of what I said runs on and on here.\n\n“And the second part ends it now,” Smith said.")
     (q,) = [q for q in doc.quotes if q.kind == "direct"]

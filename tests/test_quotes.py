@@ -225,6 +225,8 @@ def test_reported_speech(text, cue, speaker, content):
     ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
      "about the deal"),
     ("Trump kept his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
+    ("Kaine's full embrace of the pro-choice position is new.", "indirect-nouns", "embrace of", "Kaine",
+     "the pro-choice position"),
     ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",
      "Clinton leads Trump by five points"),
     ("Clinton leads Trump by five points, according to a new poll.", "indirect-according", "according to",

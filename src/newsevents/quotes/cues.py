@@ -703,6 +703,10 @@ _OWNED = {
     "comment", "criticism", "attack", "praise", "announcement", "endorsement", "opposition", "warning",
     "accusation", "allegation", "denial", "admission", "defense", "defence", "apology", "suggestion",
     "insistence", "assertion", "argument", "complaint", "plea",
+    # stances: "her long support for stem cell research", "Kaine's embrace of the position"
+    "support", "embrace", "dislike", "view", "assessment", "declaration", "reference", "request", "backing",
+    "rejection", "condemnation", "disdain", "contempt", "admiration", "critique", "dismissal", "characterization",
+    "description", "distaste", "skepticism", "scepticism",
 }
 
 

@@ -205,6 +205,9 @@ def test_scare_quote_in_a_sentence_is_not_speech():
     ("The spokesman replied that Russia hopes to receive answers.", "replied", "The spokesman",
      "that Russia hopes to receive answers"),
     ("Sources said the deal was close.", "said", "Sources", "the deal was close"),
+    ("He said legalizing it could put thousands of people to work.", "said", "He",
+     "legalizing it could put thousands of people to work"),  # a gerund subject the parser took for a complement
+    ("Asked if he was ever bullied, the candidate said no.", "said", "the candidate", "no"),
     ("The New York Post reports that the team avoided the hospital.", "reports", "The New York Post",
      "that the team avoided the hospital"),
     ("There has been a surge of independents, which Democrats say could be aiding Mr. Sanders.", "say", "Democrats",

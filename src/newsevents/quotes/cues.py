@@ -178,6 +178,17 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             # "While A, X said B": the clause after the verb, where it has one on either side
             c = min(comp, key=lambda c: (c.i < verb.i and len(comp) > 1, abs(c.i - verb.i)))
             return cue, _reported(c)
+        # "He said legalizing it could ...": the parser takes a gerund subject for the verb's
+        # complement and hangs the clause under it
+        gerund = [c for c in kids if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i == verb.i + 1
+                  and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)]
+        if gerund:
+            return cue, _reported(gerund[0])
+        # "the candidate said no", "55 percent said so"
+        short = [c for c in kids if c.i == verb.i + 1 and c.lower_ in _SHORT_ANSWERS and c.dep_ in (
+            "intj", "advmod", "dobj")]
+        if short and lemma(verb) in ("say", "answer", "reply"):
+            return cue, (short[0].i, short[0].i + 1)
         # "..., he said, ..." : the verb hangs from the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
@@ -222,6 +233,9 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         return None
     return None
 
+
+#: One-word statements: "said yes", "said so".
+_SHORT_ANSWERS = {"yes", "no", "so", "nope", "yeah"}
 
 #: Trailing asides left out of a reported clause (calibrated on PolNeAR train: cutting adverbial
 #: clauses and participles as well cost more than it gained).

@@ -228,6 +228,10 @@ def test_reported_speech(text, cue, speaker, content):
     ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
      "about the deal"),
     ("Trump kept his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
+    ("Graham called both Trump and Clinton “crazy” and said more.", "indirect-naming", "called", "Graham",
+     "both Trump and Clinton “crazy"),  # the parser hangs the object under the name
+    ("She called his executive actions “a crucial step forward.”", "indirect-naming", "called", "She",
+     "his executive actions “a crucial step forward"),  # the name as an apposition
     ("Kaine's full embrace of the pro-choice position is new.", "indirect-nouns", "embrace of", "Kaine",
      "the pro-choice position"),
     ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",

@@ -213,6 +213,11 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         pred = [c for c in kids if c.dep_ in ("oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and (pred or any(t.dep_ == "prep" and t.lower_ == "as" for t in obj[0].subtree)):
             return cue, _right_side(verb)
+        # the parser folds one of the two into the other: 'called her "third-rate"' (no object),
+        # 'called his actions "a crucial step"' (the name as an apposition in quote marks)
+        if not obj and any(c.dep_ == "oprd" and c.i > verb.i for c in kids) or obj and any(
+                c.dep_ == "appos" and doc[c.left_edge.i - 1].text in _MARKS for c in obj[0].children):
+            return cue, _right_side(verb)
         if pred and verb.dep_ == "relcl":
             # "two rounds of which he assessed as negative": what is named stands before the verb
             return cue, (verb.head.left_edge.i, verb.right_edge.i + 1)

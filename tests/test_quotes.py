@@ -205,6 +205,7 @@ def test_scare_quote_in_a_sentence_is_not_speech():
     ("The spokesman replied that Russia hopes to receive answers.", "replied", "The spokesman",
      "that Russia hopes to receive answers"),
     ("Sources said the deal was close.", "said", "Sources", "the deal was close"),
+    ("Many voters feel that the system is rigged.", "feel", "Many voters", "that the system is rigged"),
     ("He said legalizing it could put thousands of people to work.", "said", "He",
      "legalizing it could put thousands of people to work"),  # a gerund subject the parser took for a complement
     ("Asked if he was ever bullied, the candidate said no.", "said", "the candidate", "no"),

@@ -271,6 +271,8 @@ def test_other_cues(text, rule, cue, speaker, content):
     ("Clinton's campaign took the unusual step of criticizing the intelligence community.", "criticizing",
      "Clinton's campaign"),  # through the noun the cue hangs from
     ("Both are quick to offer praise for teachers unions.", "offer", "Both"),  # through an adjective
+    ("The man shouted, using an expletive to describe the Bush administration.", "describe",
+     "The man"),  # the object of a verb of means is no speaker
 ])
 def test_speaker_of_a_cue_below_a_noun_or_adjective(text, cue, speaker):
     (q,) = [q for q in run(text).quotes if q.cue and q.cue.text == cue]

@@ -116,6 +116,10 @@ def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
 
+#: Verbs of means, whose object is a tool, not a speaker: "using an expletive to describe X".
+_MEANS = {"use", "employ", "cite", "invoke", "take", "spend", "need"}
+
+
 def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """Who speaks through ``verb``: (speaker range, antecedent range or None), or None.
 
@@ -134,7 +138,7 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         if via == "xcomp":
             # object control: "led Priebus to declare", "asked her to say"
             objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
-            if objs:
+            if objs and lemma(tok) not in _MEANS:
                 return trimmed(doc, *subtree(objs[0]), marks=True), None
         deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
         subj = [c for c in kids if c.dep_ in deps and not c.is_punct]

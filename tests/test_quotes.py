@@ -245,6 +245,8 @@ def test_reported_speech(text, cue, speaker, content):
      "The minister"),
     ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",
      "banning Muslims from entering the country"),
+    ("She refused to speak to reporters as she left the breakfast.", "indirect-infinitive", "refused", "She",
+     "to speak to reporters"),  # not the occasion
     ("As The Washington Post reported, he would then need to win most of the remaining delegates.", "indirect-as",
      "reported", "The Washington Post", "he would then need to win most of the remaining delegates"),
     ("As The Post columnist put it, Obama is trying to make Republicans an offer.", "indirect-as", "put",

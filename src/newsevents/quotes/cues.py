@@ -238,13 +238,20 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         if comp:
             c = comp[0]  # "vowed to fight", "proposed banning ..."
             if c.tag_ == "VBG" or _has_child(c, "aux", "to"):
-                return cue, subtree(c)
+                start, end = subtree(c)
+                # "vowed to fight on as Congress grappled with it": not the occasion it was said on
+                tails = [g for g in c.children if g.dep_ == "advcl" and g.i > c.i and g.right_edge.i == end - 1
+                         and any(m.dep_ == "mark" and m.lower_ in _OCCASION_MARKS for m in g.children)]
+                return cue, (start, tails[0].left_edge.i if tails else end)
         return None
     return None
 
 
 #: One-word statements: "said yes", "said so".
 _SHORT_ANSWERS = {"yes", "no", "so", "nope", "yeah"}
+
+#: Conjunctions of an adverbial clause of time or occasion.
+_OCCASION_MARKS = {"after", "as", "while", "when", "before", "since", "until"}
 
 #: Trailing asides left out of a reported clause (calibrated on PolNeAR train: cutting adverbial
 #: clauses and participles as well cost more than it gained).

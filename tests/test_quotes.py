@@ -105,6 +105,12 @@ def test_sample_indirect_statements_done_when(sample_doc):
     assert {q.speaker.text for q in assessed} == {"he", "Peskov"}
 
 
+def test_a_question_answered_is_not_the_answerers_statement(sample_doc):
+    assert not [q for q in sample_doc.quotes if "the question of journalists" in q.content.text]
+    assert not run("She responded to questions about the deal.").quotes
+    assert [q.content.text for q in run("He responded to the criticism.").quotes] == ["the criticism"]
+
+
 def test_sample_scare_quotes_and_title_are_not_quotes(sample_doc):
     texts = [q.content.text.strip('"') for q in sample_doc.quotes]
     assert "roll back" not in texts and "negative" not in texts
@@ -172,6 +178,14 @@ def test_colon_introduces_a_quote_in_the_next_paragraph():
     assert q.speaker.text == "The committee" and q.cue.text == "said"
 
 
+def test_a_sentence_ending_on_a_colon_introduces_the_next_paragraphs_quote():
+    doc = run("Blackwell praised Cruz at length.\n\nHe then listed the qualities necessary in a successful "
+              "Republican presidential nominee in 2016:\n\n\"Has the candidate a record of personal activism? "
+              "We need a fighter who wins.\"")
+    q = only(doc, "personal activism")
+    assert q.rule == "direct-colon" and q.speaker.text == "He" and q.cue.text == "listed"
+
+
 def test_quote_over_two_paragraphs_is_one_quote():
     doc = run("“The first part of what I said runs on and on here.\n\n“And the second part ends it now,” Smith said.")
     (q,) = [q for q in doc.quotes if q.kind == "direct"]
@@ -191,6 +205,10 @@ def test_scare_quote_in_a_sentence_is_not_speech():
     ("The spokesman replied that Russia hopes to receive answers.", "replied", "The spokesman",
      "that Russia hopes to receive answers"),
     ("Sources said the deal was close.", "said", "Sources", "the deal was close"),
+    ("Many voters feel that the system is rigged.", "feel", "Many voters", "that the system is rigged"),
+    ("He said legalizing it could put thousands of people to work.", "said", "He",
+     "legalizing it could put thousands of people to work"),  # a gerund subject the parser took for a complement
+    ("Asked if he was ever bullied, the candidate said no.", "said", "the candidate", "no"),
     ("The New York Post reports that the team avoided the hospital.", "reports", "The New York Post",
      "that the team avoided the hospital"),
     ("There has been a surge of independents, which Democrats say could be aiding Mr. Sanders.", "say", "Democrats",
@@ -211,6 +229,12 @@ def test_reported_speech(text, cue, speaker, content):
     ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
      "about the deal"),
     ("Trump kept his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
+    ("Graham called both Trump and Clinton “crazy” and said more.", "indirect-naming", "called", "Graham",
+     "both Trump and Clinton “crazy"),  # the parser hangs the object under the name
+    ("She called his executive actions “a crucial step forward.”", "indirect-naming", "called", "She",
+     "his executive actions “a crucial step forward"),  # the name as an apposition
+    ("Kaine's full embrace of the pro-choice position is new.", "indirect-nouns", "embrace of", "Kaine",
+     "the pro-choice position"),
     ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",
      "Clinton leads Trump by five points"),
     ("Clinton leads Trump by five points, according to a new poll.", "indirect-according", "according to",
@@ -221,6 +245,8 @@ def test_reported_speech(text, cue, speaker, content):
      "The minister"),
     ("Trump has proposed banning Muslims from entering the country.", "indirect-infinitive", "proposed", "Trump",
      "banning Muslims from entering the country"),
+    ("She refused to speak to reporters as she left the breakfast.", "indirect-infinitive", "refused", "She",
+     "to speak to reporters"),  # not the occasion
     ("As The Washington Post reported, he would then need to win most of the remaining delegates.", "indirect-as",
      "reported", "The Washington Post", "he would then need to win most of the remaining delegates"),
     ("As The Post columnist put it, Obama is trying to make Republicans an offer.", "indirect-as", "put",
@@ -247,6 +273,8 @@ def test_other_cues(text, rule, cue, speaker, content):
     ("Clinton's campaign took the unusual step of criticizing the intelligence community.", "criticizing",
      "Clinton's campaign"),  # through the noun the cue hangs from
     ("Both are quick to offer praise for teachers unions.", "offer", "Both"),  # through an adjective
+    ("The man shouted, using an expletive to describe the Bush administration.", "describe",
+     "The man"),  # the object of a verb of means is no speaker
 ])
 def test_speaker_of_a_cue_below_a_noun_or_adjective(text, cue, speaker):
     (q,) = [q for q in run(text).quotes if q.cue and q.cue.text == cue]
@@ -260,6 +288,16 @@ def test_reported_clause_leaves_out_a_conjoined_cue_and_a_trailing_relative_clau
     assert called and called[0].speaker.text == "Clinton"  # not 'she' inside what Clinton adds
     doc = run("Aides said it would be Trump, who has a significant delegate lead over Cruz.")
     assert only(doc, "Trump").content.text == "it would be Trump"
+
+
+def test_object_leaves_out_a_trailing_relative_clause():
+    doc = run("Trump praised former Florida Gov. Jeb Bush, who dropped out after a disappointing finish.")
+    assert [q.content.text for q in doc.quotes] == ["former Florida Gov. Jeb Bush"]
+
+
+def test_object_leaves_out_the_occasion_it_was_said_on():
+    doc = run("Trump praised Matthew Boyle at a press conference in Hanahan on Monday.")
+    assert [q.content.text for q in doc.quotes] == ["Matthew Boyle"]
 
 
 def test_a_cue_inside_what_another_cue_reports_is_part_of_that_statement():

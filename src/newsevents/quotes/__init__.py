@@ -121,8 +121,13 @@ def find_quotes(doc: Document) -> list[Quote]:
             last.parts.append((a, b))
             last.content = (last.content[0], b)
             continue
+        intro = _introduced(parse, a, in_quote)
         near = last is not None and para - last.para <= CARRY_PARAGRAPHS
-        if near and (last.speaker is not None or last.para == para):
+        if intro is not None:
+            # 'He then listed the qualities ... in 2016:' -- whoever's sentence opens on the quote
+            verb, who = intro
+            last = _Draft((a, b), (verb.i, verb.i + 1), who[0], "direct", "direct-colon", 0.7, para, who[1])
+        elif near and (last.speaker is not None or last.para == para):
             last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para, last.antecedent)
         else:
             prior = _last_speaker(speakers, cues, a)
@@ -354,6 +359,21 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
                 cues.append(Cue((j, j + 1), (a, b), who, "label", j))
                 return len(cues) - 1, "label"
     return None
+
+
+def _introduced(parse, a: int, in_quote):
+    """(main verb, speaker) of the sentence that introduces the quote at token ``a`` with a
+    colon ('President Clinton released the following statement:'), or None."""
+    j = a - 1
+    while j >= 0 and parse[j].is_space:
+        j -= 1
+    if j < 0 or parse[j].text != ":" or in_quote[j]:
+        return None
+    root = parse[j].sent.root
+    if not _is_verb(root) or root.i > j or root.lemma_.lower() in _NOT_SPEECH:
+        return None
+    who = speaker_of(root)
+    return (root, who) if who and who[0] else None
 
 
 def _cue_for(verb, content, cues: list[Cue], by_head, tight: bool = False) -> int | None:

@@ -116,6 +116,10 @@ def subtree(tok) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i + 1
 
 
+#: Verbs of means, whose object is a tool, not a speaker: "using an expletive to describe X".
+_MEANS = {"use", "employ", "cite", "invoke", "take", "spend", "need"}
+
+
 def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """Who speaks through ``verb``: (speaker range, antecedent range or None), or None.
 
@@ -134,7 +138,7 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         if via == "xcomp":
             # object control: "led Priebus to declare", "asked her to say"
             objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
-            if objs:
+            if objs and lemma(tok) not in _MEANS:
                 return trimmed(doc, *subtree(objs[0]), marks=True), None
         deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
         subj = [c for c in kids if c.dep_ in deps and not c.is_punct]
@@ -178,6 +182,17 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
             # "While A, X said B": the clause after the verb, where it has one on either side
             c = min(comp, key=lambda c: (c.i < verb.i and len(comp) > 1, abs(c.i - verb.i)))
             return cue, _reported(c)
+        # "He said legalizing it could ...": the parser takes a gerund subject for the verb's
+        # complement and hangs the clause under it
+        gerund = [c for c in kids if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i == verb.i + 1
+                  and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)]
+        if gerund:
+            return cue, _reported(gerund[0])
+        # "the candidate said no", "55 percent said so"
+        short = [c for c in kids if c.i == verb.i + 1 and c.lower_ in _SHORT_ANSWERS and c.dep_ in (
+            "intj", "advmod", "dobj")]
+        if short and lemma(verb) in ("say", "answer", "reply"):
+            return cue, (short[0].i, short[0].i + 1)
         # "..., he said, ..." : the verb hangs from the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             host = verb.head
@@ -202,6 +217,11 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         pred = [c for c in kids if c.dep_ in ("oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and (pred or any(t.dep_ == "prep" and t.lower_ == "as" for t in obj[0].subtree)):
             return cue, _right_side(verb)
+        # the parser folds one of the two into the other: 'called her "third-rate"' (no object),
+        # 'called his actions "a crucial step"' (the name as an apposition in quote marks)
+        if not obj and any(c.dep_ == "oprd" and c.i > verb.i for c in kids) or obj and any(
+                c.dep_ == "appos" and doc[c.left_edge.i - 1].text in _MARKS for c in obj[0].children):
+            return cue, _right_side(verb)
         if pred and verb.dep_ == "relcl":
             # "two rounds of which he assessed as negative": what is named stands before the verb
             return cue, (verb.head.left_edge.i, verb.right_edge.i + 1)
@@ -218,10 +238,20 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         if comp:
             c = comp[0]  # "vowed to fight", "proposed banning ..."
             if c.tag_ == "VBG" or _has_child(c, "aux", "to"):
-                return cue, subtree(c)
+                start, end = subtree(c)
+                # "vowed to fight on as Congress grappled with it": not the occasion it was said on
+                tails = [g for g in c.children if g.dep_ == "advcl" and g.i > c.i and g.right_edge.i == end - 1
+                         and any(m.dep_ == "mark" and m.lower_ in _OCCASION_MARKS for m in g.children)]
+                return cue, (start, tails[0].left_edge.i if tails else end)
         return None
     return None
 
+
+#: One-word statements: "said yes", "said so".
+_SHORT_ANSWERS = {"yes", "no", "so", "nope", "yeah"}
+
+#: Conjunctions of an adverbial clause of time or occasion.
+_OCCASION_MARKS = {"after", "as", "while", "when", "before", "since", "until"}
 
 #: Trailing asides left out of a reported clause (calibrated on PolNeAR train: cutting adverbial
 #: clauses and participles as well cost more than it gained).
@@ -243,13 +273,18 @@ def _reported(head) -> tuple[int, int]:
                 cut -= 1
             end = min(end, cut)
             break
+    return start, _without_asides(doc, start, end)
+
+
+def _without_asides(doc, start: int, end: int) -> int:
+    """The end of ``[start, end)`` before a trailing relative clause set off by a comma or dash
+    ('of Jeb Bush, who announced ...')."""
     while True:
         tails = [t for t in doc[start + 2:end] if t.dep_ in _ASIDES and t.right_edge.i == end - 1
                  and t.left_edge.i > start + 1 and doc[t.left_edge.i - 1].text in (",", "—", "–", "--")]
         if not tails:
-            break
+            return end
         end = min(t.left_edge.i for t in tails) - 1
-    return start, end
 
 
 _ARGUMENTS = {"dobj", "dative", "oprd", "prep", "ccomp", "xcomp", "acomp", "attr"}
@@ -262,12 +297,33 @@ _BEFORE_COLON = {"npadvmod", "advmod", "prep", "pobj", "det", "compound", "amod"
 _CIRCUMSTANCE = {"during", "after", "before", "since", "until", "amid", "while", "despite"}
 
 
+#: Where or when something was said, not what: "praised X at a press conference", "shared the
+#: news on social media" (only where the parser hangs the phrase on the verb: cutting it from a
+#: noun, or cutting what follows it, cost more on PolNeAR train than it gained).
+_OCCASIONS = {
+    "conference", "rally", "interview", "speech", "op-ed", "event", "debate", "media", "statement", "appearance",
+    "hearing", "meeting", "forum", "town", "video", "radio", "television", "tv", "show", "program", "programme",
+    "broadcast", "tweet", "post", "letter", "email", "press", "briefing", "remarks", "address", "visit", "stop",
+    "campaign", "trail", "medium", "ed", "twitter", "facebook", "instagram", "message", "column", "editorial",
+    "essay", "book", "memo", "release", "session", "summit", "convention", "ceremony", "dinner", "breakfast",
+}
+
+
+def _occasion(prep) -> bool:
+    """A phrase of the occasion ('at a rally in Iowa', 'on social media') or time ('on Monday')."""
+    if prep.lower_ not in ("in", "at", "on", "via", "through") or (
+            prep.head.pos_ == "VERB" and prep.i == prep.head.i + 1):
+        return False
+    objs = [g for g in prep.children if g.dep_ == "pobj"]
+    return bool(objs) and (lemma(objs[0]) in _OCCASIONS or objs[0].ent_type_ in ("DATE", "TIME"))
+
+
 def _right_side(verb) -> tuple[int, int]:
     """The verb's complements to its right ("criticized Clinton for supporting the bill"),
     without a coordinated verb, an adverbial clause or a phrase of time and place."""
     doc = verb.doc
     args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS
-            and not (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE)]
+            and not (c.dep_ == "prep" and (c.lower_ in _CIRCUMSTANCE or _occasion(c)))]
     if not args:  # the object stands before the verb ("the plan, which he criticized")
         obj = [c for c in verb.children if c.dep_ == "dobj"]
         return subtree(obj[0]) if obj else (verb.i + 1, verb.right_edge.i + 1)
@@ -401,11 +457,26 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     if found is None:
         return None
     frame, cue, content = found
+    if frame != "clause":
+        content = (content[0], _without_asides(doc, *content))
+    if lem in _ANSWERING and frame in ("object", "prepositions") and _asked(doc, content):
+        return None  # "answering the question of journalists": the question is someone else's
     content = trimmed(doc, *content)
     if content is None:
         return None
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
+
+
+#: Verbs of answering, and what they answer: another's question is not the answerer's statement.
+_ANSWERING = {"answer", "respond", "reply"}
+_ASKED = {"question", "query", "inquiry", "enquiry", "request", "questioning"}
+
+
+def _asked(doc, content: tuple[int, int]) -> bool:
+    """The content is headed by a question ('the question of journalists whether ...')."""
+    heads = [t for t in doc[content[0]:content[1]] if not content[0] <= t.head.i < content[1] or t.head is t]
+    return bool(heads) and lemma(heads[0]) in _ASKED
 
 
 def put_it(verb) -> bool:
@@ -662,6 +733,10 @@ _OWNED = {
     "comment", "criticism", "attack", "praise", "announcement", "endorsement", "opposition", "warning",
     "accusation", "allegation", "denial", "admission", "defense", "defence", "apology", "suggestion",
     "insistence", "assertion", "argument", "complaint", "plea",
+    # stances: "her long support for stem cell research", "Kaine's embrace of the position"
+    "support", "embrace", "dislike", "view", "assessment", "declaration", "reference", "request", "backing",
+    "rejection", "condemnation", "disdain", "contempt", "admiration", "critique", "dismissal", "characterization",
+    "description", "distaste", "skepticism", "scepticism",
 }
 
 

@@ -449,3 +449,14 @@ def test_error_tally_classes_gold_and_predictions():
     assert tally.predicted["matched"] == 1 and tally.predicted["fp: nothing in gold"] == 1  # Brown's
     assert "boundary: too long, L+R+" in render(tally)
     assert tally.speakers == {"speaker ok: indirect-clause": 1}  # Smith, the only matched one with a Source
+
+
+def test_this_statement_was_made_by_credits_the_sentence_before():
+    text = ("The ministry expects an answer from the embassy within a week. This statement was made by "
+            "spokeswoman Maria Lopez.\n\nA statement was made by the mayor. The roads stay closed.")
+    quotes = run(text).quotes
+    anaphoric = [q for q in quotes if q.rule == "indirect-anaphoric"]
+    assert [(q.content.text, q.speaker.text) for q in anaphoric] == [
+        ("The ministry expects an answer from the embassy within a week", "spokeswoman Maria Lopez")]
+    # the expectation inside it is part of her statement, not the ministry's own quote
+    assert not any(q.cue and q.cue.text == "expects" for q in quotes)

@@ -368,6 +368,8 @@ def find_cues(doc) -> list[Cue]:
             got = _hearsay(tok)
         elif tok.lemma_ == "be" and tok.dep_ not in ("aux", "auxpass") and _said_noun_subject(tok):
             got = _copula(tok)
+        elif tok.dep_ == "ROOT" and lemma(tok) in _MADE and (got := _anaphoric(tok)) is not None:
+            pass
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
             got = _verb(tok, lex)
         elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
@@ -668,6 +670,38 @@ _NOT_SPEAKERS = {
     "read", "related", "source", "sources", "stat", "week", "boom", "wow", "more", "see", "correction",
     "warning", "live", "analysis", "opinion", "poll", "report", "q", "a",
 }
+
+
+_MADE = {"make", "voice", "express", "issue", "deliver"}
+_STATEMENTS = {"statement", "remark", "comment", "word", "announcement", "assessment", "claim", "this", "that"}
+
+
+def _anaphoric(verb) -> Cue | None:
+    """'This statement was made by X': X said the sentence before it (same paragraph). A cue in
+    that sentence ('The leadership expects ...') is then part of X's statement."""
+    doc = verb.doc
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if subj is None or by is None or lemma(subj) not in _STATEMENTS:
+        return None
+    if subj.lower_ not in ("this", "that") and not any(
+            c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those") for c in subj.children):
+        return None  # 'A statement was made by X' points at nothing before it
+    start = verb.sent.start
+    k = start - 1
+    while k >= 0 and doc[k].is_space:
+        if "\n" in doc[k].text:
+            return None  # the sentence before is in another paragraph
+        k -= 1
+    if k < 0:
+        return None
+    before = doc[k].sent
+    content = trimmed(doc, before.start, before.end)
+    speaker = trimmed(doc, *subtree(by), marks=True)
+    if content is None or speaker is None:
+        return None
+    return Cue((verb.i, verb.i + 1), content, speaker, "anaphoric", verb.i)
 
 
 def _according(tok, width: int) -> Cue | None:

@@ -62,6 +62,14 @@ def sentences_of(parse) -> list[Sentence]:
     return out
 
 
+def sentence_numbers(parse) -> list[int]:
+    """The number of each token's sentence (by index: making a Token for each costs)."""
+    out = [0] * len(parse)
+    for k, sent in enumerate(parse.sents):
+        out[sent.start:sent.end] = [k] * (sent.end - sent.start)
+    return out
+
+
 class ParseStage:
     """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``."""
 

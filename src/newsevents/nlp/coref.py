@@ -27,6 +27,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from . import sentence_numbers
+
 #: Role nouns that name the same office ("the speaker of the President" is a spokesperson).
 ROLE_SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "speaker": "spokesperson",
@@ -95,10 +97,7 @@ def _compatible(pron, cand: tuple) -> bool:
 
 def resolve(doc: Doc, mentions: Sequence[Any]) -> list[tuple[int | None, str]]:
     """For each mention (in text order), the index of its antecedent and the rule that linked them."""
-    sent_of = {}
-    for k, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):  # indices, not Tokens: one Token each costs
-            sent_of[i] = k
+    sent_of = sentence_numbers(doc)
     regions = quote_regions(doc)
     links: list[tuple[int | None, str]] = []
     by_key: dict[str, int] = {}

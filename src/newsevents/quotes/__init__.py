@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from ..actors import resolve_span
 from ..model import ActorRef, Document, Quote, Span
+from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
 from .marks import Segment, paragraphs, segments
@@ -138,7 +139,7 @@ def find_quotes(doc: Document) -> list[Quote]:
                 last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
 
-    nested = _nested(cues, _sentence_numbers(parse))
+    nested = _nested(cues, sentence_numbers(parse))
     for ci, c in enumerate(cues):
         if ci in used or in_quote[c.head] or ci in nested:
             continue  # reported by a direct quote already, or speech inside someone's quote
@@ -178,15 +179,6 @@ def _nested(cues: list[Cue], sents: list[int]) -> set[int]:
             if o is not c and o.content[0] <= c.head < o.content[1] and not c.content[0] <= o.head < c.content[1]:
                 out.add(ci)
                 break
-    return out
-
-
-def _sentence_numbers(parse) -> list[int]:
-    """The number of each token's sentence."""
-    out = [0] * len(parse)
-    for k, sent in enumerate(parse.sents):
-        for i in range(sent.start, sent.end):
-            out[i] = k
     return out
 
 

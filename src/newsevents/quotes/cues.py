@@ -368,10 +368,8 @@ def find_cues(doc) -> list[Cue]:
             got = _hearsay(tok)
         elif tok.lemma_ == "be" and tok.dep_ not in ("aux", "auxpass") and _said_noun_subject(tok):
             got = _copula(tok)
-        elif tok.dep_ == "ROOT" and lemma(tok) in _MADE and (got := _anaphoric(tok)) is not None:
-            pass
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
-            got = _verb(tok, lex)
+            got = _anaphoric(tok) or _verb(tok, lex)
         elif tok.pos_ == "NOUN" and (lemma(tok) in lex.nouns or lemma(tok) in _OWNED):
             got = _noun(tok)
         elif tok.dep_ == "acomp" and tok.lower_ in _STANCE:
@@ -679,6 +677,8 @@ _STATEMENTS = {"statement", "remark", "comment", "word", "announcement", "assess
 def _anaphoric(verb) -> Cue | None:
     """'This statement was made by X': X said the sentence before it (same paragraph). A cue in
     that sentence ('The leadership expects ...') is then part of X's statement."""
+    if verb.dep_ != "ROOT" or lemma(verb) not in _MADE:
+        return None
     doc = verb.doc
     subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)

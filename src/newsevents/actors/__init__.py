@@ -13,7 +13,7 @@ import weakref
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
@@ -188,7 +188,7 @@ def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
     lookup = _lookup(doc)
     if lookup is None:
         return [m for m in doc.actors if m.start >= start and m.end <= end]
-    starts, ordered = lookup[-2:]
+    starts, ordered = lookup.starts, lookup.ordered
     out = []
     for i in range(bisect_left(starts, start), bisect_left(starts, end)):
         if ordered[i].end <= end:
@@ -196,18 +196,26 @@ def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
     return out
 
 
-def _lookup(doc: Document) -> tuple | None:
-    """``(body, actors, len(actors), parse is of body, starts, actors by start)`` for a parsed
-    doc, kept beside the parse while its body and actors stay the same."""
+class _Lookup(NamedTuple):
+    body: str
+    actors: list  # the list object it was made from, and its length then: made again when either changes
+    count: int
+    same_text: bool  # the parse is of this body
+    starts: list[int]
+    ordered: list  # the actors by start offset
+
+
+def _lookup(doc: Document) -> _Lookup | None:
+    """The lookups of a parsed doc, kept beside the parse while its body and actors stay the same."""
     parse, body, actors = doc.parse, doc.article.body, doc.actors
     if parse is None:
         return None
     old = _LOOKUPS.get(parse)
-    if old is not None and old[0] is body and old[1] is actors and old[2] == len(actors):
+    if old is not None and old.body is body and old.actors is actors and old.count == len(actors):
         return old
-    same_text = old[3] if old is not None and old[0] is body else _parsed_length(parse) == len(body)
+    same_text = old.same_text if old is not None and old.body is body else _parsed_length(parse) == len(body)
     ordered = sorted(actors, key=lambda m: m.start)
-    new = (body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
+    new = _Lookup(body, actors, len(actors), same_text, [m.start for m in ordered], ordered)
     _LOOKUPS[parse] = new
     return new
 
@@ -242,7 +250,7 @@ def _parsed_length(parse) -> int:
 
 def _mention_at_head(doc: Document, start: int, end: int):
     lookup = _lookup(doc)
-    if lookup is None or not lookup[3]:
+    if lookup is None or not lookup.same_text:
         return None
     span = doc.parse.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

@@ -50,6 +50,8 @@ def quotes(
     console.print(f"speaker accuracy {scores['speaker_accuracy']:.3f} (span overlaps the gold Source; shared-word rule "
                   f"{scores['speaker_words']:.3f}) over {scores['speaker_n']} matched attributions with a source",
                   highlight=False)
+    console.print("content recall by gold cue type: " + ", ".join(
+        f"{t} {m['recall']:.3f} ({m['n']})" for t, m in scores["recall_by_cue_type"].items()), highlight=False)
 
 
 GOLD_EVENTS = Path("../shared/gold/events")

@@ -31,3 +31,21 @@ def events(
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)
+
+
+@train_app.command("quotes")
+def quotes(
+    polnear: Path = typer.Option(Path("../shared/gold/quotes/polnear/train"), "--polnear", exists=True, file_okay=False,
+                                 help="A PolNeAR split folder (text/ and attributions/) to learn from."),
+    out: Path = typer.Option(None, "--out", help="The folder to write the weights to (default: the package's own)."),
+    folds: int = typer.Option(5, "--folds", help="Cross-validate by article with this many folds first (0: skip)."),
+) -> None:
+    """Fit the attribution tagger (a CRF over the parse and the rules' reading) on PolNeAR train.
+
+    Example: newsevents train quotes --polnear ../shared/gold/quotes/polnear/train
+    """
+    from ..quotes.learn import train
+
+    path = train(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {path}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev`",
+                  highlight=False)

@@ -14,6 +14,7 @@ How each figure is computed is documented in docs/quotes.md; in short:
   punctuation at both ends), one to one.
 - cue: a predicted cue matches a gold cue it overlaps by one character or more (and "exact"
   with equal spans); P/R/F1 over all cues.
+- recall by cue type: the recall of the gold attributions of each kind of cue (:func:`cue_type`).
 - speaker accuracy: over gold attributions whose content was matched (overlap) and that have
   a Source, the share whose matched quote has a speaker span overlapping the gold Source.
   ``speaker_words`` gives score_quotes.py's looser rule (a shared content word) for comparison.
@@ -128,6 +129,14 @@ class QuoteScores:
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
 
+    def merge(self, other: "QuoteScores") -> None:
+        """Add another set's counts (cross-validation folds pool their held-out counts)."""
+        self.articles += other.articles
+        self.gold += other.gold
+        self.predicted += other.predicted
+        for key, n in other.counts.items():
+            self.add(key, n)
+
     def summary(self) -> dict[str, object]:
         c = self.counts.get
         return {
@@ -139,11 +148,44 @@ class QuoteScores:
             "speaker_accuracy": c("speaker_ok", 0) / c("speaker_n", 0) if c("speaker_n", 0) else 0.0,
             "speaker_words": c("speaker_words_ok", 0) / c("speaker_n", 0) if c("speaker_n", 0) else 0.0,
             "speaker_n": c("speaker_n", 0),
+            "recall_by_cue_type": {t: {"recall": c(f"type_tp:{t}", 0) / c(f"type_n:{t}", 0), "n": c(f"type_n:{t}", 0)}
+                                   for t in CUE_TYPES if c(f"type_n:{t}", 0)},
         }
 
 
-def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], scores: QuoteScores) -> None:
-    """Add one article's counts to ``scores`` (see the module docstring for the rules)."""
+#: The kinds of gold cue recall is reported by (see :func:`cue_type`).
+CUE_TYPES = ("speech verb", "according to", "other predicate", "nominal", "punctuation only")
+#: Verbs of saying proper; every other verbal or adjectival cue is an "other predicate" (believe,
+#: accuse, want, show, support ...).
+SPEECH_VERBS = frozenset("""say tell add ask write state announce explain note claim argue report declare insist
+    respond reply tweet warn comment suggest answer remark testify acknowledge admit assert contend stress
+    emphasize maintain mention reiterate repeat recall predict promise vow pledge deny confirm complain
+    joke quip shout yell exclaim whisper speak talk describe call continue conclude observe point""".split())
+
+
+def cue_type(parse, cue: list[tuple[int, int]]) -> str:
+    """The kind of a gold cue, read off its words in the parse: "punctuation only" (or no cue),
+    "according to", "nominal" (a noun heads it: "his claim that"), "speech verb" or "other
+    predicate"."""
+    if not cue or parse is None:
+        return "punctuation only"
+    s, e = min(a for a, _ in cue), max(b for _, b in cue)
+    span = parse.char_span(s, e, alignment_mode="expand")
+    words = [t for t in span if t.is_alpha] if span is not None else []
+    if not words:
+        return "punctuation only"
+    if any(t.lower_ == "according" for t in words):
+        return "according to"
+    head = span.root
+    if head.pos_ in ("NOUN", "PROPN"):
+        return "nominal"
+    return "speech verb" if head.lemma_.lower() in SPEECH_VERBS else "other predicate"
+
+
+def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], scores: QuoteScores,
+                  parse=None) -> None:
+    """Add one article's counts to ``scores`` (see the module docstring for the rules); with the
+    article's ``parse``, also the recall by gold cue type."""
     scores.articles += 1
     scores.gold += len(gold)
     scores.predicted += len(quotes)
@@ -158,8 +200,13 @@ def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], s
                 score = shared / len(gw | pw)
                 if score > best_score:
                     best, best_score = i, score
+        kind = cue_type(parse, g.cue) if parse is not None else None
+        if kind:
+            scores.add(f"type_n:{kind}")
         if best is None:
             continue
+        if kind:
+            scores.add(f"type_tp:{kind}")
         scores.add("overlap_tp_g")
         matched.add(best)
         if g.source:
@@ -212,8 +259,8 @@ def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None,
     """Scores of the pipeline's quotes on one PolNeAR split folder (see the module docstring)."""
     articles = read_polnear(split_dir)[:limit] if limit else read_polnear(split_dir)
     scores = QuoteScores()
-    for gold, doc in documents_for(articles, settings):
-        score_article(gold.text, gold.attributions, doc.quotes, scores)
+    for gold, doc in documents_for(articles, settings, keep_parse=True):
+        score_article(gold.text, gold.attributions, doc.quotes, scores, doc.parse)
     return scores.summary()
 
 

@@ -27,7 +27,9 @@ from ..model import ActorRef, Document, Quote, Span
 from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
+from . import tagger
 from .marks import Segment, paragraphs, segments
+from .tagger import quote_spans
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
 #: ("roll back", "negative", "Crooked Hillary"); calibrated on PolNeAR train.
@@ -73,7 +75,16 @@ class _Draft:
 
 
 def find_quotes(doc: Document) -> list[Quote]:
-    """The quotes of a parsed Document, in text order."""
+    """The quotes of a parsed Document, in text order: the learned tagger's reading where its
+    weights ship (:mod:`.tagger`), the rules' alone otherwise."""
+    rules = rule_quotes(doc)
+    if doc.parse is None or not tagger.available():
+        return rules
+    return learned_quotes(doc, rules)
+
+
+def rule_quotes(doc: Document) -> list[Quote]:
+    """The quotes the hand-written rules find in a parsed Document, in text order."""
     parse = doc.parse
     body = doc.article.body
     if parse is None or not body.strip():
@@ -408,6 +419,70 @@ def _to_quotes(doc: Document, drafts: list[_Draft]) -> list[Quote]:
     return out
 
 
+def learned_quotes(doc: Document, rules: list[Quote]) -> list[Quote]:
+    """The tagger's attributions as Quotes. Speakers come from the parse as the rules read them
+    (a relative pronoun with its antecedent, a pronoun with its coreferent) where the rules
+    found the same speaker; a content without cue or source (a quote going on from the one
+    before) takes the speaker the rules gave it."""
+    parse = doc.parse
+    body = doc.article.body
+    sents = sentence_numbers(parse)
+    in_quote = quoted_tokens(parse, body)
+    tags, probs = tagger.tag(parse, quote_spans(parse, rules), in_quote)
+    rule_tokens = [(_token_range(parse, q.content), q) for q in rules]
+    drafts = []
+    for att in tagger.decode(parse, tags, sents, probs):
+        a, b = att.content
+        rq = max(rule_tokens, key=lambda r: _shared(r[0], (a, b)), default=None)
+        rq = rq[1] if rq is not None and _shared(rq[0], (a, b)) * 2 > min(b - a, rq[0][1] - rq[0][0]) else None
+        kind = "direct" if _mostly_quoted((a, b), in_quote) else "indirect"
+        drafts.append((att, rq, kind))
+    out = []
+    sent_starts = [s.start for s in doc.sentences]
+    for att, rq, kind in drafts:
+        speaker = _learned_speaker(doc, att, rq)
+        content = _span(body, _chars(parse, att.content))
+        cue = _span(body, _chars(parse, att.cue)) if att.cue else None
+        anchor = cue.start if cue else content.start
+        sentence = bisect_right(sent_starts, anchor) - 1 if sent_starts else None
+        parts = [_span(body, _chars(parse, p)) for p in att.parts] if len(att.parts) > 1 else []
+        out.append(Quote(content=content, speaker=speaker, cue=cue, kind=kind,
+                         sentence=sentence if sentence is None or sentence >= 0 else None,
+                         rule=f"learned-{kind}", confidence=round(att.confidence, 3), parts=parts))
+    return out
+
+
+def _learned_speaker(doc: Document, att: tagger.Attribution, rq: Quote | None) -> ActorRef | None:
+    parse = doc.parse
+    if att.source is None:
+        # a quote going on from the last (no cue, no source), or a cue the tagger found alone
+        return rq.speaker if rq is not None and (att.cue is None or rq.cue is not None) else None
+    s, e = _chars(parse, att.source)
+    if rq is not None and rq.speaker is not None and rq.speaker.start < e and s < rq.speaker.end:
+        return rq.speaker
+    if att.cue is not None:
+        verb = parse[att.cue[0]]
+        who = speaker_of(verb) if verb.pos_ in ("VERB", "AUX") else None
+        if who and who[0] and who[0][0] < att.source[1] and att.source[0] < who[0][1]:
+            return _speaker(doc, who[0], who[1])
+    return _speaker(doc, att.source, None)
+
+
+def _token_range(parse, span: Span) -> tuple[int, int]:
+    got = parse.char_span(span.start, span.end, alignment_mode="expand")
+    return (got.start, got.end) if got is not None else (0, 0)
+
+
+def _shared(x: tuple[int, int], y: tuple[int, int]) -> int:
+    return max(0, min(x[1], y[1]) - max(x[0], y[0]))
+
+
+def quoted_tokens(parse, body: str) -> list[bool]:
+    """For each token of the parse, whether it stands between quote marks."""
+    segs = [parse.char_span(s.start, s.end, alignment_mode="expand") for s in segments(body)]
+    return _inside(len(parse), [(s.start, s.end) for s in segs if s is not None])
+
+
 def _speaker(doc: Document, tokens, antecedent) -> ActorRef | None:
     """The speaker's ActorRef; a relative pronoun ("who") takes its antecedent's identity."""
     if tokens is None:
@@ -432,4 +507,4 @@ def _span(body: str, chars: tuple[int, int]) -> Span:
     return Span(body[s:e], s, e)
 
 
-__all__ = ["QuoteStage", "find_quotes", "MIN_SPEECH_WORDS"]
+__all__ = ["QuoteStage", "find_quotes", "learned_quotes", "quoted_tokens", "rule_quotes", "MIN_SPEECH_WORDS"]

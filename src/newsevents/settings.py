@@ -58,6 +58,9 @@ class Settings:
     # The sentence quad-class model of the events stage: "" the shipped one, "none" rules only
     # (a sentence takes its principal event's class), or a folder written by `newsevents train events`.
     events_model: str = ""
+    # The attribution tagger of the quotes stage: "" the shipped one, "none" the rules alone, or a
+    # folder written by `newsevents train quotes`.
+    quotes_model: str = ""
     stages: tuple[str, ...] = STAGES
     # --- batch runs and the store ---
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)

@@ -97,8 +97,15 @@ def read_polnear(split_dir: str | Path) -> list[GoldArticle]:
     return out
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """The word tokens the content overlap is counted in (runs of [a-z0-9], lowercased)."""
     return set(_WORD.findall(text.lower()))
+
+
+def content_matches(gold: set[str], predicted: set[str]) -> bool:
+    """A predicted content matches a gold one: each holds at least half of the other's words."""
+    shared = len(gold & predicted)
+    return bool(gold and predicted) and shared >= 0.5 * len(gold) and shared >= 0.5 * len(predicted)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -189,15 +196,14 @@ def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], s
     scores.articles += 1
     scores.gold += len(gold)
     scores.predicted += len(quotes)
-    pred_words = [_words(q.content.text) for q in quotes]
+    pred_words = [words(q.content.text) for q in quotes]
     matched: set[int] = set()
     for g in gold:
-        gw = _words(g.content_text)
+        gw = words(g.content_text)
         best, best_score = None, 0.0
         for i, pw in enumerate(pred_words):
-            shared = len(gw & pw)
-            if gw and pw and shared >= 0.5 * len(gw) and shared >= 0.5 * len(pw):
-                score = shared / len(gw | pw)
+            if content_matches(gw, pw):
+                score = len(gw & pw) / len(gw | pw)
                 if score > best_score:
                     best, best_score = i, score
         kind = cue_type(parse, g.cue) if parse is not None else None
@@ -214,8 +220,8 @@ def score_article(text: str, gold: list[GoldAttribution], quotes: list[Quote], s
             sp = quotes[best].speaker
             if sp is not None and _overlaps([(sp.start, sp.end)], g.source):
                 scores.add("speaker_ok")
-            sw = _words(f"{sp.text} {sp.name}") if sp is not None else set()
-            gs = _words(g.source_text)
+            sw = words(f"{sp.text} {sp.name}") if sp is not None else set()
+            gs = words(g.source_text)
             if (gs - _STOP) & (sw - _STOP) or (gs & sw and gs <= _STOP | sw):
                 scores.add("speaker_words_ok")
     scores.add("overlap_tp_p", len(matched))
@@ -264,5 +270,5 @@ def evaluate_polnear(split_dir: str | Path, settings: Settings | None = None,
     return scores.summary()
 
 
-__all__ = ["GoldArticle", "GoldAttribution", "QuoteScores", "evaluate_polnear", "read_ann", "read_polnear",
+__all__ = ["CUE_TYPES", "GoldArticle", "content_matches", "cue_type", "words", "GoldAttribution", "QuoteScores", "evaluate_polnear", "read_ann", "read_polnear",
            "score_article"]

@@ -46,10 +46,12 @@ class QuoteStage:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
         lexicon()  # load the lexicon now, not on the first article
+        self.model = self.settings.quotes_model
+        tagger.load(self.model)  # and the tagger's weights
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
-            doc.quotes = find_quotes(doc)
+            doc.quotes = find_quotes(doc, self.model)
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -74,13 +76,35 @@ class _Draft:
         self.para = para
 
 
-def find_quotes(doc: Document) -> list[Quote]:
-    """The quotes of a parsed Document, in text order: the learned tagger's reading where its
-    weights ship (:mod:`.tagger`), the rules' alone otherwise."""
+def find_quotes(doc: Document, model: str = "") -> list[Quote]:
+    """The quotes of a parsed Document, in text order: the learned tagger's reading over the
+    rules' (:mod:`.tagger`; ``model`` as ``Settings.quotes_model``: "none" for the rules alone)."""
     rules = rule_quotes(doc)
-    if doc.parse is None or not tagger.available():
+    learned = tagger.load(model)
+    if doc.parse is None or learned is None:
         return rules
-    return learned_quotes(doc, rules)
+    return combine(rules, learned_quotes(doc, rules, learned))
+
+
+def combine(rules: list[Quote], learned: list[Quote]) -> list[Quote]:
+    """The learned quotes, except that a direct quote the rules also found keeps the rules'
+    reading (quote marks give its boundaries and split pieces better than the tagger does)."""
+    out: list[Quote] = []
+    seen: set[tuple[int, int]] = set()
+    for q in learned:
+        if q.kind == "direct":
+            same = [r for r in rules if r.kind == "direct" and _overlap(q.content, r.content) * 2 > min(
+                q.content.end - q.content.start, r.content.end - r.content.start)]
+            if same:
+                q = max(same, key=lambda r: _overlap(q.content, r.content))
+        if (q.content.start, q.content.end) not in seen:
+            seen.add((q.content.start, q.content.end))
+            out.append(q)
+    return out
+
+
+def _overlap(x: Span, y: Span) -> int:
+    return max(0, min(x.end, y.end) - max(x.start, y.start))
 
 
 def rule_quotes(doc: Document) -> list[Quote]:
@@ -419,7 +443,7 @@ def _to_quotes(doc: Document, drafts: list[_Draft]) -> list[Quote]:
     return out
 
 
-def learned_quotes(doc: Document, rules: list[Quote]) -> list[Quote]:
+def learned_quotes(doc: Document, rules: list[Quote], model: tagger.Model) -> list[Quote]:
     """The tagger's attributions as Quotes. Speakers come from the parse as the rules read them
     (a relative pronoun with its antecedent, a pronoun with its coreferent) where the rules
     found the same speaker; a content without cue or source (a quote going on from the one
@@ -428,18 +452,19 @@ def learned_quotes(doc: Document, rules: list[Quote]) -> list[Quote]:
     body = doc.article.body
     sents = sentence_numbers(parse)
     in_quote = quoted_tokens(parse, body)
-    tags, probs = tagger.tag(parse, quote_spans(parse, rules), in_quote)
+    rule_spans = quote_spans(parse, rules)
+    tags = tagger.tag(model, parse, rule_spans, in_quote)
     rule_tokens = [(_token_range(parse, q.content), q) for q in rules]
     drafts = []
-    for att in tagger.decode(parse, tags, sents, probs):
+    for att in tagger.decode(parse, tags, sents):
         a, b = att.content
         rq = max(rule_tokens, key=lambda r: _shared(r[0], (a, b)), default=None)
         rq = rq[1] if rq is not None and _shared(rq[0], (a, b)) * 2 > min(b - a, rq[0][1] - rq[0][0]) else None
         kind = "direct" if _mostly_quoted((a, b), in_quote) else "indirect"
-        drafts.append((att, rq, kind))
+        drafts.append((att, rq, kind, model.confidence.get(tagger.bucket((a, b), rule_spans, in_quote), 0.5)))
     out = []
     sent_starts = [s.start for s in doc.sentences]
-    for att, rq, kind in drafts:
+    for att, rq, kind, confidence in drafts:
         speaker = _learned_speaker(doc, att, rq)
         content = _span(body, _chars(parse, att.content))
         cue = _span(body, _chars(parse, att.cue)) if att.cue else None
@@ -448,24 +473,23 @@ def learned_quotes(doc: Document, rules: list[Quote]) -> list[Quote]:
         parts = [_span(body, _chars(parse, p)) for p in att.parts] if len(att.parts) > 1 else []
         out.append(Quote(content=content, speaker=speaker, cue=cue, kind=kind,
                          sentence=sentence if sentence is None or sentence >= 0 else None,
-                         rule=f"learned-{kind}", confidence=round(att.confidence, 3), parts=parts))
+                         rule=f"learned-{kind}", confidence=confidence, parts=parts))
     return out
 
 
 def _learned_speaker(doc: Document, att: tagger.Attribution, rq: Quote | None) -> ActorRef | None:
-    parse = doc.parse
-    if att.source is None:
-        # a quote going on from the last (no cue, no source), or a cue the tagger found alone
-        return rq.speaker if rq is not None and (att.cue is None or rq.cue is not None) else None
-    s, e = _chars(parse, att.source)
-    if rq is not None and rq.speaker is not None and rq.speaker.start < e and s < rq.speaker.end:
+    """The speaker of a learned attribution: the one the rules found for the same content (they
+    resolve relative pronouns, passives, participles and carried-over quotes), else the subject
+    of its cue verb as the rules read it, else the tagged source."""
+    if rq is not None and rq.speaker is not None:
         return rq.speaker
+    parse = doc.parse
     if att.cue is not None:
         verb = parse[att.cue[0]]
         who = speaker_of(verb) if verb.pos_ in ("VERB", "AUX") else None
-        if who and who[0] and who[0][0] < att.source[1] and att.source[0] < who[0][1]:
+        if who and who[0]:
             return _speaker(doc, who[0], who[1])
-    return _speaker(doc, att.source, None)
+    return _speaker(doc, att.source, None) if att.source is not None else None
 
 
 def _token_range(parse, span: Span) -> tuple[int, int]:

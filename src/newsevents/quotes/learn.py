@@ -12,17 +12,19 @@ import hashlib
 import json
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..data import data_path
 from ..evaluation.quotes import GoldArticle, documents_for, read_polnear
-from .tagger import MODEL_FILE, char_spans, quote_spans, rule_tags, sentence_features, _arrays
+from .tagger import MODEL_FILE, PROVENANCE_FILE, char_spans, quote_spans, rule_tags, sentence_features, sequences, _arrays
 
-#: L1 keeps the weights small (most of the sparse word features drop out); L2 for stability.
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
-FOLDS = 5
+#: The averaged perceptron: on PolNeAR dev it tagged as well as L-BFGS (content overlap F1 0.730
+#: against 0.722 with L2, 0.664 with L1 after 120 iterations) and trains in a fraction of the time.
+PARAMS = {"algorithm": "ap", "max_iterations": 12, "feature.possible_transitions": True}
+FOLDS = 3
 
 
 def gold_tags(n: int, attributions: list[tuple[list, list, list]]) -> list[str]:
@@ -49,28 +51,22 @@ class Example:
     name: str
     xseqs: list[list[list[str]]]
     yseqs: list[list[str]]
-
-
-def sentence_bounds(parse) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in parse.sents]
+    rules: list[tuple[str, int, int]]  # the rules' reading, as (role, start, end) token spans
+    in_quote: list[bool]
 
 
 def example(name: str, parse, rules: list[tuple[str, int, int]], gold) -> Example:
-    from .marks import segments
+    from . import quoted_tokens
 
-    in_quote = [False] * len(parse)
-    for seg in segments(parse.text):
-        span = parse.char_span(seg.start, seg.end, alignment_mode="expand")
-        if span is not None:
-            in_quote[span.start:span.end] = [True] * len(span)
+    in_quote = quoted_tokens(parse, parse.text)
     rt = rule_tags(parse, rules)
     tags = gold_tags(len(parse), gold)
     ar = _arrays(parse)
     xs, ys = [], []
-    for a, b in sentence_bounds(parse):
-        xs.append(sentence_features(parse, a, b, rt, in_quote, ar))
-        ys.append(tags[a:b])
-    return Example(name, xs, ys)
+    for block in sequences(parse):
+        xs.append([f for a, b in block for f in sentence_features(parse, a, b, rt, in_quote, ar)])
+        ys.append([t for a, b in block for t in tags[a:b]])
+    return Example(name, xs, ys, rules, in_quote)
 
 
 def gold_token_spans(parse, article: GoldArticle):
@@ -89,11 +85,12 @@ def examples(articles: list[GoldArticle], log: Callable[[str], None] = print) ->
 def fit(train: list[Example], path: Path, params: dict | None = None) -> None:
     import pycrfsuite
 
-    trainer = pycrfsuite.Trainer(verbose=False)
+    params = {**PARAMS, **(params or {})}
+    trainer = pycrfsuite.Trainer(algorithm=params.pop("algorithm", "lbfgs"), verbose=False)
     for ex in train:
         for x, y in zip(ex.xseqs, ex.yseqs):
             trainer.append(x, y)
-    trainer.set_params({**PARAMS, **(params or {})})
+    trainer.set_params({k: v for k, v in params.items() if k in trainer.params()})
     trainer.train(str(path))
 
 
@@ -117,13 +114,16 @@ def _plain_quotes(parse, attributions) -> list:
                   speaker=span(at.source, ActorRef) if at.source else None) for at in attributions]
 
 
-def score_model(model: Path, items: list[tuple[Example, object]], articles: dict[str, GoldArticle]):
-    """The content, cue and speaker-span scores of a fitted tagger on (Example, parse) pairs."""
+def score_model(model: Path, items: list[tuple[Example, object]], articles: dict[str, GoldArticle],
+                matched: Counter | None = None):
+    """The content, cue and speaker-span scores of a fitted tagger on (Example, parse) pairs;
+    ``matched`` counts, per :func:`~.tagger.bucket`, the attributions ("n:...") and those that
+    match a gold content ("tp:...")."""
     import pycrfsuite
 
-    from ..evaluation.quotes import QuoteScores, score_article
+    from ..evaluation.quotes import QuoteScores, content_matches, score_article, words
     from ..nlp import sentence_numbers
-    from .tagger import decode
+    from .tagger import bucket, decode
 
     crf = pycrfsuite.Tagger()
     crf.open(str(model))
@@ -131,8 +131,15 @@ def score_model(model: Path, items: list[tuple[Example, object]], articles: dict
     for ex, parse in items:
         tags = [t for x in ex.xseqs for t in crf.tag(x)]
         gold = articles[ex.name]
-        score_article(parse.text, gold.attributions, _plain_quotes(parse, decode(parse, tags, sentence_numbers(parse))),
-                      scores, parse)
+        found = decode(parse, tags, sentence_numbers(parse))
+        quotes = _plain_quotes(parse, found)
+        score_article(parse.text, gold.attributions, quotes, scores, parse)
+        if matched is not None:
+            gold_words = [words(g.content_text) for g in gold.attributions]
+            for att, q in zip(found, quotes):
+                kind = bucket(att.content, ex.rules, ex.in_quote)
+                matched["n:" + kind] += 1
+                matched["tp:" + kind] += any(content_matches(g, words(q.content.text)) for g in gold_words)
     return scores
 
 
@@ -143,16 +150,19 @@ def cross_validate(items: list[tuple[Example, object]], articles: list[GoldArtic
 
     by_name = {a.name: a for a in articles}
     pooled = QuoteScores()
+    matched: Counter = Counter()
     parts = folds(items, k)
     with tempfile.TemporaryDirectory() as tmp:
         for j, held in enumerate(parts):
             train_on = [ex for i, part in enumerate(parts) if i != j for ex, _ in part]
             model = Path(tmp) / f"fold{j}.crfsuite"
             fit(train_on, model)
-            got = score_model(model, held, by_name)
+            got = score_model(model, held, by_name, matched)
             log(f"  fold {j + 1}/{k}: content overlap F1 {got.summary()['content_overlap']['f1']:.3f}")
             pooled.merge(got)
-    return pooled.summary()
+    out = pooled.summary()
+    out["confidence"] = {k[3:]: round(matched[k] / matched["n:" + k[3:]], 3) for k in sorted(matched) if k[:3] == "tp:"}
+    return out
 
 
 def digest(files: list[Path]) -> str:
@@ -181,7 +191,7 @@ def train(split_dir: Path, out: Path | None = None, folds_k: int = FOLDS,
     files = sorted((split_dir / "attributions").glob("*.ann")) + sorted((split_dir / "text").glob("*.txt"))
     provenance = {
         "model": MODEL_FILE,
-        "trained_on": f"PolNeAR train split ({len(articles)} articles, {sum(len(a.attributions) for a in articles)} "
+        "trained_on": f"PolNeAR {split_dir.name} split ({len(articles)} articles, {sum(len(a.attributions) for a in articles)} "
                       "attributions); networkdynamics/PolNeAR @ c3eee83",
         "data_sha256": digest(files),
         "files": len(files),
@@ -189,8 +199,11 @@ def train(split_dir: Path, out: Path | None = None, folds_k: int = FOLDS,
         "params": PARAMS,
         "model_sha256": hashlib.sha256((out / MODEL_FILE).read_bytes()).hexdigest(),
         "cross_validation": cv,
+        # the confidence of a learned quote, by kind: the share of that kind matching gold in the
+        # held-out folds
+        "confidence": (cv or {}).get("confidence", {}),
     }
-    (out / "attribution.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
+    (out / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
     return out / MODEL_FILE
 
 

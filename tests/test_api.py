@@ -271,7 +271,8 @@ def test_vendored_libraries_ship_with_their_licences():
 def test_openapi_docs_describe_every_route(client):
     spec = ok(client.get("/openapi.json"))
     assert set(spec["paths"]) == {"/api/articles", "/api/articles/{article_id}", "/api/events", "/api/mentions",
-                                  "/api/quotes", "/api/stats", "/api/extract", "/api/health"}
+                                  "/api/quotes", "/api/stats", "/api/extract", "/api/health", "/api/export",
+                                  "/api/export/manifest"}
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert params >= {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
                       "place", "text", "event", "article", "limit", "offset"}
@@ -303,3 +304,38 @@ def test_extract_gives_the_extract_commands_document(sample_text, sample_doc):
     with TestClient(create_app(Settings(), pipeline=newsevents.get_pipeline())) as c:
         doc = ok(c.post("/api/extract", content=sample_text.encode(), params={"source": "kremlin-2022-01-13.txt"}))
     assert doc == sample_doc.to_dict()
+
+
+def test_export_downloads_every_row_of_the_filter_in_each_format(client):
+    """No page and no cap: every row the filters select, as a file pandas reads, with the
+    filters and the version in the Parquet metadata, a header and the manifest route."""
+    import io
+    import json
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from newsevents.store.export import GDELT_COLUMNS
+
+    total = ok(client.get("/api/events", params={"actor": "RUS", "limit": 1}))["total"]
+    csv = client.get("/api/export", params={"format": "csv", "actor": "RUS"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert re.match(r'attachment; filename="newsevents-events-\d{4}-\d\d-\d\d\.csv"', csv.headers["content-disposition"])
+    assert len(pd.read_csv(io.BytesIO(csv.content))) == total
+    assert json.loads(csv.headers["x-newsevents-export"])["filters"] == {"actor": ["RUS"]}
+    parquet = client.get("/api/export", params={"format": "parquet", "actor": "RUS"})
+    table = pq.read_table(io.BytesIO(parquet.content))
+    meta = json.loads(table.schema.metadata[b"newsevents"])
+    assert table.num_rows == total and meta["version"] == newsevents.__version__ and meta["filters"]["actor"] == ["RUS"]
+    gdelt = client.get("/api/export", params={"format": "gdelt", "actor": "RUS"})
+    frame = pd.read_csv(io.BytesIO(gdelt.content), sep="\t", header=None, names=GDELT_COLUMNS)
+    assert len(frame) == total and frame.GLOBALEVENTID.notna().all()
+    plover = client.get("/api/export", params={"format": "plover", "actor": "RUS"})
+    assert len(pd.read_json(io.BytesIO(plover.content), lines=True)) == total
+    articles = client.get("/api/export", params={"format": "csv", "table": "articles"})
+    assert len(pd.read_csv(io.BytesIO(articles.content))) == len(corpus())
+    manifest = ok(client.get("/api/export/manifest", params={"format": "gdelt", "actor": "RUS"}))
+    assert manifest["rows"] == total and manifest["columns"] == list(GDELT_COLUMNS)
+    for bad in ({"format": "xlsx"}, {"format": "gdelt", "table": "quotes"}, {"quad": 9}):
+        response = client.get("/api/export", params=bad)
+        assert response.status_code == 422 and response.json()["error"] == "invalid-request", bad

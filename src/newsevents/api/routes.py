@@ -8,6 +8,8 @@ nothing the command line cannot:
 ``GET /api/stats``              ``newsevents stats``: ``store.stats_reader(by, per, ...)``
 ``POST /api/extract``           ``newsevents extract``: ingest (``read_text``) + the pipeline;
                                 ``store=true`` writes it as ``demo`` does (``store.write``)
+``GET /api/export``             ``newsevents export``: the filtered rows as one streamed file
+                                (``store.export.Export``), ``/api/export/manifest`` its sidecar
 ``GET /api/health``             ``store.counts()`` and whether the pipeline is loaded
 ==============================  ===============================================================
 """
@@ -15,10 +17,12 @@ nothing the command line cannot:
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import Any, Literal
 
 import pyarrow as pa
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
@@ -29,7 +33,8 @@ from ..ingest.decode import decode
 from ..model import Document
 from ..pipeline import STAGE_FACTORIES
 from ..store import Filters
-from ..store.query import GROUPINGS, PERIODS
+from ..store.export import Export
+from ..store.query import GROUPINGS, KINDS, PERIODS
 from .service import Service
 
 router = APIRouter()
@@ -102,6 +107,7 @@ def _filter_params(default_limit: int | None, max_limit: int):
 
 
 page_filters = _filter_params(PAGE, MAX_PAGE)
+export_filters = _filter_params(None, 2**62)
 stats_filters = _filter_params(STATS_ROWS, STATS_ROWS)
 
 
@@ -172,6 +178,56 @@ def stats(by: Literal[PERIODS] = Query("month", description="Period: day, week (
     with svc.reading() as store:
         table = store.stats_reader(by, per, by_country, filters).read_all()
     return {"items": rows(table), "by": by, "per": per}
+
+
+EXPORT_FORMATS = ("csv", "parquet", "gdelt", "plover", "jsonl")
+
+
+def _export(format: str = Query("csv", description="csv, parquet (one file), gdelt (GDELT 2.0 event TSV, 61 columns, "
+                                                    "no header line unless `header=true`), plover (PLOVER JSON lines) "
+                                                    "or jsonl."),
+            table: Literal[KINDS] = Query("events", description="events, mentions, quotes or articles "
+                                                                 "(gdelt and plover: events)."),
+            header: bool = Query(False, description="gdelt: start with a line of the GDELT column names."),
+            filters: Filters = Depends(export_filters)) -> tuple[str, str, bool, Filters]:
+    if format not in EXPORT_FORMATS:
+        raise SettingsError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    return format, table, header, filters
+
+
+@router.get("/export", tags=["store"], summary="Download the filtered rows as CSV, Parquet, GDELT TSV or PLOVER JSON",
+            response_class=StreamingResponse,
+            responses={200: {"description": "The file, streamed; `X-Newsevents-Export` holds its manifest (JSON)",
+                             "content": {"text/csv": {}, "application/vnd.apache.parquet": {},
+                                         "text/tab-separated-values": {}, "application/x-ndjson": {}}}})
+def export(job: tuple = Depends(_export), svc: Service = Depends(service)) -> StreamingResponse:
+    """Every row the filters select (no page, no cap), streamed as it is read: memory stays flat
+    whatever the size. The filters, the product version and the time go into the Parquet file's
+    metadata (key `newsevents`), the `X-Newsevents-Export` header and `GET /api/export/manifest`
+    (the same query string): the sidecar to keep beside a CSV, TSV or JSON file."""
+    format, table, header, filters = job
+    with ExitStack() as stack:
+        store = stack.enter_context(svc.reading())
+        out = Export(store, format, filters, table, header)  # a bad filter fails here, as a 422
+        held = stack.pop_all()
+
+    def chunks():
+        with held:
+            yield from out
+
+    return StreamingResponse(chunks(), media_type=out.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{out.filename}"',
+        "X-Newsevents-Export": json.dumps(out.manifest()), "Cache-Control": "no-store"})
+
+
+@router.get("/export/manifest", tags=["store"], summary="What an export with these parameters holds (its sidecar)")
+def export_manifest(job: tuple = Depends(_export), svc: Service = Depends(service)) -> dict[str, Any]:
+    """The product and version, the time, the format, the table, the filters and the number of
+    rows of `GET /api/export` with the same query string."""
+    format, table, header, filters = job
+    with svc.reading() as store:
+        out = Export(store, format, filters, table, header)
+        return {**out.manifest(), "rows": store.count(table, out.filters)}
 
 
 _BODY = {

@@ -261,9 +261,10 @@ def test_vendored_libraries_ship_with_their_licences():
         assert "Redistribution and use in source and binary forms" in (vendor / "vega" / f"LICENSE-{name}").read_text()
     assert "Apache License" in (vendor / "swagger-ui" / "LICENSE").read_text()
     readme = (vendor / "README.md").read_text()
-    assert all(v in readme for v in ("6.4.0", "6.4.3", "7.3.0", "2.3.2", "5.35.0"))
+    assert "Permission to use, copy, modify" in (vendor / "world-atlas" / "LICENSE").read_text()
+    assert all(v in readme for v in ("6.4.0", "6.4.3", "7.3.0", "2.3.2", "5.35.0", "2.0.2"))
     sums = re.findall(r"^ {4}([0-9a-f]{64})  (\S+)$", readme, re.M)
-    assert len(sums) == 6
+    assert len(sums) == 7
     for digest, name in sums:  # the README says what is shipped
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
 

@@ -8,6 +8,8 @@ nothing the command line cannot:
 ``GET /api/stats``              ``newsevents stats``: ``store.stats_reader(by, per, ...)``
 ``POST /api/extract``           ``newsevents extract``: ingest (``read_text``) + the pipeline;
                                 ``store=true`` writes it as ``demo`` does (``store.write``)
+``GET /api/facets``, ``/places``, counts beside the filters, the map's places, the dyad network:
+``/network``                    ``store.summary`` over the same filters
 ``GET /api/export``             ``newsevents export``: the filtered rows as one streamed file
                                 (``store.export.Export``), ``/api/export/manifest`` its sidecar
 ``GET /api/health``             ``store.counts()`` and whether the pipeline is loaded
@@ -33,6 +35,7 @@ from ..ingest.decode import decode
 from ..model import Document
 from ..pipeline import STAGE_FACTORIES
 from ..store import Filters
+from ..store import summary
 from ..store.export import Export
 from ..store.query import GROUPINGS, KINDS, PERIODS
 from .service import Service
@@ -107,7 +110,7 @@ def _filter_params(default_limit: int | None, max_limit: int):
 
 
 page_filters = _filter_params(PAGE, MAX_PAGE)
-export_filters = _filter_params(None, 2**62)
+unpaged_filters = _filter_params(None, 2**62)
 stats_filters = _filter_params(STATS_ROWS, STATS_ROWS)
 
 
@@ -180,6 +183,37 @@ def stats(by: Literal[PERIODS] = Query("month", description="Period: day, week (
     return {"items": rows(table), "by": by, "per": per}
 
 
+@router.get("/facets", tags=["store"], summary="Counts per PLOVER type, CAMEO root, quad class, country, actor, outlet")
+def facets(kind: Literal[KINDS] = Query("events", description="events, mentions, quotes or articles."),
+           filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """For each facet, the most frequent values among the rows the filters select, with their
+    counts: adding a value as the facet's `filter` gives a list of that many rows (outlet and
+    language are counts only: they are not filters)."""
+    with svc.reading() as store:
+        return {"kind": kind, "facets": summary.facets(store, kind, filters)}
+
+
+@router.get("/places", tags=["store"], summary="The events' places with coordinates, for a map")
+def places(filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """Per place of the events the filters select (name, country, lat, lon): the number of
+    events, their mean Goldstein and the first five events (date, CAMEO name, evidence and
+    `first_mention`, `ARTICLE/N`: the article and the event's index in it)."""
+    with svc.reading() as store:
+        items = summary.places(store, filters)
+        total = store.count("events", filters.with_(limit=None, offset=None))
+    return {"items": items, "events": total, "placed": sum(p["events"] for p in items)}
+
+
+@router.get("/network", tags=["store"], summary="Who acts on whom: dyads with their events and mean Goldstein")
+def network(top: int = Query(40, ge=1, le=500, description="The most frequent dyads, at most this many."),
+            filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """The dyads (source and target by country, or by code where an actor has none) of the events
+    the filters select, with their number of events and mean Goldstein; `dyad=SOURCE-TARGET`
+    lists those events."""
+    with svc.reading() as store:
+        return {"items": summary.network(store, filters, top)}
+
+
 EXPORT_FORMATS = ("csv", "parquet", "gdelt", "plover", "jsonl")
 
 
@@ -189,7 +223,7 @@ def _export(format: str = Query("csv", description="csv, parquet (one file), gde
             table: Literal[KINDS] = Query("events", description="events, mentions, quotes or articles "
                                                                  "(gdelt and plover: events)."),
             header: bool = Query(False, description="gdelt: start with a line of the GDELT column names."),
-            filters: Filters = Depends(export_filters)) -> tuple[str, str, bool, Filters]:
+            filters: Filters = Depends(unpaged_filters)) -> tuple[str, str, bool, Filters]:
     if format not in EXPORT_FORMATS:
         raise SettingsError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
     return format, table, header, filters

@@ -134,7 +134,7 @@ class Export:
             if self.format == "csv":
                 text = _csv(batch, header=first)
             elif self.format == "jsonl":
-                text = "".join(json.dumps(r, ensure_ascii=False, default=_json_default) + "\n" for r in batch.to_pylist())
+                text = "".join(json.dumps(r, ensure_ascii=False, default=json_default) + "\n" for r in batch.to_pylist())
             elif self.format == "gdelt":
                 text = "".join("\t".join(gdelt_row(e)) + "\n" for e in batch.to_pylist())
             else:
@@ -167,7 +167,7 @@ def write_rows(reader: pa.RecordBatchReader, format: str, out: IO[str]) -> int:
             out.write(_csv(batch, header=first))
         elif format == "jsonl":
             for row in batch.to_pylist():
-                out.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+                out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
         else:
             raise SettingsError(f"unknown row format {format!r}; valid: csv, jsonl")
         first = False
@@ -330,7 +330,7 @@ def _plover(store, events: list[dict[str, Any]]) -> str:
         for m in store.reader("mentions", Filters(event_id=ids)).read_all().to_pylist():
             mentions.setdefault(m["event_id"], []).append(m)
     return "".join(json.dumps(plover_record(e, mentions.get(e["event_id"], []), QUAD_CLASSES, __version__),
-                              ensure_ascii=False, default=_json_default) + "\n" for e in events)
+                              ensure_ascii=False, default=json_default) + "\n" for e in events)
 
 
 def plover_record(e: dict[str, Any], mentions: list[dict[str, Any]], quads: dict[int, str],
@@ -445,7 +445,7 @@ def _flatten_lists(batch: pa.RecordBatch | pa.Table):
         pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -82,17 +82,20 @@ def places(store, f: Filters, examples: int = 5) -> list[dict[str, Any]]:
 
 def network(store, f: Filters, top: int = 40) -> list[dict[str, Any]]:
     """Who acts on whom among the events ``f`` selects: the ``top`` dyads by events, between
-    actors' countries (their codes where they have no country: IGOWSTNAT), each with its events
+    actors' countries (their codes where they have none: IGOWSTNAT; bare sectors such as GOV are
+    left out), each with its events
     and their mean Goldstein."""
     f = f.with_(limit=None, offset=None)
     check("events", f)
     where, params = where_clause("events", f)
     sep = " AND " if where else " WHERE "
+    # an actor without a country counts by its code, unless the code is a bare sector (GOV, CVL)
+    side = "coalesce({0}_country, CASE WHEN length({0}_code) > 3 THEN {0}_code END)"
+    src, tgt = side.format("source"), side.format("target")
     sql = (
         "SELECT source, target, count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein FROM ("
-        "SELECT coalesce(source_country, source_code) AS source, coalesce(target_country, target_code) AS target, "
-        f"goldstein FROM events{where}{sep}coalesce(source_country, source_code) IS NOT NULL "
-        "AND coalesce(target_country, target_code) IS NOT NULL) "
-        f"WHERE source <> target GROUP BY source, target ORDER BY events DESC, source, target LIMIT {int(top)}"
+        f"SELECT {src} AS source, {tgt} AS target, goldstein FROM events{where}{sep}{src} IS NOT NULL "
+        f"AND {tgt} IS NOT NULL) WHERE source <> target GROUP BY source, target "
+        f"ORDER BY events DESC, source, target LIMIT {int(top)}"
     )
     return store._reader(sql, params).read_all().to_pylist()

@@ -290,16 +290,15 @@ function eventTable(doc, onSelect) {
   const rows = doc.events.map((e, i) => {
     const row = h('tr', { tabindex: 0, dataset: { event: i }, title: 'Show its sentence (Enter)' },
       h('td', {}, String(i + 1)),
-      h('td', {}, actorLabel(e.source), h('div', { class: 'code' }, codeOf(e.source))),
+      h('td', {}, short(actorLabel(e.source), 60), h('div', { class: 'code' }, codeOf(e.source))),
       h('td', {}, h('strong', {}, e.trigger.text), e.negated ? h('span', { class: 'tag' }, 'negated') : null,
-        h('div', { class: 'code' }, `${e.cameo} ${e.cameo_name}`)),
-      h('td', {}, e.plover || ''),
+        h('div', { class: 'code' }, `${e.cameo} ${e.cameo_name}`),
+        e.plover ? h('div', { class: 'code plover' }, `PLOVER ${e.plover}${e.plover_mode ? ` · ${e.plover_mode}` : ''}`) : null),
       // a reciprocal act ("A met B") has no target: show its counterpart, marked as mutual
-      e.counterpart ? h('td', {}, '↔ ', actorLabel(e.counterpart), h('div', { class: 'code' }, codeOf(e.counterpart)))
-        : h('td', {}, actorLabel(e.target), h('div', { class: 'code' }, codeOf(e.target))),
-      h('td', {}, quadBadge(e.quad_class)),
-      h('td', { class: 'num' }, signed(e.goldstein)),
-      h('td', {}, e.modality !== 'asserted' ? e.modality : '', e.date ? h('div', { class: 'code' }, e.date) : null));
+      e.counterpart ? h('td', {}, '↔ ', short(actorLabel(e.counterpart), 60), h('div', { class: 'code' }, codeOf(e.counterpart)))
+        : h('td', {}, short(actorLabel(e.target), 60), h('div', { class: 'code' }, codeOf(e.target))),
+      h('td', { class: 'num' }, quadBadge(e.quad_class), h('div', { class: 'code' }, signed(e.goldstein))),
+      h('td', { class: 'nowrap' }, e.date || '', e.modality !== 'asserted' ? h('div', { class: 'code' }, e.modality) : null));
     row.addEventListener('click', () => onSelect(i));
     row.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onSelect(i); }
@@ -309,7 +308,7 @@ function eventTable(doc, onSelect) {
     return row;
   });
   return h('table', { class: 'grid clickable events-table' },
-    h('thead', {}, h('tr', {}, ['#', 'source', 'event', 'PLOVER', 'target', 'quad', 'Goldstein', ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['#', 'source', 'event', 'target', 'quad, Goldstein', 'date'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows));
 }
 
@@ -837,7 +836,7 @@ async function showFacets(kind, filters, params) {
   const groups = data.facets.filter((f) => f.values.length);
   box.hidden = !groups.length;
   box.replaceChildren(h('h2', { class: 'facets-title' }, `Counts of these ${kind}`),
-    ...groups.map((f) => h('section', { class: 'facet', dataset: { facet: f.facet } },
+    ...groups.map((f) => h('div', { class: 'facet', dataset: { facet: f.facet } },
       h('h3', {}, FACET_TITLES[f.facet] || f.facet),
       h('ul', {}, f.values.map((v) => {
         const label = f.facet === 'quad' ? `${v.value} ${QUADS[v.value].label}` : String(v.value);
@@ -882,7 +881,7 @@ async function embed(el, spec) {
   return vegaEmbed(el, spec, { ...VEGA_OPTIONS, expr: vega.expressionInterpreter });
 }
 
-const GOLDSTEIN_SCALE = { domain: [-10, 0, 10], range: ['#c0392b', '#f2f2f2', '#1f6fb4'] };
+const GOLDSTEIN_SCALE = { domain: [-10, 0, 10], range: ['#c0392b', '#c4c4c4', '#1f6fb4'] };
 
 async function drawMap(params) {
   const form = $('#map-form');
@@ -918,9 +917,11 @@ async function drawMap(params) {
     ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation). ' +
     `${places.events - places.placed} without a place are not on the map; `, h('a', { href: browseLink }, 'list all of them'), '.');
   mapTable(places.items, params);
+  const narrow = map.clientWidth < 600;
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 'container', height: 430, background: null,
+    // a phone gets a map as high as its width allows, and the colour legend alone (under it)
+    width: 'container', height: narrow ? Math.round(map.clientWidth * 0.55) : 430, background: null,
     projection: { type: 'equalEarth' },
     layer: [
       {
@@ -932,8 +933,8 @@ async function drawMap(params) {
         mark: { type: 'circle', tooltip: true, stroke: '#333', strokeWidth: 0.6, opacity: 0.85, cursor: 'pointer' },
         encoding: {
           longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' },
-          size: { field: 'events', type: 'quantitative', scale: { range: [40, 1200] }, title: 'events', legend: { orient: 'bottom-left' } },
-          color: { field: 'mean_goldstein', type: 'quantitative', scale: GOLDSTEIN_SCALE, title: 'mean Goldstein', legend: { orient: 'bottom-right' } },
+          size: { field: 'events', type: 'quantitative', scale: { range: narrow ? [20, 400] : [40, 1200] }, title: 'events', legend: narrow ? null : { orient: 'bottom-left' } },
+          color: { field: 'mean_goldstein', type: 'quantitative', scale: GOLDSTEIN_SCALE, title: 'mean Goldstein', legend: { orient: narrow ? 'bottom' : 'bottom-right' } },
           tooltip: [{ field: 'label', title: 'place' }, { field: 'events', title: 'events' }, { field: 'mean_goldstein', title: 'mean Goldstein' }],
         },
       },
@@ -1051,6 +1052,7 @@ async function drawNetwork(items, params) {
     return { ...d, x: s.x + nx, y: s.y + ny, x2: t.x + nx, y2: t.y + ny, hx: s.x + (t.x - s.x) * 0.85 + nx, hy: s.y + (t.y - s.y) * 0.85 + ny, href: dyadHref(d), dyad: `${d.source} → ${d.target}` };
   });
   const nodes = actors.map((a) => ({ actor: a, events: weight.get(a), ...at.get(a), lx: at.get(a).x * 1.13, ly: at.get(a).y * 1.13 }));
+  // every layer names the same domain (Vega-Lite 6 fails to merge a domain with an unset one)
   const axis = (f) => ({ field: f, type: 'quantitative', scale: { domain: [-1.25, 1.25] }, axis: null });
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -1069,7 +1071,7 @@ async function drawNetwork(items, params) {
       {
         data: { values: edges },
         mark: { type: 'point', filled: true, shape: 'circle', size: 40, color: '#333' },
-        encoding: { x: { field: 'hx', type: 'quantitative' }, y: { field: 'hy', type: 'quantitative' } },
+        encoding: { x: axis('hx'), y: axis('hy') },
       },
       {
         data: { values: nodes },
@@ -1079,10 +1081,9 @@ async function drawNetwork(items, params) {
       {
         data: { values: nodes },
         mark: { type: 'text', fontWeight: 600, fontSize: 12 },
-        encoding: { x: { field: 'lx', type: 'quantitative' }, y: { field: 'ly', type: 'quantitative' }, text: { field: 'actor' } },
+        encoding: { x: axis('lx'), y: axis('ly'), text: { field: 'actor' } },
       },
     ],
-    resolve: { scale: { strokeWidth: 'independent' } },
     config: { font: 'system-ui, sans-serif', view: { stroke: null } },
   };
   $('#network-caption').textContent = `The ${plural(items.length, 'dyad')} with most events: an edge from source to target (dot at the target end), ` +

@@ -273,7 +273,7 @@ def test_openapi_docs_describe_every_route(client):
     spec = ok(client.get("/openapi.json"))
     assert set(spec["paths"]) == {"/api/articles", "/api/articles/{article_id}", "/api/events", "/api/mentions",
                                   "/api/quotes", "/api/stats", "/api/extract", "/api/health", "/api/export",
-                                  "/api/export/manifest"}
+                                  "/api/export/manifest", "/api/facets", "/api/places", "/api/network"}
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert params >= {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
                       "place", "text", "event", "article", "limit", "offset"}
@@ -340,3 +340,35 @@ def test_export_downloads_every_row_of_the_filter_in_each_format(client):
     for bad in ({"format": "xlsx"}, {"format": "gdelt", "table": "quotes"}, {"quad": 9}):
         response = client.get("/api/export", params=bad)
         assert response.status_code == 422 and response.json()["error"] == "invalid-request", bad
+
+
+def test_facets_places_and_network_count_what_the_filters_select(tmp_path):
+    """Each facet count is the total of the list with that value added as its filter; the map's
+    places and the network's dyads add up to the events they stand for."""
+    from factories import RUS, USA
+
+    path = tmp_path / "s.duckdb"
+    geneva = ("Geneva", "CHE", 2660646, "city", 46.20, 6.14)
+    with open_store(path) as s:
+        s.write(corpus() + [report(f"Russia urged the United States in Geneva, round {i}.", trigger="urged",
+                                   source=RUS, target=USA, published=f"2022-03-0{i}", place_=geneva)
+                            for i in range(1, 4)])
+    with TestClient(create_app(Settings(store_path=str(path)), pipeline=FakePipeline())) as client:
+        for kind in ("events", "mentions"):
+            facets = ok(client.get("/api/facets", params={"kind": kind, "since": "2022-01-01"}))["facets"]
+            assert {f["facet"] for f in facets} >= {"plover", "cameo", "quad", "place", "source", "target", "outlet"}
+            for f in facets:
+                for v in f["values"] if f["filter"] else ():
+                    params = {f["filter"]: v["value"], "since": "2022-01-01", "limit": 1}
+                    assert ok(client.get(f"/api/{kind}", params=params))["total"] == v["n"], (kind, f["facet"], v)
+        places = ok(client.get("/api/places"))
+        [here] = places["items"]
+        geneva_events = ok(client.get("/api/events", params={"place": "Geneva", "limit": 1}))["total"]
+        assert (here["name"], here["country"], here["events"]) == ("Geneva", "CHE", geneva_events)
+        assert places["placed"] == geneva_events > 0 and places["events"] == ok(client.get("/api/events"))["total"]
+        assert here["examples"][0]["first_mention"] and "Geneva" in here["examples"][0]["evidence"]
+        edges = ok(client.get("/api/network"))["items"]
+        for edge in edges:
+            dyad = f"{edge['source']}-{edge['target']}"
+            assert ok(client.get("/api/events", params={"dyad": dyad, "limit": 1}))["total"] == edge["events"], dyad
+        assert ("RUS", "USA") in {(e["source"], e["target"]) for e in edges}

@@ -22,7 +22,7 @@ def extract_html(html: str, source: str, url: str | None = None) -> dict:
     """Metadata and body text of an HTML page, or NoArticle."""
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=False,
         )
     except (ValueError, RecursionError, TypeError) as exc:  # lxml gives up on some broken pages

@@ -24,7 +24,8 @@ def _without_headline(body: str, title: str | None) -> str:
     if not title or not body.startswith(title.strip()):
         return body
     rest = body[len(title.strip()):]
-    return rest.lstrip() if rest[:1].isspace() else body
+    # a short page may be little more than its headline: keep it whole rather than lose it
+    return rest.lstrip() if rest[:1].isspace() and len(rest.strip()) >= MIN_BODY_CHARS else body
 
 
 def extract_html(html: str, source: str, url: str | None = None) -> dict:

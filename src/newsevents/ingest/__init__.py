@@ -53,6 +53,7 @@ _EXTENSIONS = {
 STDIN = "-"
 
 log = logging.getLogger(__name__)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def read(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Article | Rejection]:
@@ -320,6 +321,8 @@ def make_article(body: str, source: str, settings: Settings | None = None, fmt: 
     body = body.strip()
     if not body:
         raise EmptyInput(source, "no article text is left once page furniture is removed")
+    if not _LETTER.search(body):
+        raise EmptyInput(source, "the text holds no words (only numbers, symbols or emoji)")
     warnings = []
     if len(body) > settings.max_body_chars:
         body, note = _truncate(body, settings.max_body_chars)

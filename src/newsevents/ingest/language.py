@@ -20,7 +20,5 @@ def detect_language(text: str) -> tuple[str, float]:
     sample = text[:5000]
     if len(sample.strip()) < MIN_CHARS:
         return "en", 0.0
-    if not any(ch.isalpha() for ch in sample):  # emoji, numbers, punctuation: no language to tell
-        return "en", 0.0
     lang, prob = _identifier().classify(sample)
     return lang, float(prob)

@@ -521,7 +521,12 @@ function extraFilters(params) {
   return chips.length ? h('p', { class: 'chips' }, h('span', { class: 'muted' }, 'Also filtered by: '), chips) : null;
 }
 
+// Each view load takes a number; an answer that comes back after a newer load began is dropped
+// (quick clicks or Back must not leave an older result on the page).
+let loads = 0;
+
 async function browse(params) {
+  const load = ++loads;
   const kind = params.get('kind') || 'articles';
   const status = $('#browse-status');
   if (!KINDS.includes(kind)) {
@@ -538,6 +543,7 @@ async function browse(params) {
   setStatus(status, 'Loading…', 'busy');
   try {
     const { data } = await api(`/api/${kind}`, { ...filters, limit: PAGE, offset });
+    if (load !== loads) return;
     const extra = extraFilters(params);
     $('#browse-result').replaceChildren(...[extra, data.items.length ? resultTable(kind, data.items) : null].filter(Boolean));
     const last = Math.min(offset + data.items.length, data.total);
@@ -559,8 +565,9 @@ async function browse(params) {
       pageButton($('#browse-next'), params, last < data.total ? offset + PAGE : null);
     }
     if (scrollToTop) { scrollToTop = false; $('#view-browse').scrollIntoView({ block: 'start' }); }
-    await showFacets(kind, filters, params);
+    await showFacets(kind, filters, params, load);
   } catch (e) {
+    if (load !== loads) return;
     $('#browse-result').replaceChildren(extraFilters(params) || '');
     pagerOff();
     setStatus(status, e.status === 503 ? `The store is not available: ${e.message}` : e.message, 'error');
@@ -828,12 +835,13 @@ const FACET_TITLES = {
   source: 'source country', target: 'target country', outlet: 'outlet', language: 'language',
 };
 
-async function showFacets(kind, filters, params) {
+async function showFacets(kind, filters, params, load) {
   const box = $('#facets');
   let data;
   try {
     ({ data } = await api('/api/facets', { ...filters, kind }));
   } catch (e) { box.hidden = true; return; }
+  if (load !== loads) return;
   const groups = data.facets.filter((f) => f.values.length);
   box.hidden = !groups.length;
   box.replaceChildren(h('h2', { class: 'facets-title' }, `Counts of these ${kind}`),
@@ -885,6 +893,7 @@ async function embed(el, spec) {
 const GOLDSTEIN_SCALE = { domain: [-10, 0, 10], range: ['#c0392b', '#c4c4c4', '#1f6fb4'] };
 
 async function drawMap(params) {
+  const load = ++loads;
   const form = $('#map-form');
   for (const name of FILTERS) {
     const el = form.elements[name];
@@ -902,6 +911,7 @@ async function drawMap(params) {
   let network;
   try {
     const [p, n] = await Promise.all([api('/api/places', filters), api('/api/network', filters)]);
+    if (load !== loads) return;
     places = p.data;
     network = n.data.items;
     periodChips(params, filters, by);

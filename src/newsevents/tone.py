@@ -92,6 +92,8 @@ class ToneStage:
     """Fills ``doc.tone`` and each ``Sentence.tone``."""
 
     name = "tone"
+    requires = ("article",)  # the sentences when there are some, else the body
+    assigns = ("tone", "sentences.tone")
 
     def __init__(self, settings: Settings):
         self.settings = settings

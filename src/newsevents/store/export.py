@@ -215,7 +215,7 @@ def _clean(value: str) -> str:
 # --------------------------------------------------------------------------------- PLOVER
 def write_plover(store, filters: Filters, out: IO[str]) -> int:
     from ..model import QUAD_CLASSES
-    from .. import __version__
+    from ..version import __version__
 
     n = 0
     for batch in store.reader("events", filters):

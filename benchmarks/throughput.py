@@ -166,7 +166,7 @@ def profile(corpus: Path, chunk: int = 64) -> None:
                 docs = list(_apply(name, stage, docs))
                 tick(f"stage {name}", t)
             for d in docs:
-                d.parse = None
+                d.drop_parse()
             t = time.perf_counter()
             texts = [d.to_json() for d in docs]
             tick("serialise (to_json, in the worker)", t)

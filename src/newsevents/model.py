@@ -239,7 +239,7 @@ class Document:
         """The JSON output contract (see docs/schema.md)."""
         out = {"schema_version": SCHEMA_VERSION}
         for f in dataclasses.fields(self):
-            if f.name in _UNSERIALISED:
+            if f.name in NOT_SERIALISED:
                 continue
             out[f.name] = as_dict(getattr(self, f.name))
         return out
@@ -301,11 +301,11 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     writing a store serialises every Document and ``dataclasses.fields`` is slow."""
     if not dataclasses.is_dataclass(kind):
         return None
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in _UNSERIALISED)
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in NOT_SERIALISED)
 
 
 #: Fields of a Document that hold working state of the stages, not output.
-_UNSERIALISED = frozenset({"parse", "analysis"})
+NOT_SERIALISED = frozenset({"parse", "analysis"})
 
 
 def _opt(kind: type, value: dict | None):

@@ -163,7 +163,7 @@ def profile(corpus: Path, chunk: int = 64) -> None:
             tick("ingest (decode, furniture, language, id)", t)
             for name, stage in pipeline.stages:
                 t = time.perf_counter()
-                docs = list(_apply(name, stage, docs))
+                docs = list(_apply(name, stage, docs, settings))
                 tick(f"stage {name}", t)
             for d in docs:
                 d.drop_parse()

@@ -28,6 +28,7 @@ class ActorStage:
     """Finds, codes and links actor mentions; fills ``doc.actors`` and ``doc.entities``."""
 
     name = "actors"
+    language_bound = True  # reads English (see pipeline.py)
     requires = ("parse",)
     assigns = ("actors", "entities", "analysis.actors")
 

@@ -84,7 +84,8 @@ def print_document(doc: Document) -> None:
     a = doc.article
     console.rule(f"[bold]{a.title or a.source}")
     console.print(f"id {a.id} · published {a.published or '?'} · views {a.views_total}/{a.views_today} · "
-                  f"{len(doc.sentences)} sentences · source {a.source}", highlight=False)
+                  f"{len(doc.sentences)} sentences · language {a.language or '?'} · source {a.source}",
+                  highlight=False)
     if doc.actors:
         t = Table("actor", "name", "code", "country", "sector", title="Actors")
         for m in doc.actors:
@@ -111,7 +112,10 @@ def print_document(doc: Document) -> None:
                 e.date or "",
             )
         console.print(t)
-    if not (doc.actors or doc.events):
+    if doc.stages_skipped:
+        err_console.print(f"not coded ({', '.join(doc.stages_skipped)} skipped): "
+                          f"{next(iter(doc.stages_skipped.values()))}", style="dim", highlight=False, markup=False)
+    elif not (doc.actors or doc.events):
         err_console.print("[dim]no actors or events found[/]")
 
 

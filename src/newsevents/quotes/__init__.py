@@ -40,6 +40,7 @@ class QuoteStage:
     """Fills ``doc.quotes`` from ``doc.parse`` (and the actor mentions, for speakers)."""
 
     name = "quotes"
+    language_bound = True  # reads English (see pipeline.py)
     requires = ("parse", "sentences", "actors", "analysis.actors")  # speakers are coded by resolve_span
     assigns = ("quotes",)
 

@@ -97,7 +97,8 @@ function renderDocument(doc, container, { select = null, selectQuote = null } = 
   container.replaceChildren();
   const a = doc.article;
   const body = a.body;
-  const meta = [a.published && a.published.slice(0, 10), a.publisher, a.author, a.dateline].filter(Boolean).join(' · ');
+  const meta = [a.published && a.published.slice(0, 10), a.publisher, a.author, a.dateline,
+    a.language && `language ${a.language}`].filter(Boolean).join(' · ');
   const marks = [];
   doc.actors.forEach((m, i) => marks.push({ start: m.start, end: m.end, kind: 'actor', i }));
   doc.quotes.forEach((q, i) => {
@@ -486,7 +487,7 @@ const COLUMNS = {
   articles: [
     ['published', (r) => r.published_date || ''],
     ['title', (r) => h('a', { href: articleHref(r.article_id) }, r.title || r.article_id)],
-    ['outlet', (r) => r.outlet || ''],
+    ['outlet', (r) => r.outlet || ''], ['language', (r) => r.language || ''],
     ['events', (r) => String(r.n_events)], ['quotes', (r) => String(r.n_quotes)],
   ],
   events: [

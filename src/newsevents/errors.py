@@ -4,6 +4,7 @@ The tree::
 
     NewseventsError                 anything newsevents raises on purpose
     ├── SettingsError               an unknown or invalid setting (names the valid ones)
+    │   └── StageOrderError         a stage lacks what it requires from earlier stages (names them)
     ├── ModelError                  the spaCy model (or a shipped model) is missing or not the pinned one
     ├── IngestError                 one input could not become an article; has .source and .reason
     │   ├── EmptyInput              nothing but whitespace
@@ -32,6 +33,11 @@ class NewseventsError(Exception):
 
 class SettingsError(NewseventsError, ValueError):
     pass
+
+
+class StageOrderError(SettingsError):
+    """Stages in an order where one lacks what it requires: named in the settings (raised when
+    the pipeline is built), or a function that needs a stage's results called without them."""
 
 
 class ModelError(NewseventsError):

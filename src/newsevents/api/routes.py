@@ -28,7 +28,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from .. import __version__
+from ..version import __version__
 from ..errors import SettingsError, StoreError
 from ..ingest import read_text
 from ..ingest.decode import decode

@@ -13,7 +13,7 @@ from rich.progress import (
 from rich.text import Text
 
 from ..model import Rejection
-from . import app
+from .app import app
 from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings
 
 

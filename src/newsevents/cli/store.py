@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import typer
 
-from . import app
+from .app import app
 from ._common import console, err_console, fold_table, make_settings
 
 ROW_FORMATS = ("table", "csv", "json", "jsonl", "parquet")

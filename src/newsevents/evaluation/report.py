@@ -80,7 +80,7 @@ def _need(path: Path) -> Path:
 def run_info(root: Path, limit: int | None, command: str) -> dict[str, Any]:
     import spacy
 
-    from .. import __version__
+    from ..version import __version__
 
     settings = Settings()
     try:

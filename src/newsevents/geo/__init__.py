@@ -52,6 +52,8 @@ class PlaceStage:
     """Fills ``doc.locations`` and each event's ``location``/``locations``."""
 
     name = "places"
+    requires = ("parse",)
+    assigns = ("locations", "events.location", "events.locations")
 
     def __init__(self, settings: Settings):
         self.settings = settings

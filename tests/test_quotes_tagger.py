@@ -64,9 +64,15 @@ def test_decode_joins_a_content_split_around_its_attribution():
             tags[i] = "B-CON" if w == "We" else "I-CON"
     tags[words.index("he")] = "B-SRC"
     tags[words.index("said")] = "B-CUE"
-    (att,) = tagger.decode(parse, tags, sentence_numbers(parse), [0.9] * len(parse))
+    (att,) = tagger.decode(parse, tags, sentence_numbers(parse))
     assert [parse[a:b].text for a, b in att.parts] == ["We will win", "and soon"]
-    assert parse[att.source[0]].text == "he" and att.confidence == pytest.approx(0.9)
+    assert parse[att.source[0]].text == "he" and parse[att.cue[0]].text == "said"
+
+
+def test_bucket_tells_agreed_from_new_and_quoted_from_reported():
+    in_quote = [False, True, True, True, False]
+    assert tagger.bucket((1, 4), [("CON", 1, 3)], in_quote) == "agreed-direct"
+    assert tagger.bucket((0, 5), [("CUE", 0, 5)], in_quote) == "new-indirect"
 
 
 def test_decode_keeps_adjacent_attributions_apart():
@@ -99,6 +105,7 @@ def test_shipped_weights_have_provenance():
     import hashlib
 
     assert prov["model_sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest()
+    assert set(prov["confidence"]) <= {f"{a}-{k}" for a in ("agreed", "new") for k in ("direct", "indirect")}
     assert len(prov["data_sha256"]) == 64 and prov["command"].startswith("newsevents train quotes")
 
 
@@ -114,6 +121,7 @@ def test_learned_quotes_carry_a_confidence_and_a_resolved_speaker():
     said = [q for q in doc.quotes if "talks had failed" in q.content.text]
     assert said and said[0].speaker is not None and "Putin" in said[0].speaker.text
     assert said[0].rule.startswith("learned") and 0.0 < said[0].confidence <= 1.0
+    assert said[0].confidence == tagger.load().confidence["agreed-indirect"]
     believes = [q for q in doc.quotes if "sanctions will hurt" in q.content.text]
     assert believes and believes[0].speaker.text == "He" and "Putin" in believes[0].speaker.name
 

@@ -86,7 +86,7 @@ def find_quotes(doc: Document, model: str = "") -> list[Quote]:
     learned = tagger.load(model)
     if doc.parse is None or learned is None:
         return rules
-    return combine(rules, learned_quotes(doc, rules, learned))
+    return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
 
 
 def combine(rules: list[Quote], learned: list[Quote]) -> list[Quote]:

@@ -21,18 +21,8 @@ def _pipeline() -> Pipeline:
     return Pipeline(Settings(stages=("parse", "actors", "quotes")), keep_parse=True)
 
 
-@lru_cache(maxsize=1)
-def _rules_pipeline() -> Pipeline:
-    return Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="none"), keep_parse=True)
-
-
 def run(text: str):
     return _pipeline()(Article(id="t", body=text, language="en"))
-
-
-def run_rules(text: str):
-    """The rules alone (no learned tagger), for what a rule is meant to do."""
-    return _rules_pipeline()(Article(id="t", body=text, language="en"))
 
 
 def quoted(text: str) -> list[str]:
@@ -117,10 +107,8 @@ def test_sample_indirect_statements_done_when(sample_doc):
 
 def test_a_question_answered_is_not_the_answerers_statement(sample_doc):
     assert not [q for q in sample_doc.quotes if "the question of journalists" in q.content.text]
-    # the rules' frame for questions answered (the tagger, trained on PolNeAR, may read "responded
-    # to questions about the deal" as her response on the deal)
-    assert not run_rules("She responded to questions about the deal.").quotes
-    assert [q.content.text for q in run_rules("He responded to the criticism.").quotes] == ["the criticism"]
+    assert not run("She responded to questions about the deal.").quotes
+    assert [q.content.text for q in run("He responded to the criticism.").quotes] == ["the criticism"]
 
 
 def test_sample_scare_quotes_and_title_are_not_quotes(sample_doc):

@@ -115,18 +115,21 @@ def test_missing_weights_name_the_file(tmp_path):
 
 
 def test_learned_quotes_carry_a_confidence_and_a_resolved_speaker():
-    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes")))
+    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="shipped"))
     doc = pipe(Article(id="t", body="Russian President Vladimir Putin said on Monday that the talks had failed. "
                        "He believes the sanctions will hurt Europe more than Russia.", language="en"))
     said = [q for q in doc.quotes if "talks had failed" in q.content.text]
     assert said and said[0].speaker is not None and "Putin" in said[0].speaker.text
     assert said[0].rule.startswith("learned") and 0.0 < said[0].confidence <= 1.0
-    assert said[0].confidence == tagger.load().confidence["agreed-indirect"]
+    assert said[0].confidence == tagger.load("shipped").confidence["agreed-indirect"]
     believes = [q for q in doc.quotes if "sanctions will hurt" in q.content.text]
     assert believes and believes[0].speaker.text == "He" and "Putin" in believes[0].speaker.name
+    model = tagger.load("shipped")
+    assert 0.0 < model.min_confidence < 0.5
+    assert all(q.confidence >= model.min_confidence for q in doc.quotes if q.rule.startswith("learned"))
 
 
-def test_rules_alone_on_request():
-    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="none"))
+def test_rules_alone_by_default():
+    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes")))
     doc = pipe(Article(id="t", body="Smith said the talks had failed.", language="en"))
     assert doc.quotes and not any(q.rule.startswith("learned") for q in doc.quotes)

@@ -79,9 +79,9 @@ class _Draft:
         self.para = para
 
 
-def find_quotes(doc: Document, model: str = "") -> list[Quote]:
-    """The quotes of a parsed Document, in text order: the learned tagger's reading over the
-    rules' (:mod:`.tagger`; ``model`` as ``Settings.quotes_model``: "none" for the rules alone)."""
+def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
+    """The quotes of a parsed Document, in text order: the rules' reading, or with ``model`` (as
+    ``Settings.quotes_model``: "shipped" or a folder) the learned tagger's over it (:mod:`.tagger`)."""
     rules = rule_quotes(doc)
     learned = tagger.load(model)
     if doc.parse is None or learned is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..data import data_path
+from ..settings import Settings
 from ..evaluation.quotes import GoldArticle, documents_for, read_polnear
 from .tagger import MODEL_FILE, PROVENANCE_FILE, char_spans, quote_spans, rule_tags, sentence_features, sequences, _arrays
 
@@ -76,7 +77,8 @@ def gold_token_spans(parse, article: GoldArticle):
 
 def examples(articles: list[GoldArticle], log: Callable[[str], None] = print) -> Iterable[tuple[Example, object]]:
     """(Example, Document) for each article, through the parse, actors and rule quotes stages."""
-    for n, (gold, doc) in enumerate(documents_for(articles, keep_parse=True)):
+    # the rules alone (quotes_model "none"): their reading is a feature, as at run time
+    for n, (gold, doc) in enumerate(documents_for(articles, Settings(quotes_model="none"), keep_parse=True)):
         if n and n % 100 == 0:
             log(f"  {n}/{len(articles)} articles read")
         yield example(gold.name, doc.parse, quote_spans(doc.parse, doc.quotes), gold_token_spans(doc.parse, gold)), doc
@@ -181,6 +183,12 @@ def train(split_dir: Path, out: Path | None = None, folds_k: int = FOLDS,
     articles = read_polnear(split_dir)
     log(f"reading {len(articles)} articles of {split_dir}")
     pairs = [(e, doc.parse) for e, doc in examples(articles, log)]
+    return write_model(pairs, articles, split_dir, out, folds_k, log)
+
+
+def write_model(pairs: list[tuple[Example, object]], articles: list[GoldArticle], split_dir: Path,
+                out: Path | None = None, folds_k: int = FOLDS, log: Callable[[str], None] = print) -> Path:
+    """Cross-validate, fit on all ``pairs`` (Example, parse) and write the weights and provenance."""
     exs = [e for e, _ in pairs]
     cv = cross_validate(pairs, articles, folds_k, log) if folds_k > 1 else None
     del pairs

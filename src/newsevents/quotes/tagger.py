@@ -292,8 +292,8 @@ class Model:
 
 
 @lru_cache(maxsize=4)
-def load(model: str = "") -> Model | None:
-    """The tagger of ``model``: "" the shipped weights, "none" no tagger (None), or a folder
+def load(model: str = "shipped") -> Model | None:
+    """The tagger of ``model``: "shipped" the shipped weights, "none" no tagger (None), or a folder
     written by ``newsevents train quotes``. Missing weights are an error naming the file."""
     import json
 
@@ -301,7 +301,7 @@ def load(model: str = "") -> Model | None:
 
     if model == "none":
         return None
-    path = data_path("quotes", MODEL_FILE) if not model else Path(model) / MODEL_FILE
+    path = data_path("quotes", MODEL_FILE) if model == "shipped" else Path(model) / MODEL_FILE
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no attribution tagger weights (rebuild them with `newsevents train quotes`)")
     crf = pycrfsuite.Tagger()

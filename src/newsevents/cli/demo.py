@@ -50,7 +50,7 @@ def demo(
                          if e.source and e.target and e.source.code and e.target.code)
             yield item
 
-    with open_store(settings.store_path, settings=settings) as s:
+    with open_store(settings.store_path, settings=settings, share=True) as s:
         written = s.write(documents())
         stored = s.counts()
     seconds = time.perf_counter() - started

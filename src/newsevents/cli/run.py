@@ -37,6 +37,9 @@ def run(
     input_format: str = InputFormatOption,
     text_field: str = TextFieldOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, and no line per skipped input."),
+    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another process that holds the store "
+                                                          "(a Python session, another tool) before giving up. A server "
+                                                          "and other runs take turns with this one: no need to wait."),
 ) -> None:
     """Run every stage over a corpus and write the results into the store, in parallel, resumably.
 
@@ -55,7 +58,7 @@ def run(
     if engine == "dask":
         options.update(scheduler=scheduler, shards=shards, keep_shards=keep_shards)
     with _Bar(quiet) as bar:
-        report = run_corpus(paths, settings, engine=engine, listener=bar, **options)
+        report = run_corpus(paths, settings, engine=engine, listener=bar, wait=wait, **options)
     raise typer.Exit(_summary(report, settings.store_path))
 
 

@@ -92,6 +92,9 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store (a DuckDB file is checkpointed and unlocked)."""
 
+    #: False for a writer that opens the file only in its transactions (it checks there).
+    _open_between_writes: bool = True
+
     #: Exceptions that mean "this data cannot be written" (as opposed to "the disk is gone").
     _data_errors: tuple[type[BaseException], ...] = (ValueError, TypeError)
 
@@ -132,7 +135,9 @@ class Store(abc.ABC):
             if not isinstance(d, Document):
                 raise TypeError(f"store.write takes Documents, got {type(d).__name__}")
             docs.append((d, text))
-        known = self.known_ids(d.article.id for d, _ in docs)
+        # Skip what is stored before making rows; a writer that shares the file has it only in
+        # its transactions, and checks there (another writer may have stored some meanwhile).
+        known = self.known_ids(d.article.id for d, _ in docs) if self._open_between_writes else set()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         prepared: list[tuple[str, Rows]] = []
         for d, text in docs:
@@ -148,6 +153,7 @@ class Store(abc.ABC):
             return counts
         try:
             with self._transaction():
+                prepared = self._unstored(prepared, counts)
                 counts.add(self._insert([rows for _, rows in prepared]))
         except self._data_errors as exc:
             if len(prepared) == 1:
@@ -161,6 +167,14 @@ class Store(abc.ABC):
                 except self._data_errors as exc:
                     self._failed(counts, article_id, exc)
         return counts
+
+    def _unstored(self, prepared: list[tuple[str, Rows]], counts: WriteCounts) -> list[tuple[str, Rows]]:
+        """``prepared`` less the articles stored since they were checked (by another writer)."""
+        if self._open_between_writes:
+            return prepared
+        stored = self.known_ids(article_id for article_id, _ in prepared)
+        counts.skipped += len(stored)
+        return [p for p in prepared if p[0] not in stored]
 
     @staticmethod
     def _failed(counts: WriteCounts, article_id: str, exc: BaseException) -> None:

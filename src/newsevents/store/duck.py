@@ -1,10 +1,17 @@
 """The default store: one DuckDB file, no server.
 
-DuckDB lets one process write a file at a time; a second writer (or a reader while a writer
-holds the file) gets :class:`~newsevents.errors.StoreLocked` with the other process's id, not
-a traceback. Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a
-transaction when it commits, so a process killed mid-batch leaves the store as it was before
-that batch.
+DuckDB lets one process write a file, or any number of processes read it, never both at once.
+Processes that share a store take turns (:mod:`.gate`): a writer opened with ``share=True``
+(every command that writes: ``run``, ``demo``, ``watch``, ``feeds``, the API) opens the file
+only for each transaction and closes it after the commit, and readers (the server's
+:class:`SharedReads`, the query commands) let go of the file while a writer waits for it. So
+a server never stops a run, and what the run commits is in the server's next answer. A store
+opened for writing without ``share`` (a Python session) holds the file until it is closed, as
+DuckDB does; anyone else then gets :class:`~newsevents.errors.StoreLocked` with that process's
+id (after waiting up to ``wait`` seconds for it), not a traceback.
+
+Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a transaction
+when it commits, so a process killed mid-batch leaves the store as it was before that batch.
 """
 
 from __future__ import annotations
@@ -24,24 +31,77 @@ import pyarrow as pa
 from ..errors import SchemaMismatch, StoreError, StoreLocked
 from . import schema
 from .base import Store
+from .gate import Gate
+
+#: How long a process waits for the others that take turns with it (a reader's query, another
+#: writer's transaction) before it gives up (seconds); ``wait`` is how long it waits for a
+#: process that holds the file and does not take turns.
+PATIENCE = 120.0
 
 
 class DuckDBStore(Store):
     _data_errors = (ValueError, TypeError, duckdb.DataError, duckdb.IntegrityError)
 
     def __init__(self, path: str | Path, read_only: bool = False, commit_every: int = 64,
-                 merge_window_days: int = 1, wait: float = 0.0):
+                 merge_window_days: int = 1, wait: float = 0.0, share: bool = False):
         self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
         self.read_only = read_only
         self.commit_every = commit_every
         self.merge_window_days = merge_window_days
+        self.wait = wait
+        #: A writer that opens the file for each transaction only, taking turns with readers.
+        self.share = share and not read_only and self.path != ":memory:"
+        self._gate = Gate(self.path) if self.path != ":memory:" else None
         self._lock = threading.RLock()
-        self._con = _connect(self.path, read_only, wait)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if self.share:
+            if not Path(self.path).parent.exists():
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            with self._session():
+                self._migrate()
+            return
+        if read_only or self._gate is None:
+            self._con = _connect(self.path, read_only, wait, self._gate)
+        else:  # readers that take turns give way; we keep the file until closed
+            with self._gate.writing(time.monotonic() + max(wait, PATIENCE)) as turn:
+                self._con = _connect(self.path, False, wait, self._gate, has_turn=turn)
         try:
             self._migrate()
         except BaseException:
             self._con.close()
             raise
+
+    @property
+    def _open_between_writes(self) -> bool:
+        return not self.share
+
+    @classmethod
+    def _view(cls, path: str, cursor: duckdb.DuckDBPyConnection, commit_every: int = 64,
+              merge_window_days: int = 1) -> "DuckDBStore":
+        """A read-only store over ``cursor`` (of a connection someone else keeps)."""
+        store = cls.__new__(cls)
+        store.path, store.read_only, store.share, store.wait = path, True, False, 0.0
+        store.commit_every, store.merge_window_days = commit_every, merge_window_days
+        store._gate, store._lock, store._con = None, threading.RLock(), cursor
+        return store
+
+    @contextmanager
+    def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection; a sharing writer opens the file for the block (taking its turn)
+        and closes it afterwards, so readers can have it between its transactions."""
+        with self._lock:
+            if self._con is not None:
+                yield self._con
+                return
+            if self.read_only or not self.share:
+                raise StoreError(f"{self.path} is closed")
+            with self._gate.writing(time.monotonic() + max(self.wait, PATIENCE)) as turn:
+                self._con = _connect(self.path, False, self.wait, self._gate, has_turn=turn)
+                try:
+                    yield self._con
+                finally:
+                    con, self._con = self._con, None
+                    con.close()
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -86,14 +146,14 @@ class DuckDBStore(Store):
     # -- primitives -------------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._con.execute("BEGIN TRANSACTION")
+        with self._session() as con:
+            con.execute("BEGIN TRANSACTION")
             try:
                 yield
             except BaseException:
-                self._con.execute("ROLLBACK")
+                con.execute("ROLLBACK")
                 raise
-            self._con.execute("COMMIT")
+            con.execute("COMMIT")
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         incoming = pa.Table.from_pylist(rows, schema=schema.arrow_schema(table))
@@ -109,18 +169,23 @@ class DuckDBStore(Store):
             self._con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [values])
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self._lock:
-            return self._con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+        with self._session() as con:
+            return con.sql(sql, params=params or None).to_arrow_table().to_pylist()
 
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
-        # A cursor of its own: readers in other threads never share the writer's connection.
         with self._lock:
+            if self._con is None:  # a sharing writer between transactions: read it all, let go
+                with self._session() as con:
+                    return con.sql(sql, params=params or None).to_arrow_table().to_reader()
+            # A cursor of its own: readers in other threads never share the writer's connection.
             cursor = _quiet(self._con.cursor())
         return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
 
     def close(self) -> None:
         with self._lock:
-            self._con.close()
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def __repr__(self) -> str:
         return f"DuckDBStore({self.path!r}{', read_only=True' if self.read_only else ''})"
@@ -129,23 +194,39 @@ class DuckDBStore(Store):
 _PID = re.compile(r"PID (\d+)")
 
 
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
+             has_turn: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to ``wait`` seconds for a process that holds it, and longer
+    (PATIENCE) for processes that take turns and will let go: a writer holding the turn (for a
+    reader), readers (for a writer holding the turn)."""
     if path != ":memory:":
         p = Path(path)
         if read_only and not p.exists():
             raise StoreError(f"no store at {path}: run `newsevents demo` or write articles into it first")
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline, patient = started + wait, started + max(wait, PATIENCE)
+    if read_only and gate is not None:
+        gate.wait_for_writer(patient)
     while True:
         try:
             return _quiet(duckdb.connect(path, read_only=read_only))
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             text = str(exc)
-            if "lock" not in text.lower():
+            # ConnectionException: this very process has the file open the other way round.
+            if isinstance(exc, duckdb.IOException) and "lock" not in text.lower():
                 raise StoreError(f"cannot open the store {path}: {text}") from None
-            if time.monotonic() < deadline:
-                time.sleep(0.2)
+            now = time.monotonic()
+            if read_only and gate is not None and gate.writer_waiting():
+                if gate.wait_for_writer(patient):  # a writer taking turns: it closes after its commit
+                    continue
+            elif not read_only and has_turn and now < patient and (
+                    isinstance(exc, duckdb.ConnectionException) or "read-only mode" in text):
+                time.sleep(0.02)  # readers: they let go as soon as they see our turn
+                continue
+            if now < deadline:
+                time.sleep(0.05)
                 continue
             pid = _PID.search(text)
             who = f"another process (PID {pid[1]})" if pid else "another process"
@@ -154,6 +235,80 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
                 "finish, or use another --store path") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {path}: {exc}") from None
+
+
+class SharedReads:
+    """One read-only connection to a store file, shared by the threads of one process (the
+    server's requests), let go whenever a writer waits for the file and opened again for the
+    next request, so it sees what the writer committed.
+
+    ``with reads.store() as store:`` gives a read-only store over a cursor of it. While the
+    connection stays open, queries find DuckDB's caches warm; a writer waiting for its turn gets
+    the file once the queries under way have ended (new ones wait for the writer to commit).
+    """
+
+    def __init__(self, path: str | Path, commit_every: int = 64, merge_window_days: int = 1, wait: float = 0.0,
+                 poll: float = 0.02):
+        self.path = str(Path(path).expanduser())
+        self.commit_every, self.merge_window_days, self.wait, self.poll = commit_every, merge_window_days, wait, poll
+        self._gate = Gate(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._in_use = 0
+        self._turn = threading.Condition()
+        self._watcher: threading.Thread | None = None
+        self._closed = False
+
+    @contextmanager
+    def store(self) -> Iterator[DuckDBStore]:
+        with self._turn:
+            if self._con is not None and self._gate.writer_waiting():
+                # Start nothing new on a file a writer waits for: let the queries under way end.
+                self._turn.wait_for(lambda: self._in_use == 0 or self._con is None)
+                self._let_go()
+            if self._con is None:
+                self._open()
+            self._in_use += 1
+            cursor = _quiet(self._con.cursor())
+        try:
+            yield DuckDBStore._view(self.path, cursor, self.commit_every, self.merge_window_days)
+        finally:
+            cursor.close()
+            with self._turn:
+                self._in_use -= 1
+                if self._in_use == 0 and self._gate.writer_waiting():
+                    self._let_go()
+                self._turn.notify_all()
+
+    def _open(self) -> None:
+        con = _connect(self.path, True, self.wait, self._gate)
+        try:
+            DuckDBStore._view(self.path, con)._migrate()  # refuses a store of another schema version
+        except BaseException:
+            con.close()
+            raise
+        self._con = con
+        if self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, name="newsevents-reads", daemon=True)
+            self._watcher.start()
+
+    def _let_go(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def _watch(self) -> None:
+        """Between requests, hand the file to a writer that waits for it."""
+        while not self._closed:
+            time.sleep(self.poll)
+            with self._turn:
+                if self._con is not None and self._in_use == 0 and self._gate.writer_waiting():
+                    self._let_go()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._turn:
+            self._turn.wait_for(lambda: self._in_use == 0, timeout=PATIENCE)
+            self._let_go()
 
 
 def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

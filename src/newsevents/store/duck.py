@@ -54,17 +54,19 @@ class DuckDBStore(Store):
         self._gate = Gate(self.path) if self.path != ":memory:" else None
         self._lock = threading.RLock()
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._watcher: threading.Thread | None = None
         if self.share:
-            if not Path(self.path).parent.exists():
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             with self._session():
                 self._migrate()
             return
         if read_only or self._gate is None:
             self._con = _connect(self.path, read_only, wait, self._gate)
-        else:  # readers that take turns give way; we keep the file until closed
-            with self._gate.writing(time.monotonic() + max(wait, PATIENCE)) as turn:
-                self._con = _connect(self.path, False, wait, self._gate, has_turn=turn)
+        else:  # readers that take turns give way; then we keep the file until closed
+            try:
+                self._gate.take(time.monotonic() + max(wait, PATIENCE))
+                self._con = _connect(self.path, False, wait, self._gate, has_turn=self._gate.held)
+            finally:
+                self._gate.give()
         try:
             self._migrate()
         except BaseException:
@@ -87,21 +89,46 @@ class DuckDBStore(Store):
 
     @contextmanager
     def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The open connection; a sharing writer opens the file for the block (taking its turn)
-        and closes it afterwards, so readers can have it between its transactions."""
+        """The open connection. A sharing writer opens the file when it needs it, taking the
+        turn, and keeps it until someone else waits for it (see :meth:`_watch`)."""
         with self._lock:
-            if self._con is not None:
-                yield self._con
-                return
-            if self.read_only or not self.share:
-                raise StoreError(f"{self.path} is closed")
-            with self._gate.writing(time.monotonic() + max(self.wait, PATIENCE)) as turn:
-                self._con = _connect(self.path, False, self.wait, self._gate, has_turn=turn)
+            if self._con is None:
+                if self.read_only or not self.share:
+                    raise StoreError(f"{self.path} is closed")
+                self._gate.take(time.monotonic() + max(self.wait, PATIENCE))
                 try:
-                    yield self._con
+                    self._con = _connect(self.path, False, self.wait, self._gate, has_turn=self._gate.held)
+                except BaseException:
+                    self._gate.give()
+                    raise
+                if self._watcher is None:
+                    self._watcher = threading.Thread(target=self._watch, name="newsevents-writer", daemon=True)
+                    self._watcher.start()
+            yield self._con
+
+    def _let_go_if_waited(self) -> None:
+        """After a transaction: close the file if someone waits for it (or nobody could say so)."""
+        if self.share and self._con is not None and (not self._gate.held or self._gate.others_waiting()):
+            self._let_go()
+
+    def _let_go(self) -> None:
+        con, self._con = self._con, None
+        try:
+            if con is not None:
+                con.close()
+        finally:
+            self._gate.give()
+
+    def _watch(self) -> None:
+        """Between transactions, hand the file to whoever waits for it."""
+        while self._watcher is not None:
+            time.sleep(0.02)
+            if self._con is not None and self._lock.acquire(blocking=False):
+                try:
+                    if self._con is not None and self._gate.others_waiting():
+                        self._let_go()
                 finally:
-                    con, self._con = self._con, None
-                    con.close()
+                    self._lock.release()
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -154,6 +181,7 @@ class DuckDBStore(Store):
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            self._let_go_if_waited()
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         incoming = pa.Table.from_pylist(rows, schema=schema.arrow_schema(table))
@@ -173,17 +201,20 @@ class DuckDBStore(Store):
             return con.sql(sql, params=params or None).to_arrow_table().to_pylist()
 
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
+        if self.share:  # the file may be handed over meanwhile: read it all now
+            with self._session() as con:
+                return con.sql(sql, params=params or None).to_arrow_table().to_reader()
         with self._lock:
-            if self._con is None:  # a sharing writer between transactions: read it all, let go
-                with self._session() as con:
-                    return con.sql(sql, params=params or None).to_arrow_table().to_reader()
             # A cursor of its own: readers in other threads never share the writer's connection.
             cursor = _quiet(self._con.cursor())
         return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
 
     def close(self) -> None:
+        self._watcher = None
         with self._lock:
-            if self._con is not None:
+            if self.share:
+                self._let_go()
+            elif self._con is not None:
                 self._con.close()
                 self._con = None
 
@@ -218,7 +249,7 @@ def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
             if isinstance(exc, duckdb.IOException) and "lock" not in text.lower():
                 raise StoreError(f"cannot open the store {path}: {text}") from None
             now = time.monotonic()
-            if read_only and gate is not None and gate.writer_waiting():
+            if read_only and gate is not None and gate.writer_has_turn():
                 if gate.wait_for_writer(patient):  # a writer taking turns: it closes after its commit
                     continue
             elif not read_only and has_turn and now < patient and (
@@ -261,7 +292,7 @@ class SharedReads:
     @contextmanager
     def store(self) -> Iterator[DuckDBStore]:
         with self._turn:
-            if self._con is not None and self._gate.writer_waiting():
+            if self._con is not None and self._gate.writer_has_turn():
                 # Start nothing new on a file a writer waits for: let the queries under way end.
                 self._turn.wait_for(lambda: self._in_use == 0 or self._con is None)
                 self._let_go()
@@ -275,7 +306,7 @@ class SharedReads:
             cursor.close()
             with self._turn:
                 self._in_use -= 1
-                if self._in_use == 0 and self._gate.writer_waiting():
+                if self._in_use == 0 and self._gate.writer_has_turn():
                     self._let_go()
                 self._turn.notify_all()
 
@@ -301,7 +332,7 @@ class SharedReads:
         while not self._closed:
             time.sleep(self.poll)
             with self._turn:
-                if self._con is not None and self._in_use == 0 and self._gate.writer_waiting():
+                if self._con is not None and self._in_use == 0 and self._gate.writer_has_turn():
                     self._let_go()
 
     def close(self) -> None:

@@ -122,10 +122,10 @@ class Fetcher:
             except (httpx.HTTPError, TooLarge) as exc:
                 log.warning("robots.txt of %s cannot be fetched (%s): not fetching from it now", site, exc)
                 return False
-            if r.status_code >= 500:
+            if r.status >= 500:
                 return False  # asked again at the next poll
             rules = RobotFileParser()
-            rules.parse(r.content.decode("utf-8", "replace").splitlines() if r.status_code < 400 else [])
+            rules.parse(r.content.decode("utf-8", "replace").splitlines() if r.status < 400 else [])
             self._robots[site] = rules
         return self._robots[site].can_fetch(USER_AGENT, url)
 
@@ -189,8 +189,11 @@ class FeedPoller:
         if r.status >= 400:
             raise OSError(f"HTTP {r.status}")
         parsed = feedparser.parse(r.content, response_headers=dict(r.headers))
-        if parsed.bozo and not parsed.entries:
-            raise ValueError(f"not a feed ({type(parsed.bozo_exception).__name__}: {parsed.bozo_exception})")
+        if parsed.bozo:  # malformed: feedparser reads what it can
+            problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+            if not any(e.get("link") for e in parsed.entries):
+                raise ValueError(f"not a feed ({problem})")
+            log.warning("feed %s is malformed (%s); reading the %d items found", feed, problem, len(parsed.entries))
         self.state["feeds"][feed] = {"etag": r.headers.get("etag"), "modified": r.headers.get("last-modified"),
                                      "checked_at": _now()}
         links = []
@@ -202,7 +205,10 @@ class FeedPoller:
 
     def _pages(self, feed: str, links: list[tuple[str, str | None]], stop: Stop) -> None:
         pages = self.state["pages"]
-        new = [(u, p) for u, p in dict(links).items() if pages.get(u, {}).get("done") is not True]
+        # the feed's new items, and its pages that failed for a passing reason (even if the feed
+        # has not changed since)
+        retry = {u: r.get("published") for u, r in pages.items() if r.get("feed") == feed and r.get("done") is False}
+        new = [(u, p) for u, p in {**retry, **dict(links)}.items() if pages.get(u, {}).get("done") is not True]
         if not new:
             return
         stored = {r["url"] for r in self.store.sql(
@@ -225,7 +231,7 @@ class FeedPoller:
 
     def _page(self, feed: str, url: str, published: str | None) -> Article | None:
         pages = self.state["pages"]
-        record = {"feed": feed, "fetched_at": _now()}
+        record = {"feed": feed, "fetched_at": _now(), "published": published}
         try:
             if not self.fetcher.allowed(url):
                 pages[url] = {**record, "done": True, "status": "robots.txt disallows it"}

@@ -17,7 +17,7 @@ import numpy as np
 from spacy.attrs import ENT_TYPE, IS_TITLE, IS_UPPER, POS
 from spacy.symbols import PROPN
 
-from .gazetteer import Q_DEM, Q_NAME, STRONG, Gazetteer, norm
+from .gazetteer import CODES, Q_DEM, Q_NAME, STRONG, Gazetteer, norm
 
 PLACE_LABELS = {"GPE", "LOC"}
 EMBED_LABELS = {"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "NORP", "MONEY"}
@@ -110,6 +110,28 @@ def _subspans(gaz: Gazetteer, toks, body: str, accept, allow_dem: bool, label: s
         else:
             i += 1
     return out
+
+
+def dateline_mention(gaz: Gazetteer, dateline: str) -> Toponym | None:
+    """The place of a dateline that ingest took out of the body ("MOSCOW, Jan 13 (Reuters)",
+    "SPRINGFIELD, Ill."), as a zero-width mention at offset 0 (no text of the body names it).
+    A second part naming a country or admin1 narrows the readings to the places inside it."""
+    parts = [p.strip() for p in dateline.split(",") if p.strip()]
+    if not parts:
+        return None
+    name = parts[0].title() if parts[0].isupper() else parts[0]  # MOSCOW -> Moscow
+    cands = tuple(x for x in gaz.lookup(name, allow_dem=False) if x[1] != Q_DEM)
+    if not cands:
+        return None
+    if len(parts) > 1:
+        within = gaz.lookup(parts[1], allow_dem=False)
+        countries = {int(gaz.country[j]) for j, _ in within if CODES[gaz.feature[j]] == "PCLI"}
+        admin1 = {j for j, _ in within if CODES[gaz.feature[j]] == "ADM1"}
+        inside = tuple(x for x in cands if int(gaz.country[x[0]]) in countries or gaz.admin1_of(x[0]) in admin1)
+        cands = inside or cands
+    m = Toponym(0, 0, "", cands, "dateline")
+    m.key = norm(name)
+    return m
 
 
 def _dateline(run, body: str) -> bool:

@@ -125,6 +125,13 @@ CASES = [
      "Maryland"),
     ("Voters in London, Ontario, elected a new council; Toronto results came later.", "London", "CAN", "city", "Ontario"),
     ("The Prime Minister returned to London after talks in Brussels.", "London", "GBR", "city", None),
+    # "A, B" with an abbreviation or postal code: both sides, whatever the NER said
+    ("The plant in Charleston, W.Va., closed on Monday.", "Charleston", "USA", "city", "West Virginia"),
+    ("The company moved to Austin, TX 78701 last year.", "TX", "USA", "admin1", "Texas"),
+    ("Jackson, Miss., police said the suspect fled.", "Jackson", "USA", "city", "Mississippi"),
+    # breakaway regions, under the country that holds them de jure
+    ("Separatists in Transnistria held a vote on Sunday.", "Transnistria", "MDA", "region", None),
+    ("Officials in Somaliland said the port would reopen.", "Somaliland", "SOM", "region", None),
 ]
 
 
@@ -205,6 +212,7 @@ def test_ambiguous_names_get_lower_confidence_than_unique_ones():
 
 def test_no_places_in_text_without_toponyms():
     assert places("The committee said it would meet again soon.") == []
+    assert places("Jackson said the bill would pass.") == []  # a person-like town name needs its context
 
 
 # --- the canonical sample ------------------------------------------------------------------------

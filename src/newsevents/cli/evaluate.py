@@ -137,21 +137,21 @@ def geo(
 
 
 def print_geo_scores(results) -> None:
-    console.rule("[bold]places: each set scored with the ranker trained on the other set (held out)")
-    console.print(f"{'set':<11} {'resolver':<32} {'n':>5} {'recall':>7} {'prec.':>6} {'country':>8} {'161 km':>7} "
-                  f"{'exact id':>8}", highlight=False)
+    console.rule("[bold]places: each set, with the ranker trained on the other set (held out)")
+    console.print(f"{'set':<10} {'resolver':<16} {'n':>5} {'recall':>6} {'prec.':>6} {'country':>7} {'161 km':>6} "
+                  f"{'id':>6}", highlight=False)
     for r in results:
-        for label, g in (("rules", r.rules), (f"ranker trained on {', '.join(r.trained_on)}", r.held_out),
-                         ("ranker as shipped (in-sample)", r.shipped)):
+        for label, g in (("rules", r.rules), ("ranker held out", r.held_out), ("ranker shipped", r.shipped)):
             if g is None:
                 continue
             a = g.all
-            country = "-" if not a.country_n else f"{a.country:.3f}"
+            country = f"{a.country:.3f}" if a.country_n else "-"
             exact = f"{a.exact_id:.3f}" if a.id_n else "-"
-            console.print(f"{r.name:<11} {label:<32} {a.n:>5} {a.recall:>7.3f} {g.precision_geocoded:>6.3f} "
-                          f"{country:>8} {a.within_161km:>7.3f} {exact:>8}", highlight=False)
-    console.print("prec.: predicted spans overlapping a geocoded gold toponym; country, 161 km and exact id: among the "
-                  "found toponyms; GeoVirus gives points only (no country, no GeoNames id).", highlight=False)
+            console.print(f"{r.name:<10} {label:<16} {a.n:>5} {a.recall:>6.3f} {g.precision_geocoded:>6.3f} "
+                          f"{country:>7} {a.within_161km:>6.3f} {exact:>6}", highlight=False)
+    console.print("ranker held out: trained on the other set only; shipped: trained on both (in-sample). prec.: "
+                  "predicted spans overlapping a geocoded gold toponym; country, 161 km and id (exact GeoNames id): "
+                  "among the found toponyms; GeoVirus gives points only.", highlight=False)
 
 
 GOLD_ROOT = Path("../shared/gold")

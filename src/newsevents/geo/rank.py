@@ -138,9 +138,11 @@ def name_groups(gaz: Gazetteer, body: str, mentions: list[Toponym]) -> list[Name
         quality = np.fromiter(best_q.values(), dtype=np.int64, count=len(best_q))
         others = np.array([c for k, c in chosen.items() if k != key], dtype=np.int64)
         weights = np.array([len(groups[k]) for k in chosen if k != key], dtype=np.float64)
-        out.append(NameGroup(key, ms, rows, quality,
-                             _features(gaz, key, ms, rows, quality, others, weights, pair_next),
-                             int(np.flatnonzero(rows == ms[0].choice)[0]), ms[0].confidence))
+        # a name with one reading has nothing to rank: no features (training skips it too)
+        X = _features(gaz, key, ms, rows, quality, others, weights, pair_next) if len(rows) > 1 else \
+            np.zeros((1, len(FEATURE_NAMES)))
+        out.append(NameGroup(key, ms, rows, quality, X, int(np.flatnonzero(rows == ms[0].choice)[0]),
+                             ms[0].confidence))
     return out
 
 
@@ -186,12 +188,11 @@ def _features(gaz: Gazetteer, key, ms, rows, quality, others, weights, pair_next
         o_a2 = np.where(o_feat == F["ADM2"], others, gaz.a2[others])
         same_country = (country[:, None] == o_country[None, :]) & (country[:, None] != 0)
         X[:, col["country_share"]] = (same_country * weights).sum(1) / total
-        nb_share = np.zeros(n)
-        for j, c in enumerate(country):
-            nb = gaz.neighbour_index.get(int(c))
-            if nb:
-                nb_share[j] = max(weights[o_country == x].sum() for x in nb) / total
-        X[:, col["neighbour_share"]] = nb_share
+        by_country: dict[int, float] = defaultdict(float)
+        for c, w in zip(o_country.tolist(), weights.tolist()):
+            by_country[c] += w
+        X[:, col["neighbour_share"]] = [max((by_country.get(x, 0.0) for x in gaz.neighbour_index.get(c, ())),
+                                            default=0.0) / total for c in country.tolist()]
         same_a1 = ((a1[:, None] == o_a1[None, :]) & (a1[:, None] >= 0)).astype(float) @ weights
         same_a2 = ((a2[:, None] == o_a2[None, :]) & (a2[:, None] >= 0)).astype(float) @ weights
         X[:, col["same_admin1"]] = 1 - 0.5 ** same_a1
@@ -222,7 +223,7 @@ def choose(gaz: Gazetteer, groups: list[NameGroup], ranker: Ranker | None) -> No
     """Set each mention's ``choice``, ``quality`` and ``confidence`` from ``ranker``'s scores
     (``None``: the rule resolver's choice stays)."""
     for g in groups:
-        if ranker is None:
+        if ranker is None or len(g.rows) == 1:
             best = g.rule_choice
             logits = None
         else:

@@ -76,7 +76,7 @@ class GeoScores:
 
     @property
     def country(self) -> float:
-        return self.country_ok / self.country_n if self.country_n else math.nan
+        return self.country_ok / self.country_n if self.country_n else 0.0  # see country_n: 0 for points-only gold
 
     @property
     def within_161km(self) -> float:

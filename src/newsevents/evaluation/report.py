@@ -250,7 +250,7 @@ def run_geo(root: Path, limit: int | None, settings: Settings) -> dict[str, Any]
     path = _need(root / "geo" / "GWN.xml").parent
     totals = {s.name: len(s.articles) for s in read_sets(path)}
     results = evaluate_geo(path, limit=limit, settings=settings)
-    figures, rows, ids = [], [], []
+    figures, tables, ids = [], [], []
     for r in results:
         g = r.held_out or r.rules
         a = g.all
@@ -260,10 +260,12 @@ def run_geo(root: Path, limit: int | None, settings: Settings) -> dict[str, Any]
         if a.country_n:
             figures.append((prefix + "country accuracy", a.country))
         figures.append((prefix + "within 161 km", a.within_161km))
-        for label, x in (("rules", r.rules), ("ranker held out", r.held_out), ("ranker shipped (in-sample)", r.shipped)):
-            if x is not None:
-                rows.append([r.name, label, x.all.n, x.all.recall, x.precision_geocoded,
-                             x.all.country if x.all.country_n else "-", x.all.within_161km])
+        columns = ("resolver", "n", "recall", "precision", *(("country",) if a.country_n else ()), "161 km")
+        rows = [[label, x.all.n, x.all.recall, x.precision_geocoded, *((x.all.country,) if a.country_n else ()),
+                 x.all.within_161km]
+                for label, x in (("rules", r.rules), ("ranker held out", r.held_out), ("ranker shipped", r.shipped))
+                if x is not None]
+        tables.append(_table(f"{r.name}: rules, ranker trained on the other set, shipped ranker", columns, rows))
         if r.name == "GeoWebNews":
             ids = [[t, s.n, s.recall, s.country, s.within_161km] for t, s in [("all", a), *g.by_type.items()]]
     return {
@@ -271,8 +273,7 @@ def run_geo(root: Path, limit: int | None, settings: Settings) -> dict[str, Any]
         "items": "; ".join(f"{r.name} {(r.held_out or r.rules).articles:,} of {totals[r.name]:,} articles, "
                            f"{(r.held_out or r.rules).all.n:,} toponyms" for r in results),
         "figures": figures,
-        "tables": [_table("Each set: rules, ranker trained on the other set, shipped ranker",
-                          ("set", "resolver", "n", "recall", "precision", "country", "161 km"), rows),
+        "tables": [*tables,
                    *([_table("GeoWebNews by type (held-out ranker)", ("type", "n", "recall", "country", "161 km"),
                              ids)] if ids else [])],
         "notes": ["Each set is resolved by the ranker trained on the other set only (leave-one-set-out). Country "

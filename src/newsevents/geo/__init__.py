@@ -18,6 +18,7 @@ import math
 from ..model import Document, Location
 from ..settings import Settings
 from .attach import locate_events
+from .countries import find_countries
 from .gazetteer import FEATURES, Q_DEM, Gazetteer, load, norm
 from .mentions import Toponym, dateline_mention, extract
 from .rank import Ranker, choose, load_ranker, name_groups
@@ -67,12 +68,16 @@ class PlaceStage:
     """Fills ``doc.locations`` (the toponyms of the body) and each event's ``location``/``locations``."""
 
     name = "places"
+    requires = ("parse",)
+    assigns = ("locations", "events.location", "events.locations")
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
+            if doc.stages_skipped.get("parse"):  # an article in another language: its countries
+                doc.locations = find_countries(doc.article.body)
             return doc
         found = locate(doc.article.body, doc.parse, dateline=doc.article.dateline)
         dateline = found[0] if found and found[0].rule.endswith("/dateline") else None
@@ -81,4 +86,4 @@ class PlaceStage:
         return doc
 
 
-__all__ = ["PlaceStage", "locate", "locations", "locate_events", "load", "norm", "MODEL_ID"]
+__all__ = ["PlaceStage", "find_countries", "locate", "locations", "locate_events", "load", "norm", "MODEL_ID"]

@@ -115,12 +115,12 @@ function renderDocument(doc, container, { select = null, selectQuote = null, onS
   const eventsTable = eventTable(doc, (i) => selectEvent(i, true));
   const quotesList = quoteList(doc, (i) => selectQuoteAt(i));
   const actorsList = actorList(doc, (idx) => flashMarks(idx.flatMap((m) => markEls.actor[m] || [])));
-  const placesList = placeList(doc, (i) => flashMarks(markEls.place[i] || []));
+  const placesList = placeList(doc, (idx) => flashMarks(idx.flatMap((i) => markEls.place[i] || [])));
   const panels = tabs([
     [`Events (${doc.events.length})`, eventsTable],
     [`Quotes (${doc.quotes.length})`, quotesList],
     [`Actors (${doc.entities.length || doc.actors.length})`, actorsList],
-    [`Places (${(doc.locations || []).length})`, placesList],
+    [`Places (${new Set((doc.locations || []).map((p) => `${p.name || p.text}|${p.country || ''}`)).size})`, placesList],
   ]);
 
   container.append(h('div', { class: 'article-layout' },
@@ -323,16 +323,24 @@ function quoteList(doc, onSelect) {
     h('blockquote', {}, short(q.content.text, 300)))));
 }
 
+/** The article's places, one row per place (its mentions counted; a click flashes them all). */
 function placeList(doc, onSelect) {
-  const places = doc.locations || [];
-  if (!places.length) return h('p', { class: 'muted' }, 'No places found.');
+  const groups = new Map();
+  (doc.locations || []).forEach((p, i) => {
+    const key = `${p.name || p.text}|${p.country || ''}`;
+    if (!groups.has(key)) groups.set(key, { place: p, mentions: [], written: new Set() });
+    groups.get(key).mentions.push(i);
+    groups.get(key).written.add(p.text);
+  });
+  if (!groups.size) return h('p', { class: 'muted' }, 'No places found.');
   const coord = (x) => (x == null ? '' : Number(x).toFixed(2));
   return h('table', { class: 'grid places-table' },
-    h('thead', {}, h('tr', {}, ['place', 'name', 'country', 'kind', 'lat', 'lon'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, places.map((p, i) => h('tr', {},
-      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => onSelect(i) }, p.text)),
-      h('td', {}, p.name || ''), h('td', { class: 'code' }, p.country || ''), h('td', {}, p.feature || ''),
-      h('td', { class: 'num' }, coord(p.lat)), h('td', { class: 'num' }, coord(p.lon))))));
+    h('thead', {}, h('tr', {}, ['place', 'as written', 'country', 'kind', 'lat, lon', 'mentions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, [...groups.values()].map(({ place: p, mentions, written }) => h('tr', {},
+      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => onSelect(mentions) }, p.name || p.text)),
+      h('td', {}, [...written].join(', ')), h('td', { class: 'code' }, p.country || ''), h('td', {}, p.feature || ''),
+      h('td', { class: 'num nowrap' }, p.lat == null ? '' : `${coord(p.lat)}, ${coord(p.lon)}`),
+      h('td', { class: 'num' }, String(mentions.length))))));
 }
 
 function actorList(doc, onSelect) {

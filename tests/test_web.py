@@ -407,8 +407,10 @@ def test_the_map_draws_a_marker_per_place_and_leads_to_the_evidence(sized, serve
     page.wait_for_selector("#network[data-state=ready]")
     # the basemap's countries (Natural Earth via world-atlas) and one circle per place
     assert page.locator("#map svg .mark-shape path").count() > 150
-    markers = page.locator("#map svg .mark-symbol.role-mark path")
+    markers = page.locator("#map svg .events_marks path")
     assert markers.count() == len(places)
+    named = get(server, "/api/places", actor="CHN")["named"]  # and a grey dot per place the articles name
+    assert page.locator("#map svg .named_marks path").count() == len(named) >= len(places)
     assert page.locator("#map-table tbody tr").count() == len(places)
     page.locator("#map").screenshot(path=str(tmp_path / "map.png"))
     print(f"map screenshot: {tmp_path / 'map.png'}")

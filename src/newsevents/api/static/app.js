@@ -933,7 +933,8 @@ async function drawMap(params) {
   setStatus(status, '');
   $('#map-caption').replaceChildren(
     `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
-    ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation). ' +
+    ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation); grey dots: ' +
+    `${plural(places.named.length, 'place')} the reporting articles name. ` +
     `${places.events - places.placed} without a place are not on the map; `, h('a', { href: browseLink }, 'list all of them'), '.');
   mapTable(places.items, params);
   const narrow = map.clientWidth < 600;
@@ -947,7 +948,17 @@ async function drawMap(params) {
         data: { url: '/static/vendor/world-atlas/countries-110m.json', format: { type: 'topojson', feature: 'countries' } },
         mark: { type: 'geoshape', fill: '#e4e8ec', stroke: '#fff', strokeWidth: 0.6 },
       },
+      {  // the places the reporting articles name: small grey dots under the events' circles
+        name: 'named',
+        data: { values: places.named.map((p) => ({ ...p, label: [p.name, p.country].filter(Boolean).join(', ') })) },
+        mark: { type: 'circle', color: '#57606a', opacity: 0.45, size: narrow ? 10 : 18, tooltip: true },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' },
+          tooltip: [{ field: 'label', title: 'named in the articles' }, { field: 'mentions', title: 'times' }, { field: 'articles', title: 'articles' }],
+        },
+      },
       {
+        name: 'events',
         data: { values: places.items.map((p, i) => ({ ...p, i, label: [p.name, p.country].filter(Boolean).join(', ') })) },
         mark: { type: 'circle', tooltip: true, stroke: '#333', strokeWidth: 0.6, opacity: 0.85, cursor: 'pointer' },
         encoding: {

@@ -929,7 +929,7 @@ async function drawMap(params) {
     setStatus(status, e.message, 'error');
     return;
   }
-  const browseLink = `#/browse?${new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))])}`;
+  const browseLink = eventsHref(filters);
   setStatus(status, '');
   $('#map-caption').replaceChildren(
     `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
@@ -1012,6 +1012,15 @@ async function periodChips(params, filters, by) {
     undated ? h('span', { class: 'muted' }, ` · ${undated} undated`) : '');
 }
 
+/** Browse's events for these filters (API parameters, lists for repeated ones), plus ``more``. */
+function eventsHref(filters, more = {}) {
+  const p = new URLSearchParams({ kind: 'events' });
+  for (const [key, values] of [...Object.entries(filters), ...Object.entries(more)]) {
+    for (const v of [].concat(values)) p.append(key, v);
+  }
+  return `#/browse?${p}`;
+}
+
 function evidenceLink(e) {
   const [aid, idx] = (e.first_mention || '').split('/');
   return h('a', { href: articleHref(aid, 'event', Number(idx) + 1) }, short(e.evidence, 160));
@@ -1048,11 +1057,9 @@ async function drawNetwork(items, params) {
   const el = $('#network');
   el.dataset.state = 'loading';
   const filters = filterQuery(params);
-  const dyadHref = (d) => {
-    const p = new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))]);
-    p.append('dyad', `${d.source}-${d.target}`);
-    return `#/browse?${p}`;
-  };
+  // the edge's dyad replaces a dyad filter rather than joining it (several dyads match any of them)
+  const { dyad, undirected, ...rest } = filters;
+  const dyadHref = (d) => eventsHref(rest, { dyad: `${d.source}-${d.target}` });
   $('#network-table').replaceChildren(items.length ? h('table', { class: 'grid network-table' },
     h('thead', {}, h('tr', {}, ['source', 'target', 'events', 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((d) => h('tr', {},

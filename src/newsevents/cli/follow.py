@@ -12,7 +12,7 @@ import typer
 from rich.logging import RichHandler
 from rich.status import Status
 
-from . import app
+from .app import app
 from ._common import err_console, make_settings
 
 StoreOption = typer.Option(None, "--store", help="The store file (default: $NEWSEVENTS_STORE, else "

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 import httpx
 
-from .. import __version__
+from ..version import __version__
 from ..errors import IngestError
 from ..ingest import read_text
 from ..ingest.decode import decode

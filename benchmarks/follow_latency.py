@@ -69,7 +69,7 @@ def main() -> None:
             thread = threading.Thread(target=poller.run, args=(args.every, stop))
             thread.start()
             reads = SharedReads(path)
-            latencies, processing = [], []
+            latencies = []
             try:
                 for i in range(args.items):
                     time.sleep(args.every * 0.37)  # land somewhere in the poll cycle

@@ -227,11 +227,11 @@ def test_watch_codes_files_as_they_appear_once_each_and_resumes(pipeline, tmp_pa
     store_path = tmp_path / "watch.duckdb"
     stop = Stop()
     with open_store(store_path, share=True) as store:
-        watcher = Watcher([inbox], store, pipeline, Settings(), settle=0.5, interval=0.1)
+        watcher = Watcher([inbox], store, pipeline, Settings(), settle=1.5, interval=0.1)
         thread = threading.Thread(target=watcher.run, args=(stop,))
         thread.start()
         try:
-            drop(inbox, "one.txt", records[0]["text"], halves=1.0)  # still being written for a second
+            drop(inbox, "one.txt", records[0]["text"], halves=0.8)  # still being written for a while
             drop(inbox, "two.txt.part", records[1]["text"])  # a download under way: never read
             drop(inbox / "sub", "three.jsonl", json.dumps(records[2]) + "\n")
             deadline = time.monotonic() + 60
@@ -251,6 +251,8 @@ def test_watch_codes_files_as_they_appear_once_each_and_resumes(pipeline, tmp_pa
         with open_store(store_path, read_only=True) as s:
             bodies = s.sql("SELECT body FROM articles").body.tolist()
         assert len(bodies) == 3 and not any(records[1]["text"][:40] in b for b in bodies)
+        # the file written in two goes was read once, whole
+        assert sum(records[0]["text"][-60:].strip() in b for b in bodies) == 1
         # a restart does not read the files again
         again = Watcher([inbox], store, pipeline, Settings(), settle=0.0, interval=0.1)
         assert again.run(once=True).written == 0 and again.tally.stored == 0

@@ -14,10 +14,10 @@ import httpx
 import pytest
 import uvicorn
 from test_load import free_port, stored_corpus
+from test_run import corpus  # noqa: F401  (ten real articles as a JSONL dump)
 
 from newsevents import open_store
 from newsevents.api import create_app
-from newsevents.data import SAMPLE_CORPUS, data_path
 from newsevents.errors import StoreLocked
 from newsevents.settings import Settings
 from newsevents.store import DuckDBStore, SharedReads
@@ -36,14 +36,6 @@ def store(tmp_path) -> Path:
     path = tmp_path / "shared.duckdb"
     with open_store(path) as s:
         s.write(stored_corpus(20))
-    return path
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    lines = data_path("samples", SAMPLE_CORPUS).read_text(encoding="utf-8").splitlines()[:8]
-    path = tmp_path / "corpus.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

@@ -147,7 +147,7 @@ class FeedPoller:
 
     def poll(self, stop: Stop | None = None) -> Tally:
         """One pass over every feed; returns the running tally."""
-        stop = stop or Stop()
+        stop = Stop() if stop is None else stop
         for feed in self.feeds:
             if stop:
                 break
@@ -163,7 +163,7 @@ class FeedPoller:
         return self.tally
 
     def run(self, every: float, stop: Stop | None = None, once: bool = False) -> Tally:
-        stop = stop or Stop()
+        stop = Stop() if stop is None else stop
         while True:
             started = time.monotonic()
             self.poll(stop)

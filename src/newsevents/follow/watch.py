@@ -116,7 +116,7 @@ class Watcher:
 
     def run(self, stop: Stop | None = None, once: bool = False) -> Tally:
         """Watch until ``stop`` is set (or, with ``once``, until what is there now is coded)."""
-        stop = stop or Stop()
+        stop = Stop() if stop is None else stop
         while not stop:
             ready = self.ready()
             for path in ready:

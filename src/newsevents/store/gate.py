@@ -92,28 +92,23 @@ class Gate:
 
     def others_waiting(self) -> bool:
         """Whether anyone waits for the file (a holder should let go at its next chance)."""
-        fd = self._open(self.wait_path, create=False)
+        return self._taken(self.wait_path, fcntl.LOCK_EX if fcntl else 0)
+
+    def _taken(self, path: str, how: int) -> bool:
+        """Whether another holds the lock on ``path`` that ``how`` (a shared or an exclusive
+        lock, tried and let go at once) would conflict with."""
+        fd = self._open(path, create=False)
         if fd is None:
             return False
         try:
-            if self._try(fd, fcntl.LOCK_EX):
-                return False
-            return True
+            return not self._try(fd, how)
         finally:
             os.close(fd)
 
     # ------------------------------------------------------------------ readers
     def writer_has_turn(self) -> bool:
         """Whether a writer holds the turn (it has the file, or waits for readers to let go)."""
-        fd = self._open(self.turn_path, create=False)
-        if fd is None:
-            return False
-        try:
-            if self._try(fd, fcntl.LOCK_SH):
-                return False
-            return True
-        finally:
-            os.close(fd)
+        return self._taken(self.turn_path, fcntl.LOCK_SH if fcntl else 0)
 
     def wait_for_writer(self, deadline: float) -> bool:
         """Wait (and say so) until no writer holds the turn; False if one still does at ``deadline``."""

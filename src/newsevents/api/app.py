@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import (
-    IngestError, InputTooLarge, NewseventsError, SchemaMismatch, SettingsError, StoreError, StoreLocked,
+    IngestError, InputTooLarge, InvalidFilter, NewseventsError, SchemaMismatch, SettingsError, StoreError, StoreLocked,
 )
 from ..pipeline import Pipeline
 from ..settings import Settings
@@ -127,6 +127,8 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NewseventsError)
     async def ours(request: Request, exc: NewseventsError):
+        if isinstance(exc, InvalidFilter):
+            return error(422, str(exc), "invalid-request", param=exc.param, valid=exc.valid)
         if isinstance(exc, SettingsError):
             return error(422, str(exc), "invalid-request")
         if isinstance(exc, InputTooLarge):

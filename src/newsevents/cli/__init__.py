@@ -30,14 +30,14 @@ from . import run as _run  # noqa: E402,F401
 
 
 def main() -> None:
-    from ..errors import NewseventsError
-    from ._common import err_console
+    from ..errors import NewseventsError, exit_status
+    from ._common import err_console, plain
 
     try:
         app()
     except NewseventsError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
-        sys.exit(2)
+        err_console.print(f"[bold red]error:[/] {plain(exc)}", highlight=False)
+        sys.exit(exit_status(exc))
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]")
         sys.exit(130)

@@ -10,7 +10,7 @@ import typer
 
 from ..model import Rejection
 from . import app
-from ._common import RejectionLog, console, make_settings
+from ._common import RejectionLog, console, make_settings, plain
 
 
 @app.command()
@@ -65,9 +65,9 @@ def demo(
     if dyads:
         console.print("top coded dyads: " + ", ".join(f"{s}→{t} ({n})" for (s, t), n in dyads.most_common(8)), highlight=False)
     console.print(
-        f"[bold]store:[/] {settings.store_path}: {written.articles} articles written, {written.skipped} already there; "
+        f"[bold]store:[/] {plain(settings.store_path)}: {written.articles} articles written, {written.skipped} already there; "
         f"it holds {stored['articles']} articles, {stored['events']} events from {stored['mentions']} mentions. "
-        "Try: newsevents query --source RUS --target USA" + (f" --store {store}" if store else ""),
+        "Try: newsevents query --source RUS --target USA" + (f" --store {plain(store)}" if store else ""),
         highlight=False,
     )
     raise typer.Exit(log.summary(counts["articles"]))
@@ -90,4 +90,4 @@ def sample(
     folder.mkdir(parents=True, exist_ok=True)
     for path in sample_paths():
         shutil.copy(path, folder / path.name)
-        console.print(f"{folder / path.name}", highlight=False)
+        console.print(plain(folder / path.name), highlight=False)

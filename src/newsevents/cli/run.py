@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..model import Rejection
 from . import app
-from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings
+from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings, plain, skipped_line
 
 
 @app.command()
@@ -97,12 +97,11 @@ class _Bar:
 
     def rejection(self, r: Rejection) -> None:
         if not self.quiet:
-            self.bar.console.print(f"[yellow]skipped[/] {r.source}: {r.message} [dim]({r.reason})[/]",
-                                        highlight=False)
+            self.bar.console.print(skipped_line(r), highlight=False)
 
     def failure(self, f) -> None:
-        self.bar.console.print(f"[red]failed[/] {f.source}{f' (article {f.article_id})' if f.article_id else ''}: "
-                                    f"{f.reason}", highlight=False)
+        self.bar.console.print(f"[red]failed[/] {plain(f.source)}{f' (article {f.article_id})' if f.article_id else ''}: "
+                               f"{plain(f.reason)}", highlight=False)
 
 
 def _summary(report, store_path: str) -> int:
@@ -110,13 +109,13 @@ def _summary(report, store_path: str) -> int:
     err_console.print(
         f"[bold]run:[/] {report.written} articles written ({report.mentions} event mentions, {report.new_events} new "
         f"events, {report.quotes} quotes), {report.stored} already stored, in {report.seconds:.1f} s "
-        f"({rate:.1f} articles/s, {report.engine} engine, {report.workers} workers) into {store_path}",
+        f"({rate:.1f} articles/s, {report.engine} engine, {report.workers} workers) into {plain(store_path)}",
         highlight=False)
     if report.rejected:
         reasons = ", ".join(f"{n} {reason}" for reason, n in Counter(report.rejected).most_common())
         err_console.print(f"[yellow]{sum(report.rejected.values())} inputs rejected[/] ({reasons})", highlight=False)
     if report.failed:
         reasons = Counter(f.reason.split(":")[0] for f in report.failures).most_common(3)
-        err_console.print(f"[red]{report.failed} articles failed[/] ({', '.join(f'{n} {r}' for r, n in reasons)}); "
+        err_console.print(f"[red]{report.failed} articles failed[/] ({plain(', '.join(f'{n} {r}' for r, n in reasons))}); "
                           "they are not stored, and a rerun tries them again", highlight=False)
     return 0 if report.ok else 1

@@ -9,35 +9,15 @@ import pyarrow as pa
 import typer
 
 from . import app
-from ._common import console, err_console, make_settings
+from ..store.filters import Filters
+from ._common import console, err_console, filter_options, make_settings, plain, texts
 
 ROW_FORMATS = ("table", "csv", "jsonl", "parquet")
 
 StoreOption = typer.Option(None, "--store", help="The store file (default: $NEWSEVENTS_STORE, else "
                                                   "~/.local/share/newsevents/newsevents.duckdb).")
-ActorOption = typer.Option(None, "--actor", "-a", help="Source or target (a quote's speaker, an article's actors): a "
-                                                       "code (RUS, RUSGOV), a country or a name; repeat for any of several.")
-SourceOption = typer.Option(None, "--source", "-s", help="Source actor: code, country or name (quotes: speaker).")
-TargetOption = typer.Option(None, "--target", "-t", help="Target actor: code, country or name.")
-DyadOption = typer.Option(None, "--dyad", help="SOURCE-TARGET, e.g. RUS-USA (see --undirected).")
-UndirectedOption = typer.Option(False, "--undirected", help="A dyad matches both ways.")
-CameoOption = typer.Option(None, "--cameo", help="CAMEO code or its prefix: 02 (root), 021, 0214.")
-PloverOption = typer.Option(None, "--plover", help="PLOVER event type, e.g. REQUEST, ACCUSE, CONSULT.")
-QuadOption = typer.Option(None, "--quad", help="Quad class: 0 neutral, 1 verbal cooperation, 2 material cooperation, "
-                                               "3 verbal conflict, 4 material conflict.")
-SinceOption = typer.Option(None, "--since", help="From this date on (YYYY-MM-DD; event date, or publication date).")
-UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
-PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
-TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
 FormatOption = typer.Option("table", "--format", "-f", help="table, csv, jsonl or parquet.")
-OffsetOption = typer.Option(None, "--offset", help="Skip this many rows first (with --limit: a page of the result).")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
-
-
-def _filters(**values):
-    from ..store import Filters
-
-    return Filters.make(**{k: v for k, v in values.items() if v not in (None, [], False)})
 
 
 def _open(store: Path | None):
@@ -48,47 +28,34 @@ def _open(store: Path | None):
 
 
 @app.command()
+@filter_options()
 def query(
     kind: str = typer.Argument("events", help="events (merged across articles), mentions (each article's report "
                                               "of an event, with its evidence), quotes or articles."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
-    event: list[str] = typer.Option(None, "--event", help="Event id (mentions: the reports of that event)."),
-    article: list[str] = typer.Option(None, "--article", help="Article id."),
-    quote_kind: str = typer.Option(None, "--quote-kind", help="Quotes: direct or indirect."),
-    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows (table: 50 unless given)."),
-    offset: int = OffsetOption,
+    filters: Filters = None,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
-    """Select events, mentions, quotes or articles from the store.
+    """Select events, mentions, quotes or articles from the store (a table shows 50 rows unless
+    --limit says otherwise).
 
     Example: newsevents query --source RUS --target USA --since 2022-01-01
     """
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
-    shown = limit or (50 if format == "table" else None)
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, event_id=event,
-                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown,
-                       offset=offset)
+    shown = filters.limit or (50 if format == "table" else None)
+    filters = filters.with_(limit=shown + 1 if format == "table" else shown)
     with _open(store) as s:
         write_result(s.reader(kind, filters), format, output, kind, shown)
 
 
 @app.command()
+@filter_options(kind="events")
 def stats(
     by: str = typer.Option("month", "--by", help="Period: day, week, month or year."),
     per: str = typer.Option("dyad", "--per", help="dyad, source, target, actor (either side) or none."),
     by_country: bool = typer.Option(False, "--by-country", help="Group actors by country (RUS) rather than by "
                                                                  "code (RUSGOV, RUSMIL)."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
-    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
-    offset: int = OffsetOption,
+    filters: Filters = None,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
     chart: Path = typer.Option(None, "--chart", help="Also draw the events per period, stacked by quad class, as "
                                                      "an SVG file (open it in a browser)."),
@@ -99,15 +66,12 @@ def stats(
     """
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit,
-                       offset=offset)
     with _open(store) as s:
         table = s.stats_reader(by, per, by_country, filters).read_all()
     write_result(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()), format, output, "stats", None)
     if chart is not None:
         chart.write_text(stats_chart(table, by), encoding="utf-8")
-        err_console.print(f"chart written to {chart}", highlight=False)
+        err_console.print(f"chart written to {plain(chart)}", highlight=False)
 
 
 #: stats columns of the quad-class mix, in quad-class order.
@@ -131,26 +95,22 @@ def stats_chart(table: pa.Table, by: str) -> str:
 
 
 @app.command()
+@filter_options(paging=False)
 def export(
     format: str = typer.Argument(..., help="parquet (a folder, partitioned by year/month), csv, jsonl, gdelt "
                                            "(GDELT 2.0 event TSV, 61 columns) or plover (PLOVER/POLECAT-style JSON lines)."),
     output: Path = typer.Argument(..., help="The file (the folder for parquet) to write; - is stdout."),
     table: str = typer.Option("events", "--table", help="events, mentions, quotes or articles; parquet also takes all."),
     header: bool = typer.Option(False, "--header", help="gdelt: start with a line of column names (GDELT files have none)."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption, store: Path = StoreOption,
+    filters: Filters = None, store: Path = StoreOption,
 ) -> None:
     """Export the store (or what the filters select) for other tools.
 
     Example: newsevents export gdelt events.tsv --since 2022-01-01
     """
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text)
     with _open(store) as s:
         n = s.export(format, str(output), filters, table=table, header=header)
-    err_console.print(f"{n} rows written to {output}", highlight=False)
+    err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
 
 
 def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None, kind: str,
@@ -161,7 +121,7 @@ def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None,
         if output is None:
             raise typer.BadParameter("parquet needs a file: add --output PATH", param_hint="--format")
         n = write_parquet_file(reader, output)
-        err_console.print(f"{n} rows written to {output}", highlight=False)
+        err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
     elif format == "table":
         print_table(reader.read_all(), kind, limit)
     elif output is None:
@@ -169,7 +129,7 @@ def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None,
     else:
         with open(output, "w", encoding="utf-8", newline="") as f:
             n = write_rows(reader, format, f)
-        err_console.print(f"{n} rows written to {output}", highlight=False)
+        err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
 
 
 def _actor(row: dict, side: str) -> str:
@@ -222,7 +182,7 @@ def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
         view = [(c, (lambda c: lambda r: "" if r[c] is None else str(r[c]))(c)) for c in table.column_names]
     t = Table(*[h for h, _ in view], title=f"{len(rows)} {kind}")
     for r in rows:
-        t.add_row(*[cell(r) for _, cell in view])
+        t.add_row(*texts(*[cell(r) for _, cell in view]))
     console.print(t)
     if more:
         err_console.print("[dim]more rows: raise --limit, or use --format csv/jsonl/parquet for all of them[/]")

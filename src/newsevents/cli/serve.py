@@ -43,13 +43,16 @@ def serve(
 def _say_if_locked(settings) -> None:
     """A store a batch run is writing is served once the run ends; say so rather than let every
     request fail unexplained."""
-    from ..errors import StoreError, StoreLocked
+    from ..errors import StoreDamaged, StoreError, StoreLocked
     from ..store import open_store
 
     try:
         open_store(settings.store_path, read_only=True, settings=settings).close()
     except StoreLocked as exc:
         err_console.print(f"[yellow]warning:[/] {plain(exc)} Until then the page and the API answer 503 (store-locked).",
+                          highlight=False)
+    except StoreDamaged as exc:
+        err_console.print(f"[yellow]warning:[/] {plain(exc)} Until then the page and the API answer 503.",
                           highlight=False)
     except StoreError:  # no store yet, and the like: /api/health says why
         pass

@@ -9,6 +9,7 @@ import pyarrow as pa
 import typer
 
 from . import app
+from ..errors import EXIT_REJECTED, EXIT_USAGE
 from ..store.filters import Filters
 from ._common import console, err_console, filter_options, make_settings, plain, texts
 
@@ -186,3 +187,59 @@ def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
     console.print(t)
     if more:
         err_console.print("[dim]more rows: raise --limit, or use --format csv/jsonl/parquet for all of them[/]")
+
+
+store_app = typer.Typer(help="Check a store for damage, or rebuild one from a damaged store.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("check")
+def store_check(store: Path = StoreOption) -> None:
+    """Read every row of every table and say whether the store is sound (exit 0) or damaged
+    (exit 2, with what to do).
+
+    Example: newsevents store check --store events.duckdb
+    """
+    from ..store.repair import check
+
+    settings = make_settings(store_path=str(store) if store else None)
+    report = check(settings.store_path)
+    if not report.opened:
+        err_console.print(f"[bold red]damaged:[/] {plain(report.problem)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    for t in report.tables:
+        state = f"{t.rows:,} rows" if t.problem is None else f"[red]cannot be read[/]: {plain(t.problem)}"
+        console.print(f"{t.table}: {state}", highlight=False)
+    for problem in report.consistency:
+        console.print(f"[red]inconsistent:[/] {plain(problem)}", highlight=False)
+    if report.ok:
+        console.print(f"{plain(report.path)}: sound", highlight=False)
+        return
+    err_console.print(f"[bold red]damaged:[/] {plain(report.path)}. Rebuild a store from the articles it can still "
+                      f"give: newsevents store repair --store {plain(report.path)} --output NEW.duckdb (the damaged "
+                      "file is left as it is); or restore it from a copy", highlight=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@store_app.command("repair")
+def store_repair(
+    output: Path = typer.Option(..., "--output", "-o", help="The new store to write (must not exist)."),
+    store: Path = StoreOption,
+) -> None:
+    """Write every article a damaged store can still give into a new store, rebuilding its events,
+    mentions, quotes and places from them. Exits 0 when every article was recovered, 1 when some
+    could not be read (counted; run their corpus again into the new store to get them back).
+
+    Example: newsevents store repair --store events.duckdb --output repaired.duckdb
+    """
+    from ..store.repair import repair
+
+    settings = make_settings(store_path=str(store) if store else None)
+    report = repair(settings.store_path, output, settings)
+    err_console.print(f"{report.articles} articles written to {plain(output)}", highlight=False)
+    if report.lost or report.unreadable:
+        err_console.print(f"[yellow]{report.lost + report.unreadable} articles could not be read[/] "
+                          f"({report.lost} in damaged blocks, {report.unreadable} with a broken document); run the "
+                          f"corpus again with --store {plain(output)} to add them (stored articles are skipped)",
+                          highlight=False)
+        raise typer.Exit(EXIT_REJECTED)

@@ -18,6 +18,7 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -274,6 +275,8 @@ def _flatten_lists(batch: pa.RecordBatch | pa.Table):
 def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, Decimal):  # DuckDB's sums (stats): a whole number, or not
+        return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

@@ -245,10 +245,11 @@ def hostile_corpus(tmp_path) -> tuple[Path, dict[str, str], int]:
     locked = root / "locked"
     locked.mkdir()
     (locked / "a.txt").write_text(article(5), encoding="utf-8")
+    short = 3 + article(3).count("\n")  # the line the short row starts on (the first row spans lines)
     rejected = {
         "markup.jsonl:1": "bad-record",
-        "rows.csv:2": "bad-record",
-        "rows.csv:3": "bad-record",
+        f"rows.csv:{short}": "bad-record",
+        f"rows.csv:{short + 1}": "bad-record",
         "locked": "unsupported",
     }
     return root, rejected, 3

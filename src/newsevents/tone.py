@@ -92,6 +92,7 @@ class ToneStage:
     """Fills ``doc.tone`` and each ``Sentence.tone``."""
 
     name = "tone"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -41,6 +41,7 @@ class ActorStage:
     """Finds, codes and links actor mentions; fills ``doc.actors`` and ``doc.entities``."""
 
     name = "actors"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -18,11 +18,12 @@ from ..store.filters import MAX_ROWS, PARAMS, Filters
 def filter_params(default_limit: int, max_limit: int):
     """A dependency turning the query string into checked :class:`Filters`: one parameter per
     filter, with the names, help and checks of ``newsevents query``'s options; ``limit`` is
-    ``default_limit`` unless given, at most ``max_limit``."""
+    ``default_limit`` (None: every row) unless given, at most ``max_limit``."""
 
     def parameter(p) -> inspect.Parameter:
         if p.field == "limit":
-            default, annotation = Query(default_limit, ge=1, le=max_limit, description="Rows per page."), int
+            default = Query(default_limit, ge=1, le=min(max_limit, MAX_ROWS), description="Rows per page.")
+            annotation = int if default_limit is not None else Optional[int]
         elif p.field == "offset":
             default, annotation = Query(0, ge=0, le=MAX_ROWS, description=p.help), int
         elif p.type is bool:

@@ -125,3 +125,14 @@ def filter_options(paging: bool = True, kind: str | None = None):
         return with_filters
 
     return decorate
+
+
+def fold_table(*headers: str, title: str, no_wrap: set[str] = frozenset()):
+    """A rich table whose cells wrap (long words folded) on a narrow terminal rather than being
+    cut ("expec…"); the ``no_wrap`` columns (dates, numbers) stay on one line."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold", no_wrap=header in no_wrap)
+    return table

@@ -53,6 +53,7 @@ class EventStage:
     """Fills ``doc.events`` and each ``Sentence.quad_class``."""
 
     name = "events"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -18,6 +18,7 @@ import math
 from ..model import Document, Location
 from ..settings import Settings
 from .attach import locate_events
+from .countries import find_countries
 from .gazetteer import FEATURES, Q_DEM, Gazetteer, load, norm
 from .mentions import extract
 from .resolve import resolve
@@ -57,10 +58,12 @@ class PlaceStage:
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
+            if doc.stages_skipped.get("parse"):  # an article in another language: its countries
+                doc.locations = find_countries(doc.article.body)
             return doc
         doc.locations = locate(doc.article.body, doc.parse)
         locate_events(doc)
         return doc
 
 
-__all__ = ["PlaceStage", "locate", "locate_events", "load", "norm", "MODEL_ID"]
+__all__ = ["PlaceStage", "find_countries", "locate", "locate_events", "load", "norm", "MODEL_ID"]

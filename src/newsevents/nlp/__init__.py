@@ -74,6 +74,7 @@ class ParseStage:
     """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``."""
 
     name = "parse"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -40,6 +40,7 @@ class QuoteStage:
     """Fills ``doc.quotes`` from ``doc.parse`` (and the actor mentions, for speakers)."""
 
     name = "quotes"
+    language_bound = True  # reads English (see pipeline.py)
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()

@@ -87,6 +87,8 @@ PARAMS: tuple[Param, ...] = (
     Param("event_id", "Event id (mentions: the reports of that event).", many=True, kinds=_ACTOR_KINDS, name="event"),
     Param("article_id", "Article id.", many=True, name="article"),
     Param("quote_kind", "Quotes: direct or indirect.", kinds=("quotes",)),
+    Param("language", "Articles: the language detected, as an ISO 639-1 code (en, fr).", many=True,
+          kinds=("articles",)),
     Param("limit", "At most this many rows.", int, short="-n"),
     Param("offset", "Skip this many rows first (with limit: a page of the result).", int),
 )
@@ -115,6 +117,7 @@ class Filters:
     event_id: tuple[str, ...] = ()
     article_id: tuple[str, ...] = ()
     quote_kind: str | None = None  # quotes: direct | indirect
+    language: tuple[str, ...] = ()  # articles: ISO 639-1 codes of the detected language
     limit: int | None = None
     offset: int | None = None  # skip this many rows first (pages of ``limit`` rows)
 
@@ -250,13 +253,19 @@ def _quote_kind(value: str) -> str:
     raise InvalidFilter("quote_kind", f"unknown quote kind {value!r}", list(QUOTE_KINDS))
 
 
+def _language(value: str) -> str:
+    if re.fullmatch(r"[A-Za-z]{2,3}", value):
+        return value.lower()
+    raise InvalidFilter("language", f"language {value!r} is not an ISO 639-1 code (two letters: en, fr, de)")
+
+
 def _dyad(value: str) -> str:
     split_dyad(value)
     return value
 
 
 _CHECKS = {"since": _date("since", end=False), "until": _date("until", end=True), "cameo": _cameo,
-           "plover": _plover, "quote_kind": _quote_kind, "dyad": _dyad}
+           "plover": _plover, "quote_kind": _quote_kind, "dyad": _dyad, "language": _language}
 
 
 def split_dyad(value: str) -> tuple[str, str]:

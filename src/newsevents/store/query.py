@@ -107,6 +107,8 @@ def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
         add(in_articles, *f.article_id)
     if f.quote_kind:
         add("kind = ?", f.quote_kind)
+    if f.language:
+        add(_in("language", f.language), *f.language)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

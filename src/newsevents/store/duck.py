@@ -145,6 +145,9 @@ class DuckDBStore(Store):
             cursor = _quiet(self._con.cursor())
         try:
             reader = cursor.sql(sql, params=params or None).to_arrow_reader(READ_BATCH)
+        except duckdb.OutOfMemoryException as exc:
+            raise StoreError(f"the query needs more memory than a reader may use ({READ_MEMORY}: "
+                             f"{str(exc).splitlines()[0]}); narrow it with filters") from None
         except duckdb.Error as exc:
             if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException)) or \
                     _DAMAGE.search(str(exc)):
@@ -174,10 +177,11 @@ class DuckDBStore(Store):
 
 #: Rows per Arrow batch a reader hands out: an export holds one batch (and its CSV or JSON) at a time.
 READ_BATCH = 10_000
-#: What a reader lets DuckDB hold, in one thread; a big sort (a query's ORDER BY over millions of
-#: rows) spills to a temporary folder beyond it. ``newsevents query --format csv`` of a million
-#: events then peaks under 300 MB, the interpreter included (benchmarks/query_memory.py).
-READ_MEMORY = "128MB"
+#: What a reader lets DuckDB hold (its cache of the file's blocks included), in one thread; a
+#: larger sort or aggregate spills to a temporary folder. With large selections read a slice of
+#: days at a time (:mod:`.stream`), ``newsevents query --format csv`` of a million events peaks
+#: at 277 MB, the interpreter included (benchmarks/query_memory.py).
+READ_MEMORY = "48MB"
 
 
 def _bound_memory(con: duckdb.DuckDBPyConnection) -> None:

@@ -212,7 +212,7 @@ def _number(param: Param, value: Any) -> int | None:
     low = 1 if param.field == "limit" else 0
     if not low <= value <= MAX_ROWS:
         raise InvalidFilter(name, f"{name} must be between {low} and {MAX_ROWS:,}, got {value}")
-    return value
+    return value or None  # offset 0: none
 
 
 def _date(name: str, end: bool):

@@ -28,10 +28,15 @@ _ORDER = {
 }
 
 
-def select(kind: str, f: Filters, cols: str | None = None) -> tuple[str, list[Any]]:
-    """SQL (and its parameters) selecting the ``kind`` rows that pass ``f``, in order."""
+def select(kind: str, f: Filters, cols: str | None = None, also: tuple[str, list[Any]] | None = None,
+           ) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) selecting the ``kind`` rows that pass ``f``, in order; ``also``
+    is one more condition, with its parameters (a slice of them: :mod:`.stream`)."""
     check(kind, f)
     where, params = where_clause(kind, f)
+    if also is not None:
+        where = f"{where} AND ({also[0]})" if where else f" WHERE {also[0]}"
+        params = params + list(also[1])
     if cols is None:
         cols = ", ".join(c for c in columns(kind) if c not in ("document", "merge_key"))
     sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {_ORDER[kind]}"

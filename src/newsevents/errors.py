@@ -4,7 +4,8 @@ The tree::
 
     NewseventsError                 anything newsevents raises on purpose
     ├── SettingsError               an unknown or invalid setting (names the valid ones)
-    │   └── InvalidFilter           a filter of a store read: has .param and .valid
+    │   ├── InvalidFilter           a filter of a store read: has .param and .valid
+    │   └── StageOrderError         a stage lacks what it requires from earlier stages (names them)
     ├── ModelError                  the spaCy model (or a shipped model) is missing or not the pinned one
     ├── IngestError                 one input could not become an article; has .source and .reason
     │   ├── EmptyInput              nothing but whitespace
@@ -54,6 +55,11 @@ class InvalidFilter(SettingsError):
         self.valid = list(valid or [])
         self.message = message
         super().__init__(f"{message}; valid: {', '.join(self.valid)}" if self.valid else message)
+
+
+class StageOrderError(SettingsError):
+    """Stages in an order where one lacks what it requires: named in the settings (raised when
+    the pipeline is built), or a function that needs a stage's results called without them."""
 
 
 class ModelError(NewseventsError):

@@ -233,15 +233,24 @@ class Document:
     stages_skipped: dict[str, str] = field(default_factory=dict)
     # The spaCy parse of article.body, shared between stages; never serialised.
     parse: Any = field(default=None, repr=False, compare=False)
+    # What a stage worked out about the parse for later stages, by the stage's name (the actors
+    # stage's name matches, which resolve_span reads): it travels with the document, so no
+    # stage keeps state between documents. Dropped with the parse; never serialised.
+    analysis: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output contract (see docs/schema.md)."""
         out = {"schema_version": SCHEMA_VERSION}
         for f in dataclasses.fields(self):
-            if f.name == "parse":
+            if f.name in NOT_SERIALISED:
                 continue
             out[f.name] = as_dict(getattr(self, f.name))
         return out
+
+    def drop_parse(self) -> None:
+        """Let the parse and what stages worked out about it go (a batch run keeps neither)."""
+        self.parse = None
+        self.analysis = {}
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -296,7 +305,11 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     writing a store serialises every Document and ``dataclasses.fields`` is slow."""
     if not dataclasses.is_dataclass(kind):
         return None
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "parse")
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in NOT_SERIALISED)
+
+
+#: Fields of a Document that hold working state of the stages, not output.
+NOT_SERIALISED = frozenset({"parse", "analysis"})
 
 
 def _opt(kind: type, value: dict | None):

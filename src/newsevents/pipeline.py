@@ -1,10 +1,10 @@
 """The pipeline: named stages, built from the settings, run over a stream of articles.
 
-A stage is a callable ``stage(doc: Document) -> Document``; it may also offer
-``pipe(docs) -> Iterator[Document]`` to work in batches (the parse stage does, via spaCy's
-``nlp.pipe``). Stages are looked up by name in :data:`STAGE_FACTORIES` (built-in ones by
-dotted path, so a stage's module is imported only when it is used); :func:`register_stage` adds
-one, and a test can swap a stage for a fake by passing ``stages=``.
+Stages are looked up by name in the registry (:mod:`newsevents.stages`: built-in ones by dotted
+path, so a stage's module is imported only when it is used; :func:`register_stage` adds one).
+Each declares what it requires from earlier stages and what it assigns; the pipeline checks the
+order when it is built, before any model loads, and says what is missing. A test can swap a
+stage for a fake by passing ``stages=``.
 
 A stage whose class sets ``language_bound = True`` reads the text with English models or word
 lists: it runs only on articles whose language is in ``settings.languages``. Other articles pass
@@ -14,49 +14,27 @@ another language is still stored, with its language, and never silently dropped.
 
 from __future__ import annotations
 
-import importlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .model import Article, Document
 from .settings import STAGES, Settings
-
-Stage = Callable[[Document], Document]
-
-#: Built-in stages: name -> "module:factory"; a factory takes the Settings and returns a stage.
-STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
-    "parse": "newsevents.nlp:ParseStage",
-    "actors": "newsevents.actors:ActorStage",
-    "quotes": "newsevents.quotes:QuoteStage",
-    "events": "newsevents.events:EventStage",
-    "places": "newsevents.geo:PlaceStage",
-    "dates": "newsevents.dates:DateStage",
-    "tone": "newsevents.tone:ToneStage",
-}
-
-
-def register_stage(name: str, factory: Callable[[Settings], Stage]) -> None:
-    """Make ``name`` usable in ``Settings.stages``."""
-    STAGE_FACTORIES[name] = factory
-
-
-def _factory(name: str) -> Callable[[Settings], Stage]:
-    target = STAGE_FACTORIES[name]
-    if callable(target):
-        return target
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
+from .stages import STAGE_FACTORIES, Stage, StageOrderError, check_order, declared, factory_of, register_stage
 
 
 class Pipeline:
-    """Runs the stages named in ``settings.stages`` (those that exist) in order."""
+    """Runs the stages named in ``settings.stages`` in order; :class:`StageOrderError` if a stage
+    lacks what it requires."""
 
     def __init__(self, settings: Settings | None = None, stages: list[tuple[str, Stage]] | None = None,
                  keep_parse: bool = False):
         self.settings = settings or Settings()
         if stages is None:
-            stages = [(n, _factory(n)(self.settings)) for n in self.settings.stages if n in STAGE_FACTORIES]
+            check_order([(n, *declared(n)) for n in self.settings.stages])
+            stages = [(n, factory_of(n)(self.settings)) for n in self.settings.stages]
+        else:
+            check_order([(n, *declared(n, stage)) for n, stage in stages])
         self.stages = stages
         self.keep_parse = keep_parse
 
@@ -74,7 +52,7 @@ class Pipeline:
             docs = _apply(name, stage, docs, self.settings)
         for doc in docs:
             if not self.keep_parse:
-                doc.parse = None
+                doc.drop_parse()
             yield doc
 
 
@@ -120,4 +98,4 @@ def _skip(name: str, doc: Document, settings: Settings) -> bool:
     return True
 
 
-__all__ = ["Pipeline", "register_stage", "STAGE_FACTORIES", "STAGES"]
+__all__ = ["Pipeline", "register_stage", "STAGE_FACTORIES", "STAGES", "StageOrderError"]

@@ -93,6 +93,8 @@ class ToneStage:
 
     name = "tone"
     language_bound = True  # reads English (see pipeline.py)
+    requires = ("article",)  # the sentences when there are some, else the body
+    assigns = ("tone", "sentences.tone")
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..model import Rejection
-from . import app
+from .app import app
 from ._common import RejectionLog, console, err_console, make_settings, plain
 
 

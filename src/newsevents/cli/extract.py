@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..model import Document, Rejection
-from . import app
+from .app import app
 from ._common import (
     ActorsOption, InputFormatOption, RejectionLog, TextFieldOption, console, err_console, fold_table, make_settings,
     plain, texts,

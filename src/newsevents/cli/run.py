@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..errors import EXIT_FAULT, EXIT_OK, EXIT_REJECTED, StoreFault, WorkerError
 from ..model import Rejection
-from . import app
+from .app import app
 from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings, plain, skipped_line
 
 

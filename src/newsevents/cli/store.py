@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import typer
 
-from . import app
+from .app import app
 from ..errors import EXIT_REJECTED, EXIT_USAGE
 from ..store.filters import Filters
 from ._common import console, err_console, filter_options, fold_table, make_settings, plain, texts

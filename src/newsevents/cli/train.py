@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .app import app
 from ._common import console, plain
 
 train_app = typer.Typer(help="Rebuild the shipped models from the gold data.", no_args_is_help=True)
@@ -26,8 +26,25 @@ def events(
 
     Example: newsevents train events --gold ../shared/gold/events
     """
-    from ..evaluation.events import CLASS_FILE
-    from ..events.quadmodel import train
+    from ..evaluation.gold import CLASS_FILE
+    from ..events.train import train
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events --split both`", highlight=False)
+
+
+@train_app.command("geo")
+def geo(
+    gold: Path = typer.Option(Path("../shared/gold/geo"), "--gold", exists=True, file_okay=False,
+                              help="Folder with GWN.xml and GeoVirus.xml."),
+    out: Path = typer.Option(None, "--out", help="The weights file to write (default: the package's data/geo/ranker.json)."),
+) -> None:
+    """Fit the place ranker (logistic regression over each toponym's candidate places) on every geo gold set.
+
+    Example: newsevents train geo --gold ../shared/gold/geo
+    """
+    from ..geo.train import train
+
+    path = train(gold, out=out, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
+                  "other)", highlight=False)

@@ -41,6 +41,8 @@ class QuoteStage:
 
     name = "quotes"
     language_bound = True  # reads English (see pipeline.py)
+    requires = ("parse", "sentences", "actors", "analysis.actors")  # speakers are coded by resolve_span
+    assigns = ("quotes",)
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()

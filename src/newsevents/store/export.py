@@ -322,7 +322,7 @@ def write_plover(store, filters: Filters, out: IO[str]) -> int:
 
 def _plover(store, events: list[dict[str, Any]]) -> str:
     """PLOVER records (JSON lines) of ``events``, each with its mentions."""
-    from .. import __version__
+    from ..version import __version__
     from ..model import QUAD_CLASSES
 
     mentions: dict[str, list[dict[str, Any]]] = {}
@@ -382,7 +382,7 @@ def filters_dict(f: Filters) -> dict[str, Any]:
 
 def _manifest(format: str, table: str, filters: Filters, **extra: Any) -> dict[str, Any]:
     """What an export holds: the product and version that wrote it, when, and the filters."""
-    from .. import __version__
+    from ..version import __version__
 
     out = {"product": "newsevents", "version": __version__,
            "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

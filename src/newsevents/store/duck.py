@@ -12,11 +12,19 @@ id (after waiting up to ``wait`` seconds for it), not a traceback.
 
 Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a transaction
 when it commits, so a process killed mid-batch leaves the store as it was before that batch.
+
+What DuckDB raises is told apart (:func:`store_error`): a file it cannot read as a database,
+or whose blocks fail their checksums, is :class:`~newsevents.errors.StoreDamaged` (check,
+repair or restore it); a write the disk refuses (full, an I/O error) is
+:class:`~newsevents.errors.StoreFault`, after which what was committed is kept.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -28,10 +36,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ..errors import SchemaMismatch, StoreError, StoreLocked
+from ..errors import NewseventsError, SchemaMismatch, StoreDamaged, StoreError, StoreFault, StoreLocked
 from . import schema
 from .base import Store
 from .gate import Gate
+
+log = logging.getLogger(__name__)
 
 #: How long a process waits for the others that take turns with it (a reader's query, another
 #: writer's transaction) before it gives up (seconds); ``wait`` is how long it waits for a
@@ -61,6 +71,8 @@ class DuckDBStore(Store):
             return
         if read_only or self._gate is None:
             self._con = _connect(self.path, read_only, wait, self._gate)
+            if read_only:
+                _bound_memory(self._con)
         else:  # readers that take turns give way; then we keep the file until closed
             try:
                 self._gate.take(time.monotonic() + max(wait, PATIENCE))
@@ -69,6 +81,9 @@ class DuckDBStore(Store):
                 self._gate.give()
         try:
             self._migrate()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise store_error(self.path, exc) from None
         except BaseException:
             self._con.close()
             raise
@@ -177,10 +192,15 @@ class DuckDBStore(Store):
             con.execute("BEGIN TRANSACTION")
             try:
                 yield
-            except BaseException:
-                con.execute("ROLLBACK")
+                con.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:  # the failed commit ended it, or the connection is gone
+                    pass
+                if isinstance(exc, duckdb.Error) and not isinstance(exc, self._data_errors):
+                    raise store_error(self.path, exc, writing=True) from exc
                 raise
-            con.execute("COMMIT")
             self._let_go_if_waited()
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -198,31 +218,99 @@ class DuckDBStore(Store):
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._session() as con:
-            return con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+            try:
+                return con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+            except (duckdb.IOException, duckdb.InternalException, duckdb.FatalException) as exc:
+                raise store_error(self.path, exc) from None
+            except duckdb.Error as exc:
+                if _DAMAGE.search(str(exc)):
+                    raise store_error(self.path, exc) from None
+                raise
 
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
         if self.share:  # the file may be handed over meanwhile: read it all now
             with self._session() as con:
-                return con.sql(sql, params=params or None).to_arrow_table().to_reader()
+                return pa.RecordBatchReader.from_batches(*self._read_all(con, sql, params))
+        # A cursor of its own: readers in other threads never share the writer's connection.
         with self._lock:
-            # A cursor of its own: readers in other threads never share the writer's connection.
             cursor = _quiet(self._con.cursor())
-        return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
+        try:
+            reader = cursor.sql(sql, params=params or None).to_arrow_reader(READ_BATCH)
+        except duckdb.OutOfMemoryException as exc:
+            raise StoreError(f"the query needs more memory than a reader may use ({READ_MEMORY}: "
+                             f"{str(exc).splitlines()[0]}); narrow it with filters") from None
+        except duckdb.Error as exc:
+            if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException)) or \
+                    _DAMAGE.search(str(exc)):
+                raise store_error(self.path, exc) from None
+            raise
+        return pa.RecordBatchReader.from_batches(reader.schema, self._batches(reader))
+
+    def _batches(self, reader: pa.RecordBatchReader):
+        """The reader's batches; a block that cannot be read on the way is StoreDamaged."""
+        try:
+            yield from reader
+        except NewseventsError:
+            raise
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            raise store_error(self.path, exc) from None
+
+    def _read_all(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None):
+        table = con.sql(sql, params=params or None).to_arrow_table()
+        return table.schema, table.to_batches(READ_BATCH)
 
     def close(self) -> None:
         self._watcher = None
         with self._lock:
-            if self.share:
-                self._let_go()
-            elif self._con is not None:
-                self._con.close()
-                self._con = None
+            try:
+                if self.share:
+                    self._let_go()
+                elif self._con is not None:
+                    self._con.close()
+                    self._con = None
+            except duckdb.Error as exc:  # a connection a fault invalidated: nothing more to save
+                log.warning("closing %s: %s", self.path, exc)
 
     def __repr__(self) -> str:
         return f"DuckDBStore({self.path!r}{', read_only=True' if self.read_only else ''})"
 
 
+#: Rows per Arrow batch a reader hands out: an export holds one batch (and its CSV or JSON) at a time.
+READ_BATCH = 10_000
+#: What a reader lets DuckDB hold (its cache of the file's blocks included), in one thread; a
+#: larger sort or aggregate spills to a temporary folder. With large selections read a slice of
+#: days at a time (:mod:`.stream`), ``newsevents query --format csv`` of a million events peaks
+#: at 277 MB, the interpreter included (benchmarks/query_memory.py).
+READ_MEMORY = "48MB"
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection) -> None:
+    spill = Path(tempfile.gettempdir()) / f"newsevents-spill-{os.getpid()}"
+    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
+    con.execute("SET threads = 1")
+    con.execute("SET temp_directory = ?", [str(spill)])
+
+
 _PID = re.compile(r"PID (\d+)")
+#: DuckDB's words for a file whose content is not what it wrote.
+_DAMAGE = re.compile(r"corrupt|checksum|not a valid DuckDB database|Could not read enough bytes|"
+                     r"malformed|invalid block|serializ", re.I)
+#: ... and for a disk that refuses a write.
+_FAULT = re.compile(r"No space left|disk is full|out of disk|Could not write|Failed to commit|write error|"
+                    r"Input/output error|Read-only file system|invalidated", re.I)
+
+
+def store_error(path: str, exc: BaseException, writing: bool = False) -> StoreError:
+    """What a DuckDB error on the store at ``path`` means for the user, and what to do."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _FAULT.search(text) or (writing and not _DAMAGE.search(text)):
+        return StoreFault(
+            f"writing the store {path} failed ({text}). What was committed before is kept; free some disk space "
+            "(or fix the device) and run the same command again to go on from there")
+    return StoreDamaged(
+        f"the store {path} is damaged ({text}). `newsevents store check --store {path}` says what can still be "
+        f"read; `newsevents store repair --store {path} --output NEW.duckdb` rebuilds a store from the articles "
+        "it can read; else restore it from a copy, or run the corpus again into a new store")
 
 
 def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
@@ -247,6 +335,8 @@ def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
             text = str(exc)
             # ConnectionException: this very process has the file open the other way round.
             if isinstance(exc, duckdb.IOException) and "lock" not in text.lower():
+                if _DAMAGE.search(text):
+                    raise store_error(path, exc) from None
                 raise StoreError(f"cannot open the store {path}: {text}") from None
             now = time.monotonic()
             if read_only and gate is not None and gate.writer_has_turn():
@@ -265,6 +355,8 @@ def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
                 f"{path} is locked: {who} is writing it. A store has one writer at a time; wait for that run to "
                 "finish, or use another --store path") from None
         except duckdb.Error as exc:
+            if _DAMAGE.search(str(exc)):
+                raise store_error(path, exc) from None
             raise StoreError(f"cannot open the store {path}: {exc}") from None
 
 

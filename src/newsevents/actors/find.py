@@ -65,9 +65,13 @@ class Analysis:
     dictionary: Any = None
 
 
-def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
-    """The PhraseMatcher over every dictionary name for ``vocab``, built once per (dictionary,
-    vocab). Names are tokenized by spaCy's English rules, as the pipeline's tokenizer does."""
+_PHOENIX = "phoenix:"  # match-id prefix of the Phoenix layer's names
+
+
+def matcher_for(d: Dictionary, vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """The PhraseMatchers over every dictionary name for ``vocab``, built once per (dictionary,
+    vocab): our names as written (tokenized by spaCy's English rules, as the pipeline's tokenizer
+    does), and the Phoenix layer's names, stored tokenized and lower-cased, on lower-cased tokens."""
     key = id(vocab)
     if key not in d._matchers or d._matchers[key][0] is not vocab:
         from spacy.lang.en import English
@@ -77,7 +81,10 @@ def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
         surfaces = sorted(d.names)
         for surface, doc in zip(surfaces, tokenizer.pipe(surfaces)):
             matcher.add(surface, [doc])
-        d._matchers[key] = (vocab, matcher)
+        lower = PhraseMatcher(vocab, attr="LOWER")
+        for surface in d.lower_names:
+            lower.add(_PHOENIX + surface, [Doc(vocab, words=surface.split(" "))])
+        d._matchers[key] = (vocab, (matcher, lower))
     return d._matchers[key][1]
 
 
@@ -85,19 +92,48 @@ def _pick(entries: list[Entry]) -> Entry:
     return min(entries, key=lambda e: _TYPE_ORDER.get(e.type, 9))
 
 
-def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
-    """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first,
-    and the tokens of matches that are only part of a longer organisation name the NER found
-    ("Nigerian" in "Nigerian Air Force"): those code the longer name, never an actor of their
-    own. A country or city inside a longer place name ("Jersey" in "New Jersey") is dropped."""
+def _written_as_name(span: Span) -> bool:
+    """A Phoenix name (matched regardless of case) counts where it is written as a name: its
+    longer words capitalised ("Kabul", "Islamic State", not "the poor" or "turkey")."""
+    if span[0].is_lower and (len(span) == 1 or len(span[0]) > 3):
+        return False
+    return not any(t.is_lower for t in span if t.is_alpha and len(t) > 3)
+
+
+def _ner_disagrees(span: Span, entry: Entry) -> bool:
+    """The parser's entity type contradicts a Phoenix entry: "Austin" the person is not the city."""
+    label = span.root.ent_type_
+    if entry.type == "person":
+        return label in {"GPE", "LOC", "FAC"}
+    return label == "PERSON"
+
+
+def find_names(doc: Doc, d: Dictionary, matchers) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
+    """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first
+    (ours before Phoenix's on the same words), and the tokens of matches that are only part of a
+    longer organisation name the NER found ("Nigerian" in "Nigerian Air Force"): those code the
+    longer name, never an actor of their own. A country or city inside a longer place name
+    ("Jersey" in "New Jersey") is dropped."""
+    ours, phoenix = matchers
     spans = []
-    for match_id, start, end in matcher(doc):
+    for match_id, start, end in ours(doc):
         span = doc[start:end]
         span.label_ = doc.vocab.strings[match_id]
         spans.append(span)
+    for match_id, start, end in phoenix(doc):
+        span = doc[start:end]
+        if _written_as_name(span):
+            span.label_ = doc.vocab.strings[match_id]
+            spans.append(span)
     out, partial = {}, set()
-    for span in filter_spans(spans):
-        entry = _pick(d.names[span.label_])
+    for span in filter_spans(spans):  # a stable sort: on the same words, ours (listed first) win
+        label = span.label_
+        if label.startswith(_PHOENIX):
+            entry = _pick(d.lower_names[label[len(_PHOENIX):]])
+            if _ner_disagrees(span, entry):
+                continue
+        else:
+            entry = _pick(d.names[label])
         start, end = span.start, span.end
         after = end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_
         before = doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_
@@ -113,20 +149,25 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
             out[t.i] = (span, entry)
     # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name,
     # unless the article names someone else with that surname ("Bernie Sanders" ... "Sanders")
-    others = {}
+    others: dict[str, list[Span]] = {}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
-            others.setdefault(ent[-1].text, set()).add(ent.text)
+            others.setdefault(ent[-1].text, []).append(ent)
     for t in doc:
-        if t.i in out or t.text not in d.surnames or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
+        if t.i in out or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
+            continue
+        known = d.surnames.get(t.text) or ([d.lower_surnames[t.lower_]] if t.is_title and t.lower_ in d.lower_surnames
+                                           else None)
+        if not known:
             continue
         if t.ent_type_ and t.ent_type_ != "PERSON" and (t.ent_iob_ == "I" or (t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")):
             continue  # part of a longer non-person name
         prev = doc[t.i - 1] if t.i else None
         if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and prev.i not in out:
             continue  # another person with the same surname ("Hunter Biden")
-        entry = d.surnames[t.text][-1]
-        if others.get(t.text, set()) - d.person_names.get(entry.name, set()):
+        entry = known[-1]
+        own = d.person_names.get(entry.name, set())
+        if any(e.text not in own and out.get(e[-1].i, (None, None))[1] is not entry for e in others.get(t.text, ())):
             continue
         out[t.i] = (doc[t.i:t.i + 1], entry)
     return out, partial
@@ -365,6 +406,8 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
                      code, country, sector, role, rule=f"description:{tok.lower_}", entry=described,
                      number="it", key=described.key)
     rn = role_noun(tok, d)
+    if rn is not None and _named_body(tok, rn[1], an):
+        return _code_org(tok, an, d)  # "Democratic Liberation Front": a name that ends in a role noun
     if rn is not None:
         return _code_role(tok, rn, an, d)
     if tok.lower_ in ANAPHORIC_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts):
@@ -377,6 +420,21 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     if tok.ent_type_ in {"ORG", "NORP"}:
         return _code_org(tok, an, d)
     return None
+
+
+def _named_body(tok: Token, role_start: int, an: Analysis) -> bool:
+    """Whether the role noun ``tok`` ends an organisation's proper name: the NER's ORG goes on
+    to its left with words that are no dictionary name ("Democratic" in "Democratic Liberation
+    Front", not "Nigerian" in "Nigerian Air Force", which is Nigeria's air force)."""
+    if tok.ent_type_ != "ORG" or tok.pos_ != "PROPN":
+        return False
+    doc = tok.doc
+    i = role_start
+    while i > 0 and doc[i].ent_iob_ == "I" and doc[i - 1].ent_type_ == "ORG":
+        i -= 1
+        if doc[i].is_alpha and doc[i].lower_ != "the" and i not in an.names:
+            return True
+    return False
 
 
 def described_entry(tok: Token, an: Analysis, d: Dictionary) -> Entry | None:

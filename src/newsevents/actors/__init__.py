@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from ..model import ActorRef, Document, Entity, Mention
 from ..settings import Settings
 from . import dictionary as _dictionary
-from .find import Analysis, Coded, code_phrase_head, code_token, find_names, matcher_for
+from .find import Analysis, Coded, add_context_countries, code_phrase_head, code_token, find_names, matcher_for
 from .phrases import actor_phrase, actor_phrases, phrase_extent
 
 __all__ = ["ActorStage", "actor_phrase", "actor_phrases", "mentions_in", "phrase_extent", "resolve_span"]
@@ -105,6 +105,7 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
             continue
         coded.append(c)
     coded.sort(key=lambda c: (c.start, -c.end))
+    add_context_countries(coded)
     links = resolve(parse, coded)
     # union-find over the links; each cluster becomes an Entity
     parent = list(range(len(coded)))

@@ -89,6 +89,7 @@ class Dictionary:
     # need not build phrases for them
     role_ends: set[str] = field(default_factory=set)
     role_starts: set[str] = field(default_factory=set)
+    superseded: dict[str, str] = field(default_factory=dict)  # our person's name -> the Phoenix entry it replaced
     _matchers: dict = field(default_factory=dict, repr=False)
 
     def add_name(self, surface: str, entry: Entry) -> None:
@@ -218,20 +219,15 @@ def _merge(d: Dictionary, data: dict, source: str) -> None:
             raise SettingsError(f"{source}: every organisation needs a name and a code, got {org!r}")
         entry = Entry(name=org["name"], type=org.get("type", "organization"), code=org["code"],
                       country=org.get("country"), sector=org.get("sector"), nouns=tuple(org.get("nouns") or ()),
-                      source=source)
+                      roles=_roles(org, source), source=source)
         for n in (org["name"], *(org.get("aliases") or ())):
             d.add_name(n.removeprefix("the "), entry)
         for noun in entry.nouns:
             d.noun_refs.setdefault(noun.lower(), []).append(entry)
         d.by_code.setdefault(entry.code, entry)
     for person in data.get("people") or ():
-        roles = []
-        for r in person.get("roles") or ():
-            if len(r) != 5:
-                raise SettingsError(f"{source}: {person.get('name')}: a role is [country, sector, role, start, end], got {r!r}")
-            roles.append(Role(str(r[0]), r[1], str(r[2]), _date(r[3]), _date(r[4])))
-        roles.sort(key=lambda r: r.start or "")
-        entry = Entry(name=person["name"], type="person", gender=person.get("gender"), roles=tuple(roles), source=source)
+        roles = _roles(person, source)
+        entry = Entry(name=person["name"], type="person", gender=person.get("gender"), roles=roles, source=source)
         for country in {r.country for r in roles}:
             bucket = d.people_by_country.setdefault(country, [])
             bucket[:] = [e for e in bucket if e.name != entry.name] + [entry]
@@ -258,6 +254,16 @@ def _index_roles(d: Dictionary) -> None:
     phrases = [k.split() for k in d.roles if " " in k]
     d.role_ends = {w[-1] for w in phrases}
     d.role_starts = {w[0] for w in phrases}
+
+
+def _roles(item: dict, source: str) -> tuple[Role, ...]:
+    """The dated roles of a person or an organisation, by start date."""
+    roles = []
+    for r in item.get("roles") or ():
+        if len(r) != 5:
+            raise SettingsError(f"{source}: {item.get('name')}: a role is [country, sector, role, start, end], got {r!r}")
+        roles.append(Role(str(r[0]), r[1], str(r[2]), _date(r[3]), _date(r[4])))
+    return tuple(sorted(roles, key=lambda r: r.start or ""))
 
 
 _PARTICLES = {"bin", "ibn", "bint", "ben", "al", "abu", "ould", "king", "queen", "prince", "sheikh"}
@@ -346,10 +352,9 @@ def _phoenix_entry(name: str, kind: str, file: str, codes: list, countries: dict
         roles = []
         for code, start, end in codes:
             country, sector = parse_code(code, countries)
-            if code[:3] in ("IGO", "NGO", "IMG", "MNC") or not country:
-                roles.append(Role(code if code[:3] in ("IGO", "NGO", "IMG") else (country or code), sector, "", start, end))
-            else:
-                roles.append(Role(country, sector, "", start, end))
+            if code[:3] in ("IGO", "NGO", "IMG"):
+                country = code  # the body's code stands for its people, as in people.yaml
+            roles.append(Role(country or "", sector, "", start, end))  # "" for a sector alone ("ELI")
         return Entry(name=name, type="person", roles=tuple(roles), source=source)  # sorted by the build
     code = next((c for c, s, e in codes if not s and not e), codes[0][0])
     country, sector = parse_code(code, countries)
@@ -409,6 +414,7 @@ def _supersede(d: Dictionary, phoenix_people: dict[str, Entry]) -> None:
             old = phoenix_people.get(name_key(n))
             if old is not None:
                 replace[id(old)] = entry
+                d.superseded[entry.name] = f"{old.name} ({old.source})"
     if not replace:
         return
     for bucket in d.lower_names.values():

@@ -232,9 +232,11 @@ def _entry_code(entry: Entry, date: str | None, agent: bool = False) -> tuple[st
         role = role_at(entry, date)
         if role is None:
             return None, None, None, None
-        if role.country.startswith(("IGO", "NGO")):
-            return role.country, None, role.sector, role.role
-        return role.country + (role.sector or ""), role.country, role.sector, role.role
+        return _role_code(role)
+    if entry.roles:  # an organisation whose status changed ("Taliban": insurgents, then the government)
+        held = role_at(entry, date)
+        if held is not None and not held.role.startswith("former"):
+            return _role_code(held)
     if entry.type == "country":
         if agent:
             return entry.country + "GOV", entry.country, "GOV", None
@@ -242,6 +244,16 @@ def _entry_code(entry: Entry, date: str | None, agent: bool = False) -> tuple[st
     if entry.type == "demonym":
         return entry.code, entry.country, None, None
     return entry.code, entry.country, entry.sector, None
+
+
+def _role_code(role) -> tuple[str | None, str | None, str | None, str | None]:
+    """(code, country, sector, role) of a dated role; an international body's or group's code
+    (IGOUNO, IMGMOSISI) stands as the whole code."""
+    if not role.country:
+        return role.sector, None, role.sector, role.role or None
+    if role.country.startswith(("IGO", "NGO", "IMG")) or len(role.country) != 3:
+        return role.country, None, role.sector, role.role or None
+    return role.country + (role.sector or ""), role.country, role.sector, role.role or None
 
 
 def _compose(country: str | None, sector: str | None) -> str | None:
@@ -569,6 +581,28 @@ def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dicti
     elif not person and code and sig.country and sector:
         c.key = f"code:{code}"  # collective actors with the same code are one actor ("the Russian leadership")
     return c
+
+
+def add_context_countries(coded: list[Coded]) -> None:
+    """Give a country to role-noun mentions whose phrase names none ("Authorities said", "the
+    military"): the country of the last earlier mention of the same sector that has one ("Kenyan
+    authorities ... authorities"), else the article's main country (the one most mentions
+    belong to, when one clearly leads). ``coded`` is in text order. A body with its own code
+    ("NATO troops") keeps it."""
+    counts: dict[str, int] = {}
+    for c in coded:
+        if c.country:
+            counts[c.country] = counts.get(c.country, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    main = ranked[0][0] if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    last_by_sector: dict[str, str] = {}
+    for c in coded:
+        if c.country and c.sector:
+            last_by_sector[c.sector] = c.country
+        elif c.sector and not c.country and c.rule.startswith("role:") and c.code == c.sector:
+            country = last_by_sector.get(c.sector) or main
+            if country:
+                c.country, c.code, c.rule = country, country + c.sector, c.rule + "+context"
 
 
 def office_holder(d: Dictionary, country: str, role: str, date: str | None) -> Entry | None:

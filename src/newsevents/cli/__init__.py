@@ -27,6 +27,7 @@ from . import store as _store  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import train as _train  # noqa: E402,F401
 from . import run as _run  # noqa: E402,F401
+from . import actors as _actors  # noqa: E402,F401
 
 
 def main() -> None:

@@ -61,10 +61,11 @@ class Block:
 
 
 def _date(text: str) -> str | None:
-    """YYMMDD (two-digit years pivot at 30: 670101 is 1967, 080507 is 2008) or YYYYMMDD to ISO."""
+    """YYMMDD or YYYYMMDD to ISO. Two-digit years up to 14 are 20xx (the dictionaries were made in
+    January 2014, so no date lies later): 080507 is 2008, 670101 is 1967, 300101 is 1930."""
     if len(text) == 6:
         yy = int(text[:2])
-        year, rest = (2000 + yy if yy <= 30 else 1900 + yy), text[2:]
+        year, rest = (2000 + yy if yy <= 14 else 1900 + yy), text[2:]
     elif len(text) == 8:
         year, rest = int(text[:4]), text[4:]
     else:

@@ -156,8 +156,9 @@ def find_names(doc: Doc, d: Dictionary, matchers) -> tuple[dict[int, tuple[Span,
     for t in doc:
         if t.i in out or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
             continue
-        known = d.surnames.get(t.text) or ([d.lower_surnames[t.lower_]] if t.is_title and t.lower_ in d.lower_surnames
-                                           else None)
+        # Phoenix's surnames (matched in any case) only where the parser sees a person: "Mosul" is a city
+        known = d.surnames.get(t.text) or ([d.lower_surnames[t.lower_]] if t.is_title and t.ent_type_ == "PERSON"
+                                           and t.lower_ in d.lower_surnames else None)
         if not known:
             continue
         if t.ent_type_ and t.ent_type_ != "PERSON" and (t.ent_iob_ == "I" or (t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")):
@@ -521,6 +522,10 @@ def _code_person(tok: Token, an: Analysis, d: Dictionary) -> Coded:
             if inner is not None and inner.kind != "pronoun":
                 sig = _combine(sig, _Signal(inner.country, inner.sector))
                 role = role or inner.role
+        elif c.dep_ == "prep" and c.lower_ == "of" and role:  # "Prime Minister Jan Novak of Slovakia"
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    sig = _combine(sig, _modifier_signal(obj, an, d, set()))
     return Coded(start, tok.i + 1, tok.i, name, "name", "person", sig.code or _compose(sig.country, sig.sector),
                  sig.country, sig.sector, role, rule="ner:person", number="sg", key=f"person:{name}")
 

@@ -74,8 +74,9 @@ def _why(entry: Entry, date: str | None) -> str:
         return "its own code (no dates)"
     role = role_at(entry, date)
     on = f"on {date}" if date else "latest"
-    if role is None:
-        return f"no role yet {on}: its first starts {entry.roles[0].start}"
+    if role is None or (entry.type != "person" and role.role.startswith("former")):
+        own = "its own code" if entry.type != "person" else "no role"
+        return f"{own} {on}: its dated roles run from {entry.roles[0].start}"
     if role.role.startswith("former"):
         last = [r for r in entry.roles if r.end][-1]
         return f"{role.role} {on}: held {last.start} to {last.end} ({last.country} {last.sector or ''})".replace(" )", ")")

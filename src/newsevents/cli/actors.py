@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
-
 from . import app
 from ._common import ActorsOption, console, make_settings
 
@@ -35,9 +33,9 @@ def lookup(
         console.print(f"[yellow]{name!r}: not in the actor dictionary[/] (an unknown name is coded from its title, "
                       "modifiers and apposition; see docs/actors.md)")
         raise typer.Exit(1)
-    table = Table("", "matched as", "layer", "file", "entry", "type", "code", "why", title=f"{name}"
-                  + (f" on {date}" if date else ""))
+    console.print(f"[bold]{name}[/]" + (f" on {date}" if date else " (latest roles)"), highlight=False)
     for f in found:
-        table.add_row("*" if f.wins else "", f.how, f.layer, f.source, f.name, f.type, f.code or "-", f.why)
-    console.print(table)
+        mark = "*" if f.wins else " "
+        console.print(f"{mark} {f.code or '-':10} {f.name} ({f.type}): {f.layer} layer, {f.source}, matched as {f.how}; "
+                      f"{f.why}", highlight=False, soft_wrap=True)
     console.print("[dim]* what the actors stage uses for these words alone[/]")

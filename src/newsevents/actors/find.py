@@ -588,12 +588,17 @@ def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dicti
     return c
 
 
+_STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
+
+
 def add_context_countries(coded: list[Coded]) -> None:
     """Give a country to role-noun mentions whose phrase names none ("Authorities said", "the
     military"): the country of the last earlier mention of the same sector that has one ("Kenyan
-    authorities ... authorities"), else the article's main country (the one most mentions
-    belong to, when one clearly leads). ``coded`` is in text order. A body with its own code
-    ("NATO troops") keeps it."""
+    authorities ... authorities"), else, for a state's own institutions (government, military,
+    police, courts, legislature, intelligence), the article's main country (the one most
+    mentions belong to, when one clearly leads): journalists, business or civilians are not
+    bound to one state. ``coded`` is in text order. A body with its own code ("NATO troops")
+    keeps it."""
     counts: dict[str, int] = {}
     for c in coded:
         if c.country:
@@ -605,7 +610,7 @@ def add_context_countries(coded: list[Coded]) -> None:
         if c.country and c.sector:
             last_by_sector[c.sector] = c.country
         elif c.sector and not c.country and c.rule.startswith("role:") and c.code == c.sector:
-            country = last_by_sector.get(c.sector) or main
+            country = last_by_sector.get(c.sector) or (main if c.sector in _STATE_SECTORS else None)
             if country:
                 c.country, c.code, c.rule = country, country + c.sector, c.rule + "+context"
 

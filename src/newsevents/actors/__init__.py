@@ -105,8 +105,8 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
             continue
         coded.append(c)
     coded.sort(key=lambda c: (c.start, -c.end))
-    add_context_countries(coded)
     links = resolve(parse, coded)
+    add_context_countries(parse, coded, {i for i, (j, _rule) in enumerate(links) if j is not None})
     # union-find over the links; each cluster becomes an Entity
     parent = list(range(len(coded)))
 

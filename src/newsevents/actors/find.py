@@ -591,28 +591,43 @@ def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dicti
 _STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 
 
-def add_context_countries(coded: list[Coded]) -> None:
+def add_context_countries(doc: Doc, coded: list[Coded], linked: set[int] = frozenset()) -> None:
     """Give a country to role-noun mentions whose phrase names none ("Authorities said", "the
     military"): the country of the last earlier mention of the same sector that has one ("Kenyan
     authorities ... authorities"), else, for a state's own institutions (government, military,
     police, courts, legislature, intelligence), the article's main country (the one most
     mentions belong to, when one clearly leads): journalists, business or civilians are not
-    bound to one state. ``coded`` is in text order. A body with its own code ("NATO troops")
-    keeps it."""
+    bound to one state. Never the country of the mention's own clause subject ("The UK condemned
+    the attack on the government" is not about the UK's government). ``coded`` is in text order;
+    mentions in ``linked`` (indices) take their code from who coreference found they are. A body
+    with its own code ("NATO troops") keeps it."""
     counts: dict[str, int] = {}
+    by_head = {c.head: c for c in coded}
     for c in coded:
         if c.country:
             counts[c.country] = counts.get(c.country, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     main = ranked[0][0] if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
     last_by_sector: dict[str, str] = {}
-    for c in coded:
+    for i, c in enumerate(coded):
         if c.country and c.sector:
             last_by_sector[c.sector] = c.country
-        elif c.sector and not c.country and c.rule.startswith("role:") and c.code == c.sector:
+        elif c.sector and not c.country and c.rule.startswith("role:") and c.code == c.sector and i not in linked:
             country = last_by_sector.get(c.sector) or (main if c.sector in _STATE_SECTORS else None)
-            if country:
+            if country and country != _clause_subject_country(doc[c.head], by_head):
                 c.country, c.code, c.rule = country, country + c.sector, c.rule + "+context"
+
+
+def _clause_subject_country(tok: Token, by_head: dict[int, Coded]) -> str | None:
+    """The country of the subject of the clause ``tok`` is in, when that is not ``tok`` itself."""
+    verb = tok
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.i != tok.i:
+            subject = by_head.get(child.i)
+            return subject.country if subject is not None else None
+    return None
 
 
 def office_holder(d: Dictionary, country: str, role: str, date: str | None) -> Entry | None:

@@ -72,7 +72,7 @@ def main() -> None:
     from newsevents.evaluation.geo import read_gwn, score
     from newsevents.geo import locate
     from newsevents.model import Article, Document
-    from newsevents.pipeline import STAGE_FACTORIES, _factory
+    from newsevents.stages import STAGE_FACTORIES, factory_of
     from newsevents.settings import Settings
 
     out = subprocess.run([sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, check=True).stdout.split()
@@ -90,7 +90,7 @@ def main() -> None:
     bare = time.perf_counter() - t
     del nlp
 
-    parse_stage = _factory("parse")(settings)
+    parse_stage = factory_of("parse")(settings)
     docs = [Document(article=Article(id=a.id, body=a.text, language="en", source=f"GWN:{a.id}")) for a in gold]
     t = time.perf_counter()
     docs = list(parse_stage.pipe(docs))
@@ -98,7 +98,7 @@ def main() -> None:
     for name in settings.stages[1:]:
         if name not in STAGE_FACTORIES:
             continue
-        stage = _factory(name)(settings)
+        stage = factory_of(name)(settings)
         for d in docs[:5]:  # one-off loads (gazetteer, dateparser's tables) are not a per-article cost
             stage(d)
         t = time.perf_counter()

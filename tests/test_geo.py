@@ -253,3 +253,18 @@ def test_context_scores_stay_finite_on_a_long_political_article(shared):
     path = shared / "gold/quotes/polnear/train/text/wash-post_2016-01-20_fiorina-pushed-ahead-and-paid-a-.txt"
     doc = newsevents.extract(path.read_text(encoding="utf-8"))
     assert doc.locations and all(0 <= loc.confidence <= 1 for loc in doc.locations)
+
+
+def test_countries_are_found_in_any_language_and_script():
+    from newsevents.geo import find_countries
+
+    def countries(text):
+        return [(loc.text, loc.country) for loc in find_countries(text)]
+
+    assert countries("Россия обвинила Украину. Министры встретились в России.") == [
+        ("Россия", "RUS"), ("Украину", "UKR"), ("России", "RUS")]  # declined forms too
+    assert countries("اتهمت روسيا أوكرانيا بقصف قرى") == [("روسيا", "RUS"), ("أوكرانيا", "UKR")]
+    assert countries("俄罗斯周二指责乌克兰炮击村庄。") == [("俄罗斯", "RUS"), ("乌克兰", "UKR")]
+    assert countries("Chinatown, la Chine et la Russie.") == [("Chine", "CHN"), ("Russie", "RUS")]  # whole words
+    loc = find_countries("Китай")[0]
+    assert loc.feature_code == "PCLI" and loc.lat is not None and loc.rule == "countrynames/multilingual"

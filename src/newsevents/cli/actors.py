@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from . import app
+from .app import app
 from ._common import ActorsOption, console, make_settings
 
 actors_app = typer.Typer(help="Look into the actor dictionary (Phoenix 2014 < our curated files < yours).",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .app import app
 from ._common import console
 
 train_app = typer.Typer(help="Rebuild the shipped models from the gold data.", no_args_is_help=True)
@@ -26,8 +26,8 @@ def events(
 
     Example: newsevents train events --gold ../shared/gold/events
     """
-    from ..evaluation.events import CLASS_FILE
-    from ..events.quadmodel import train
+    from ..evaluation.gold import CLASS_FILE
+    from ..events.train import train
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)

@@ -80,7 +80,7 @@ def _need(path: Path) -> Path:
 def run_info(root: Path, limit: int | None, command: str) -> dict[str, Any]:
     import spacy
 
-    from .. import __version__
+    from ..version import __version__
 
     settings = Settings()
     try:
@@ -273,11 +273,9 @@ def run_extraction(root: Path, limit: int | None, settings: Settings) -> dict[st
 
     path = _need(root / "extraction" / "l3s-gn1")
     total = sum(1 for _ in (path / "GoldStandard").glob("*.txt.gz"))
-    no_lang = settings.with_(detect_language=False)  # score extraction, not the language filter
-
     def ours(html: str) -> str | None:
         try:
-            return read_text(html, fmt="html", settings=no_lang).body
+            return read_text(html, fmt="html", settings=settings).body
         except IngestError:
             return None
 

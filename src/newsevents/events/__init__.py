@@ -53,6 +53,10 @@ class EventStage:
     """Fills ``doc.events`` and each ``Sentence.quad_class``."""
 
     name = "events"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("parse", "sentences", "actors", "entities", "analysis.actors")
+    # quotes are optional (events inside one are linked to it), but then come first
+    assigns = ("events", "sentences.quad_class", "quotes.events")
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -18,6 +18,7 @@ import math
 from ..model import Document, Location
 from ..settings import Settings
 from .attach import locate_events
+from .countries import find_countries
 from .gazetteer import FEATURES, Q_DEM, Gazetteer, load, norm
 from .mentions import extract
 from .resolve import resolve
@@ -51,16 +52,20 @@ class PlaceStage:
     """Fills ``doc.locations`` and each event's ``location``/``locations``."""
 
     name = "places"
+    requires = ("parse",)
+    assigns = ("locations", "events.location", "events.locations")
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
+            if doc.stages_skipped.get("parse"):  # an article in another language: its countries
+                doc.locations = find_countries(doc.article.body)
             return doc
         doc.locations = locate(doc.article.body, doc.parse)
         locate_events(doc)
         return doc
 
 
-__all__ = ["PlaceStage", "locate", "locate_events", "load", "norm", "MODEL_ID"]
+__all__ = ["PlaceStage", "find_countries", "locate", "locate_events", "load", "norm", "MODEL_ID"]

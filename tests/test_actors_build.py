@@ -80,8 +80,10 @@ def test_build_drops_titles_agent_synonyms_and_ambiguous_names(tmp_path):
     assert firefly[1] == "person"
     assert firefly[4] == ["rufus firefly", "firefly"]  # no "president rufus firefly", no "firefly administration"
     assert [c[0] for c in firefly[3]] == ["FRDELI", "FRDELI", "FRDGOV"]  # undated default first, then by start
-    assert "freedonia" in actors["Freedonia"][4] and "freedonia city" in actors["Freedonia"][4]
-    assert actors["Freedonia"][4].count("freedonia") == 1  # "THE_FREEDONIA" is "FREEDONIA"
+    # a country's names are one actor each, all with its code ("Freedonia City" is not named "Freedonia")
+    country = [a for a in data["actors"] if a[1] == "country"]
+    assert [a[0] for a in country] == ["Freedonia", "Freedonian", "Freedonia City"]  # "THE_FREEDONIA" is "FREEDONIA"
+    assert all(a[3] == [["FRD", None, None]] for a in country)
     assert "army" not in actors["Freedonian Army"][4]  # an agent noun is no name
     # "TRENTINO" names both a diplomat and a group with other codes: dropped from both
     assert all("trentino" not in a[4] for a in data["actors"])

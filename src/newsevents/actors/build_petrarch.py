@@ -242,7 +242,9 @@ def build(src: Path) -> dict:
     actors = []
     for name, kind, file, codes, surfaces in entries:
         surfaces = [s for s in surfaces if _key(s) not in ambiguous]
-        if surfaces:
+        if kind == "country":  # each of a country's names its own actor: "Kandahar" is not named "Afghanistan"
+            actors += [[_title(s), kind, file, codes, _tokens(nlp, [s])] for s in surfaces]
+        elif surfaces:
             actors.append([name, kind, file, codes, _tokens(nlp, surfaces)])
     return {
         "source": SOURCE,

@@ -346,18 +346,18 @@ def parse_code(code: str, countries: dict) -> tuple[str | None, str | None]:
     return country, ("UAF" if head == "IMG" else None)  # a militarized group of no state
 
 
-def _phoenix_entry(name: str, kind: str, file: str, codes: list, countries: dict) -> Entry:
+def _phoenix_entry(name: str, kind: str, file: str, codes: list, parsed) -> Entry:
     source = f"phoenix:{file}"
     if kind == "person":
         roles = []
         for code, start, end in codes:
-            country, sector = parse_code(code, countries)
+            country, sector = parsed(code)
             if code[:3] in ("IGO", "NGO", "IMG"):
                 country = code  # the body's code stands for its people, as in people.yaml
             roles.append(Role(country or "", sector, "", start, end))  # "" for a sector alone ("ELI")
         return Entry(name=name, type="person", roles=tuple(roles), source=source)  # sorted by the build
     code = next((c for c, s, e in codes if not s and not e), codes[0][0])
-    country, sector = parse_code(code, countries)
+    country, sector = parsed(code)
     if kind == "country":
         return Entry(name=name, type="country", code=country or code, country=country, source=source)
     return Entry(name=name, type="organization", code=code, country=country, sector=sector, source=source)
@@ -371,13 +371,15 @@ def _load_phoenix(d: Dictionary) -> dict[str, Entry]:
         return {}
     data = json.loads(gzip.decompress(path.read_bytes()))
     people: dict[str, Entry] = {}
+    codes_seen: dict[str, tuple[str | None, str | None]] = {}
+
+    def parsed(code: str) -> tuple[str | None, str | None]:
+        if code not in codes_seen:
+            codes_seen[code] = parse_code(code, d.countries)
+        return codes_seen[code]
+
     for name, kind, file, codes, surfaces in data["actors"]:
-        if kind == "country":  # each of a country's names is its own actor: "Kandahar" is not named "Afghanistan"
-            for surface in surfaces:
-                entry = _phoenix_entry(_display(surface), kind, file, codes, d.countries)
-                d.lower_names.setdefault(surface, []).append(entry)
-            continue
-        entry = _phoenix_entry(name, kind, file, codes, d.countries)
+        entry = _phoenix_entry(name, kind, file, codes, parsed)
         for surface in surfaces:
             if kind == "person":
                 people.setdefault(name_key(surface), entry)
@@ -388,12 +390,6 @@ def _load_phoenix(d: Dictionary) -> dict[str, Entry]:
     for phrase, sector, person in data["agents"]:
         d.roles[phrase] = RoleNoun(sector, person, False, phrase)
     return people
-
-
-def _display(surface: str) -> str:
-    """'mazar - i - sharif' -> 'Mazar-I-Sharif': a display name for a lower-case surface."""
-    text = re.sub(r" ?([-']) ?", r"\1", surface)
-    return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
 
 _NON_WORD = re.compile(r"\W")

@@ -366,6 +366,8 @@ def test_facets_places_and_network_count_what_the_filters_select(tmp_path):
         geneva_events = ok(client.get("/api/events", params={"place": "Geneva", "limit": 1}))["total"]
         assert (here["name"], here["country"], here["events"]) == ("Geneva", "CHE", geneva_events)
         assert places["placed"] == geneva_events > 0 and places["events"] == ok(client.get("/api/events"))["total"]
+        named = {p["name"]: p for p in places["named"]}  # the places the reporting articles name
+        assert named["Geneva"]["articles"] == 3 and named["Geneva"]["lat"] == pytest.approx(46.2)
         assert here["examples"][0]["first_mention"] and "Geneva" in here["examples"][0]["evidence"]
         edges = ok(client.get("/api/network"))["items"]
         for edge in edges:

@@ -197,11 +197,13 @@ def facets(kind: Literal[KINDS] = Query("events", description="events, mentions,
 def places(filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
     """Per place of the events the filters select (name, country, lat, lon): the number of
     events, their mean Goldstein and the first five events (date, CAMEO name, evidence and
-    `first_mention`, `ARTICLE/N`: the article and the event's index in it)."""
+    `first_mention`, `ARTICLE/N`: the article and the event's index in it); and in `named`,
+    the places the articles reporting those events name (how often, in how many articles)."""
     with svc.reading() as store:
         items = summary.places(store, filters)
+        named = summary.named_places(store, filters)
         total = store.count("events", filters.with_(limit=None, offset=None))
-    return {"items": items, "events": total, "placed": sum(p["events"] for p in items)}
+    return {"items": items, "events": total, "placed": sum(p["events"] for p in items), "named": named}
 
 
 @router.get("/network", tags=["store"], summary="Who acts on whom: dyads with their events and mean Goldstein")

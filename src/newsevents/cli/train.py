@@ -31,3 +31,20 @@ def events(
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)
+
+
+@train_app.command("geo")
+def geo(
+    gold: Path = typer.Option(Path("../shared/gold/geo"), "--gold", exists=True, file_okay=False,
+                              help="Folder with GWN.xml and GeoVirus.xml."),
+    out: Path = typer.Option(None, "--out", help="The weights file to write (default: the package's data/geo/ranker.json)."),
+) -> None:
+    """Fit the place ranker (logistic regression over each toponym's candidate places) on every geo gold set.
+
+    Example: newsevents train geo --gold ../shared/gold/geo
+    """
+    from ..geo.train import train
+
+    path = train(gold, out=out, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {path}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
+                  "other)", highlight=False)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from .lexicon import lemma, lexicon
 from .rules import GETTING, Match, noun_entry
 from .spans import _named_side, _owned_thing, split
+from ..vocab import FIRST_PLURAL
 from .words import (GOODS, PATIENTS, PRONOUNS, QUANTITIES, THING_ENTS, THING_NOUNS, actor_like, human, names_who,
                     place_like)
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
-FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
                 "regarding", "in")

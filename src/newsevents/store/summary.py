@@ -80,6 +80,22 @@ def places(store, f: Filters, examples: int = 5) -> list[dict[str, Any]]:
     return store._reader(sql, params).read_all().to_pylist()
 
 
+def named_places(store, f: Filters, top: int = 500) -> list[dict[str, Any]]:
+    """The places named in the articles that report the events ``f`` selects (where the news
+    is about, beyond where each event happened): name, country, lat, lon, how often they are
+    named and in how many articles; the ``top`` most named."""
+    f = f.with_(limit=None, offset=None)
+    check("events", f)
+    where, params = where_clause("events", f)
+    sql = (
+        "SELECT name, country, lat, lon, count(*) AS mentions, count(DISTINCT article_id) AS articles FROM locations "
+        "WHERE lat IS NOT NULL AND lon IS NOT NULL AND article_id IN (SELECT article_id FROM mentions WHERE event_id IN "
+        f"(SELECT event_id FROM events{where})) GROUP BY name, country, lat, lon "
+        f"ORDER BY mentions DESC, name LIMIT {int(top)}"
+    )
+    return store._reader(sql, params).read_all().to_pylist()
+
+
 def network(store, f: Filters, top: int = 40) -> list[dict[str, Any]]:
     """Who acts on whom among the events ``f`` selects: the ``top`` dyads by events, between
     actors' countries (their codes where they have none: IGOWSTNAT; bare sectors such as GOV are

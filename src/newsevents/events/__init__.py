@@ -335,7 +335,8 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
             cameo=code.code, cameo_root=code.root, cameo_name=code.name, plover=code.plover,
             plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
-            rule=f"{MODEL_ID}/{m.rule}", principal=principal and not out, compound=compound, group=group,
+            rule=f"{MODEL_ID}/{m.rule}" + "".join(f"+target:{name}" for name in args.target_checks),
+            principal=principal and not out, compound=compound, group=group,
             sentence_index=index,
         ))
     return out

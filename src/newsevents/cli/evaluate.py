@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from ._common import console, make_settings
+from ._common import console, make_settings, plain
 
 evaluate_app = typer.Typer(help="Score the pipeline against gold data (P/R/F1).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
@@ -40,7 +40,7 @@ def quotes(
     if json_out:
         console.print_json(json.dumps(scores))
         return
-    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {polnear} ({scores['articles']} articles, "
+    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {plain(polnear)} ({scores['articles']} articles, "
                   f"{scores['gold']} gold attributions, {scores['predicted']} predicted quotes)")
     for key, label in (("content_overlap", "content (token overlap)"), ("content_exact", "content (exact)"),
                        ("cue_overlap", "cue (overlap)"), ("cue_exact", "cue (exact)")):
@@ -218,7 +218,7 @@ def all_tasks(
     else:
         result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
     write_report(result, html=report, markdown=markdown, json_path=json_path)
-    console.print(f"report written to {report}", highlight=False)
+    console.print(f"report written to {plain(report)}", highlight=False)
     if gate:
         for line in describe(checked):
             console.print(line, highlight=False, markup=False)

@@ -106,6 +106,16 @@ def main() -> None:
             stage(d)
         timings[name] = time.perf_counter() - t
 
+    # the learned ranker's share of the places stage: the same stage with the rule resolver's choices kept
+    from newsevents.geo import extract, load, locate_events, locations, resolve
+
+    gaz = load()
+    t = time.perf_counter()
+    for d in docs:
+        d.locations = locations(gaz, resolve(gaz, d.article.body, extract(gaz, d.article.body, d.parse)))
+        locate_events(d)
+    timings_rules = time.perf_counter() - t
+
     n = len(docs)
     if args.no_context:
         predicted = [locate(d.article.body, d.parse, context=False) for d in docs]
@@ -129,6 +139,8 @@ def main() -> None:
     print(f"  bare spaCy ({settings.spacy_model}) {1000 * bare / n:8.2f} ms  ({n / bare:.1f} articles/s)")
     for name, s in timings.items():
         print(f"  {name:<10} {1000 * s / n:8.2f} ms  ({100 * s / bare:5.1f}% of bare spaCy)")
+    print(f"  {'places without the ranker (rules only)':<10} {1000 * timings_rules / n:8.2f} ms  "
+          f"({100 * timings_rules / bare:5.1f}% of bare spaCy)")
     mine = sum(timings.get(k, 0.0) for k in ("places", "dates", "tone"))
     total = sum(timings.values())
     print(f"  places+dates+tone {1000 * mine / n:.2f} ms ({100 * mine / bare:.1f}% of bare spaCy); whole pipeline "

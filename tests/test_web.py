@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import socket
 import threading
 import time
@@ -199,6 +200,13 @@ def test_the_canonical_article_shows_the_ultimatum_in_its_sentence(page, server,
     assert selected.inner_text().startswith("Russia put forward a tough ultimatum to the USA and NATO")
     assert page.locator("#view-article .sel-trigger").inner_text() == "ultimatum"
     assert "".join(page.locator("#view-article .sel-target").all_inner_texts()) == "the USA"
+    # its places, one row per place, each flashing where the text names it
+    page.get_by_role("tab", name=re.compile(r"^Places \(\d+\)$")).click()
+    places = page.locator("#view-article .places-table tbody tr")
+    names = places.locator("td:first-child").all_inner_texts()
+    assert {"Geneva", "Brussels"} <= set(names) and len(names) == len(set(names))
+    page.get_by_role("button", name="Geneva").click()
+    assert set(page.locator("#view-article .article-body .m-place.flash").all_inner_texts()) == {"Geneva"}
 
 
 def test_browse_filters_events_and_opens_the_reporting_sentence(page, server):
@@ -399,8 +407,10 @@ def test_the_map_draws_a_marker_per_place_and_leads_to_the_evidence(sized, serve
     page.wait_for_selector("#network[data-state=ready]")
     # the basemap's countries (Natural Earth via world-atlas) and one circle per place
     assert page.locator("#map svg .mark-shape path").count() > 150
-    markers = page.locator("#map svg .mark-symbol.role-mark path")
+    markers = page.locator("#map svg .events_marks path")
     assert markers.count() == len(places)
+    named = get(server, "/api/places", actor="CHN")["named"]  # and a grey dot per place the articles name
+    assert page.locator("#map svg .named_marks path").count() == len(named) >= len(places)
     assert page.locator("#map-table tbody tr").count() == len(places)
     page.locator("#map").screenshot(path=str(tmp_path / "map.png"))
     print(f"map screenshot: {tmp_path / 'map.png'}")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from ._common import console, make_settings
+from ._common import console, make_settings, plain
 
 evaluate_app = typer.Typer(help="Score the pipeline against gold data (P/R/F1).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
@@ -23,6 +23,8 @@ def quotes(
     json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     errors: bool = typer.Option(False, "--errors", help="Print where it goes wrong instead: every gold attribution "
                                 "and predicted quote in one class, the cue words and frames missed, precision by rule."),
+    quotes_model: str = typer.Option("none", "--quotes-model", help="The learned attribution tagger: none (the rules "
+                                     "alone), shipped, or a folder written by `newsevents train quotes`."),
 ) -> None:
     """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),
     cue P/R/F1 and speaker accuracy (see docs/quotes.md for how each is computed).
@@ -34,13 +36,13 @@ def quotes(
     if errors:
         from ..evaluation.quote_errors import quote_errors
 
-        print(quote_errors(polnear, make_settings(), limit=limit))
+        print(quote_errors(polnear, make_settings(quotes_model=quotes_model), limit=limit))
         return
-    scores = evaluate_polnear(polnear, make_settings(), limit=limit)
+    scores = evaluate_polnear(polnear, make_settings(quotes_model=quotes_model), limit=limit)
     if json_out:
         console.print_json(json.dumps(scores))
         return
-    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {polnear} ({scores['articles']} articles, "
+    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {plain(polnear)} ({scores['articles']} articles, "
                   f"{scores['gold']} gold attributions, {scores['predicted']} predicted quotes)")
     for key, label in (("content_overlap", "content (token overlap)"), ("content_exact", "content (exact)"),
                        ("cue_overlap", "cue (overlap)"), ("cue_exact", "cue (exact)")):
@@ -117,36 +119,43 @@ GOLD_GEO = Path("../shared/gold/geo")
 
 @evaluate_app.command("geo")
 def geo(
-    gold: Path = typer.Option(GOLD_GEO, "--gold", help="GeoWebNews: GWN.xml or the folder holding it.", exists=True),
-    limit: int = typer.Option(None, "--limit", help="Score only the first N articles."),
-    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym to this TSV file."),
+    gold: Path = typer.Option(GOLD_GEO, "--gold", help="Folder with GWN.xml and GeoVirus.xml (or one of the files).",
+                              exists=True),
+    limit: int = typer.Option(None, "--limit", help="Score only the first N articles of each set."),
+    errors: Path = typer.Option(None, "--errors", help="Write each missed or misplaced toponym (held-out ranker) to "
+                                                       "this TSV file, the set's name first."),
 ) -> None:
-    """Toponym recall, and among found toponyms country accuracy and the share within 161 km of the gold point.
+    """Toponym recall and precision, and among found toponyms country accuracy (where the gold gives countries)
+    and the share within 161 km of the gold point: each set with the rule resolver, with the ranker trained on the
+    other set only (the figure that counts), and with the shipped ranker (trained on both: in-sample).
 
     Example: newsevents evaluate geo --gold ../shared/gold/geo
     """
     from ..evaluation.geo import evaluate_geo
 
-    result = evaluate_geo(gold, limit=limit)
-    print_geo_scores(result)
+    results = evaluate_geo(gold, limit=limit)
+    print_geo_scores(results)
     if errors:
-        errors.write_text("".join("\t".join(map(str, e)) + "\n" for e in result.errors), encoding="utf-8")
+        errors.write_text("".join("\t".join(map(str, (r.name, *e))) + "\n" for r in results
+                                  for e in (r.held_out or r.rules).errors), encoding="utf-8")
 
 
-def print_geo_scores(result) -> None:
-    from rich.table import Table
-
-    a = result.all
-    console.rule(f"[bold]places: GeoWebNews, {result.articles} articles")
-    console.print(f"geocoded gold toponyms n={a.n}: recall={a.recall:.3f}; among the {a.found} found: "
-                  f"country={a.country:.3f} within-161-km={a.within_161km:.3f} exact-id={a.exact_id:.3f}", highlight=False)
-    console.print(f"predicted {result.predicted} toponyms: {result.precision_any:.3f} overlap a GWN annotation, "
-                  f"{result.precision_geocoded:.3f} a geocoded one", highlight=False)
-    for title, rows in (("by GWN type", result.by_type), ("by gold feature", result.by_feature)):
-        t = Table(title, "n", "recall", "country", "161 km", title=title)
-        for name, s in rows.items():
-            t.add_row(name, str(s.n), f"{s.recall:.3f}", f"{s.country:.3f}", f"{s.within_161km:.3f}")
-        console.print(t)
+def print_geo_scores(results) -> None:
+    console.rule("[bold]places: each set, with the ranker trained on the other set (held out)")
+    console.print(f"{'set':<10} {'resolver':<16} {'n':>5} {'recall':>6} {'prec.':>6} {'country':>7} {'161 km':>6} "
+                  f"{'id':>6}", highlight=False)
+    for r in results:
+        for label, g in (("rules", r.rules), ("ranker held out", r.held_out), ("ranker shipped", r.shipped)):
+            if g is None:
+                continue
+            a = g.all
+            country = f"{a.country:.3f}" if a.country_n else "-"
+            exact = f"{a.exact_id:.3f}" if a.id_n else "-"
+            console.print(f"{r.name:<10} {label:<16} {a.n:>5} {a.recall:>6.3f} {g.precision_geocoded:>6.3f} "
+                          f"{country:>7} {a.within_161km:>6.3f} {exact:>6}", highlight=False)
+    console.print("ranker held out: trained on the other set only; shipped: trained on both (in-sample). prec.: "
+                  "predicted spans overlapping a geocoded gold toponym; country, 161 km and id (exact GeoNames id): "
+                  "among the found toponyms; GeoVirus gives points only.", highlight=False)
 
 
 GOLD_ROOT = Path("../shared/gold")
@@ -165,11 +174,21 @@ def all_tasks(
     task: list[str] = typer.Option(None, "--task", help="Run only this evaluation (events, actors, quotes, geo, "
                                                         "extraction); repeat for several."),
     cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model events figure (0: rules only)."),
+    gate: bool = typer.Option(False, "--gate", help="Every task on its full gold sets, checked against the committed "
+                              "floors (evaluation/floors.json): exit 1 when a figure drops below its floor or a gold "
+                              "file changed."),
+    update_floors: bool = typer.Option(False, "--update-floors", help="With --gate: write the figures measured as the "
+                                       "new floors (raising them only)."),
+    allow_regression: bool = typer.Option(False, "--allow-regression", help="With --update-floors: also lower floors "
+                                          "(and accept changed gold); say why in the commit."),
+    floors: Path = typer.Option(None, "--floors", help="With --gate: this floors file instead of the shipped one."),
 ) -> None:
     """Run every evaluation against the gold and write one self-contained HTML report (figures, per-class
     P/R/F1, confusion matrix, confidence calibration, the data and commit it ran on).
 
     Example: newsevents evaluate all --gold ../shared/gold --report report.html --limit 50
+
+    The gate: newsevents evaluate all --gate (then --update-floors to raise the floors; see docs/evaluation.md)
     """
     import shlex
 
@@ -178,6 +197,14 @@ def all_tasks(
     bad = [t for t in task or () if t not in TASKS]
     if bad:
         raise typer.BadParameter(f"unknown evaluation {', '.join(bad)}; valid: {', '.join(TASKS)}", param_hint="--task")
+    if (update_floors or allow_regression or floors) and not gate:
+        raise typer.BadParameter("--update-floors, --allow-regression and --floors go with --gate", param_hint="--gate")
+    if allow_regression and not update_floors:
+        raise typer.BadParameter("--allow-regression lowers floors: it goes with --update-floors",
+                                 param_hint="--allow-regression")
+    if gate and (limit or task or cv != 5):
+        raise typer.BadParameter("the gate scores every task on its full gold: leave out --limit, --task and --cv",
+                                 param_hint="--gate")
 
     def progress(key: str, result: dict) -> None:
         figures = "; ".join(f"{n} {v:.3f}" if isinstance(v, float) else f"{n} {v}" for n, v in result.get("figures", []))
@@ -187,6 +214,17 @@ def all_tasks(
     args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []), *(["--cv", cv] if cv != 5 else []),
             *[a for t in task or () for a in ("--task", t)]]
     command = "newsevents evaluate all " + " ".join(shlex.quote(str(a)) for a in args)
-    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
+    if gate:
+        from ..evaluation.gate import FLOORS_FILE, describe, run_gate
+
+        checked, result = run_gate(gold, floors or FLOORS_FILE, update=update_floors, allow_regression=allow_regression,
+                                   command=command + " --gate", progress=progress)
+    else:
+        result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
     write_report(result, html=report, markdown=markdown, json_path=json_path)
-    console.print(f"report written to {report}", highlight=False)
+    console.print(f"report written to {plain(report)}", highlight=False)
+    if gate:
+        for line in describe(checked):
+            console.print(line, highlight=False, markup=False)
+        if not checked.passed:
+            raise typer.Exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from ._common import console
+from ._common import console, plain
 
 train_app = typer.Typer(help="Rebuild the shipped models from the gold data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
@@ -30,7 +30,24 @@ def events(
     from ..events.train import train
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events --split both`", highlight=False)
+
+
+@train_app.command("geo")
+def geo(
+    gold: Path = typer.Option(Path("../shared/gold/geo"), "--gold", exists=True, file_okay=False,
+                              help="Folder with GWN.xml and GeoVirus.xml."),
+    out: Path = typer.Option(None, "--out", help="The weights file to write (default: the package's data/geo/ranker.json)."),
+) -> None:
+    """Fit the place ranker (logistic regression over each toponym's candidate places) on every geo gold set.
+
+    Example: newsevents train geo --gold ../shared/gold/geo
+    """
+    from ..geo.train import train
+
+    path = train(gold, out=out, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
+                  "other)", highlight=False)
 
 
 @train_app.command("quotes")
@@ -38,7 +55,7 @@ def quotes(
     polnear: Path = typer.Option(Path("../shared/gold/quotes/polnear/train"), "--polnear", exists=True, file_okay=False,
                                  help="A PolNeAR split folder (text/ and attributions/) to learn from."),
     out: Path = typer.Option(None, "--out", help="The folder to write the weights to (default: the package's own)."),
-    folds: int = typer.Option(5, "--folds", help="Cross-validate by article with this many folds first (0: skip)."),
+    folds: int = typer.Option(3, "--folds", help="Cross-validate by article with this many folds first (0: skip)."),
 ) -> None:
     """Fit the attribution tagger (a CRF over the parse and the rules' reading) on PolNeAR train.
 
@@ -47,5 +64,5 @@ def quotes(
     from ..quotes.learn import train
 
     path = train(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {path}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev`",
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev --quotes-model shipped`",
                   highlight=False)

@@ -115,12 +115,12 @@ function renderDocument(doc, container, { select = null, selectQuote = null, onS
   const eventsTable = eventTable(doc, (i) => selectEvent(i, true));
   const quotesList = quoteList(doc, (i) => selectQuoteAt(i));
   const actorsList = actorList(doc, (idx) => flashMarks(idx.flatMap((m) => markEls.actor[m] || [])));
-  const placesList = placeList(doc, (i) => flashMarks(markEls.place[i] || []));
+  const placesList = placeList(doc, (idx) => flashMarks(idx.flatMap((i) => markEls.place[i] || [])));
   const panels = tabs([
     [`Events (${doc.events.length})`, eventsTable],
     [`Quotes (${doc.quotes.length})`, quotesList],
     [`Actors (${doc.entities.length || doc.actors.length})`, actorsList],
-    [`Places (${(doc.locations || []).length})`, placesList],
+    [`Places (${new Set((doc.locations || []).map((p) => `${p.name || p.text}|${p.country || ''}`)).size})`, placesList],
   ]);
 
   container.append(h('div', { class: 'article-layout' },
@@ -323,16 +323,24 @@ function quoteList(doc, onSelect) {
     h('blockquote', {}, short(q.content.text, 300)))));
 }
 
+/** The article's places, one row per place (its mentions counted; a click flashes them all). */
 function placeList(doc, onSelect) {
-  const places = doc.locations || [];
-  if (!places.length) return h('p', { class: 'muted' }, 'No places found.');
+  const groups = new Map();
+  (doc.locations || []).forEach((p, i) => {
+    const key = `${p.name || p.text}|${p.country || ''}`;
+    if (!groups.has(key)) groups.set(key, { place: p, mentions: [], written: new Set() });
+    groups.get(key).mentions.push(i);
+    groups.get(key).written.add(p.text);
+  });
+  if (!groups.size) return h('p', { class: 'muted' }, 'No places found.');
   const coord = (x) => (x == null ? '' : Number(x).toFixed(2));
   return h('table', { class: 'grid places-table' },
-    h('thead', {}, h('tr', {}, ['place', 'name', 'country', 'kind', 'lat', 'lon'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, places.map((p, i) => h('tr', {},
-      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => onSelect(i) }, p.text)),
-      h('td', {}, p.name || ''), h('td', { class: 'code' }, p.country || ''), h('td', {}, p.feature || ''),
-      h('td', { class: 'num' }, coord(p.lat)), h('td', { class: 'num' }, coord(p.lon))))));
+    h('thead', {}, h('tr', {}, ['place', 'as written', 'country', 'kind', 'lat, lon', 'mentions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, [...groups.values()].map(({ place: p, mentions, written }) => h('tr', {},
+      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => onSelect(mentions) }, p.name || p.text)),
+      h('td', {}, [...written].join(', ')), h('td', { class: 'code' }, p.country || ''), h('td', {}, p.feature || ''),
+      h('td', { class: 'num nowrap' }, p.lat == null ? '' : `${coord(p.lat)}, ${coord(p.lon)}`),
+      h('td', { class: 'num' }, String(mentions.length))))));
 }
 
 function actorList(doc, onSelect) {
@@ -667,7 +675,7 @@ function resultTable(kind, items) {
 async function timeline(params) {
   const form = $('#timeline-form');
   for (const name of ['a', 'b', 'since', 'until']) form.elements[name].value = params.get(name) || '';
-  form.elements.by.value = params.get('by') || 'day';
+  form.elements.by.value = params.get('by') || 'month';  // news of several years: months show them
   form.elements.undirected.checked = params.get('undirected') !== 'false';
   const dyads = await topDyads();
   if (!params.get('a') || !params.get('b')) {
@@ -726,7 +734,7 @@ function middle(from, to) {
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
 
 async function drawTimeline(params) {
-  const by = params.get('by') || 'day';
+  const by = params.get('by') || 'month';
   const a = params.get('a');
   const b = params.get('b');
   const undirected = params.get('undirected') !== 'false';
@@ -792,7 +800,7 @@ async function drawTimeline(params) {
         encoding: {
           x: { field: 'period' }, x2: { field: 'end' },
           y: { field: 'y0', type: 'quantitative', title: 'events', axis: { tickMinStep: 1 } }, y2: { field: 'y1' },
-          color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: 5 } },
+          color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: chart.clientWidth < 600 ? 2 : 5 } },
           tooltip: [{ field: 'label', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', title: 'events' }],
         },
       },
@@ -823,7 +831,7 @@ function timelineTable(rows) {
     h('caption', { class: 'muted' }, 'The same numbers'),
     h('thead', {}, h('tr', {}, ['period', 'events', ...QUADS.map((q) => q.label), 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((r) => h('tr', {},
-      h('td', {}, r.period), h('td', { class: 'num' }, String(r.events)),
+      h('td', { class: 'nowrap' }, r.period), h('td', { class: 'num' }, String(r.events)),
       ['neutral', 'verbal_cooperation', 'material_cooperation', 'verbal_conflict', 'material_conflict'].map((k) => h('td', { class: 'num' }, String(r[k]))),
       h('td', { class: 'num' }, signed(r.mean_goldstein)))))) : '');
 }
@@ -921,12 +929,13 @@ async function drawMap(params) {
     setStatus(status, e.message, 'error');
     return;
   }
-  const browseLink = `#/browse?${new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))])}`;
+  const browseLink = eventsHref(filters);
   setStatus(status, '');
   $('#map-caption').replaceChildren(
     `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
-    ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation). ' +
-    `${places.events - places.placed} without a place are not on the map; `, h('a', { href: browseLink }, 'list all of them'), '.');
+    ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation); grey dots: ' +
+    `${plural(places.named.length, 'place')} the reporting articles name. ` +
+    `${places.events - places.placed} without a place are not on the map: `, h('a', { href: browseLink }, `all ${places.events} in Browse`), '.');
   mapTable(places.items, params);
   const narrow = map.clientWidth < 600;
   const spec = {
@@ -939,7 +948,17 @@ async function drawMap(params) {
         data: { url: '/static/vendor/world-atlas/countries-110m.json', format: { type: 'topojson', feature: 'countries' } },
         mark: { type: 'geoshape', fill: '#e4e8ec', stroke: '#fff', strokeWidth: 0.6 },
       },
+      {  // the places the reporting articles name: small grey dots under the events' circles
+        name: 'named',
+        data: { values: places.named.map((p) => ({ ...p, label: [p.name, p.country].filter(Boolean).join(', ') })) },
+        mark: { type: 'circle', color: '#57606a', opacity: 0.45, size: narrow ? 10 : 18, tooltip: true },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' },
+          tooltip: [{ field: 'label', title: 'named in the articles' }, { field: 'mentions', title: 'times' }, { field: 'articles', title: 'articles' }],
+        },
+      },
       {
+        name: 'events',
         data: { values: places.items.map((p, i) => ({ ...p, i, label: [p.name, p.country].filter(Boolean).join(', ') })) },
         mark: { type: 'circle', tooltip: true, stroke: '#333', strokeWidth: 0.6, opacity: 0.85, cursor: 'pointer' },
         encoding: {
@@ -993,6 +1012,15 @@ async function periodChips(params, filters, by) {
     undated ? h('span', { class: 'muted' }, ` · ${undated} undated`) : '');
 }
 
+/** Browse's events for these filters (API parameters, lists for repeated ones), plus ``more``. */
+function eventsHref(filters, more = {}) {
+  const p = new URLSearchParams({ kind: 'events' });
+  for (const [key, values] of [...Object.entries(filters), ...Object.entries(more)]) {
+    for (const v of [].concat(values)) p.append(key, v);
+  }
+  return `#/browse?${p}`;
+}
+
 function evidenceLink(e) {
   const [aid, idx] = (e.first_mention || '').split('/');
   return h('a', { href: articleHref(aid, 'event', Number(idx) + 1) }, short(e.evidence, 160));
@@ -1029,11 +1057,9 @@ async function drawNetwork(items, params) {
   const el = $('#network');
   el.dataset.state = 'loading';
   const filters = filterQuery(params);
-  const dyadHref = (d) => {
-    const p = new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))]);
-    p.append('dyad', `${d.source}-${d.target}`);
-    return `#/browse?${p}`;
-  };
+  // the edge's dyad replaces a dyad filter rather than joining it (several dyads match any of them)
+  const { dyad, undirected, ...rest } = filters;
+  const dyadHref = (d) => eventsHref(rest, { dyad: `${d.source}-${d.target}` });
   $('#network-table').replaceChildren(items.length ? h('table', { class: 'grid network-table' },
     h('thead', {}, h('tr', {}, ['source', 'target', 'events', 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((d) => h('tr', {},

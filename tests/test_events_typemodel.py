@@ -31,7 +31,9 @@ def principal(doc):
 def test_gold_labels_allow_the_roots_of_their_class_or_type():
     assert roots_of_quad(0) == {"01", "02"} and roots_of_quad(3) == {"09", "10", "11", "12", "13", "16"}
     assert roots_of_plover("YIELD") == {"08"}  # PLV's older name for CONCEDE and RETREAT
-    assert roots_of_plover("ASSAULT") == {"18", "19", "20"} and roots_of_plover("REQUEST") == {"02", "10"}
+    assert roots_of_plover("REQUEST") == {"02", "10"}
+    # the PLOVER table types some codes unlike their root: 163 sanctions COERCE, 1712 destroy property ASSAULT
+    assert roots_of_plover("COERCE") == {"16", "17", "19"} and roots_of_plover("ASSAULT") == {"17", "18", "19", "20"}
 
 
 def test_training_keeps_the_rules_root_where_the_gold_allows_it():
@@ -110,7 +112,7 @@ def test_shipped_model_decides_clear_events_and_records_its_provenance():
     assert all(len(h) == 64 for h in model.meta["trained_on"].values())
     for text, plover, quad in (("Israeli jets bombed Hamas positions in Gaza.", "ASSAULT", 4),
                                ("Germany sent food and medicine to Ukraine.", "AID", 2),
-                               ("The United States imposed sanctions on Iran.", "SANCTION", 3)):
+                               ("The United States imposed sanctions on Iran.", "COERCE", 3)):  # 163, as PLV has it
         doc = newsevents.code_document(text)
         e = principal(doc)
         assert (e.plover, doc.sentences[0].quad_class) == (plover, quad), text

@@ -96,8 +96,9 @@ def print_model_scores(gold: Path, k: int, limit: int | None) -> None:
         console.print(f"[bold]{title}", highlight=False)
         for name, s in group.items():
             console.print(f"  {describe(name, s)}", highlight=False)
-    console.print(f"calibration: ECE {result.ece_before:.3f} before, {result.ece_after:.3f} after temperature "
-                  f"{result.temperature:.2f} (decided root's probability, cross-validated)", highlight=False)
+    console.print(f"calibration (expected calibration error of `confidence`, cross-validated): the rules' own "
+                  f"{result.ece_rules:.3f}; the model's probability {result.ece_before:.3f}, "
+                  f"{result.ece_after:.3f} after temperature {result.temperature:.2f}", highlight=False)
 
 
 def describe(name: str, s) -> str:

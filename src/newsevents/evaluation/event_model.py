@@ -16,7 +16,8 @@ event that links the gold dyad, else of the line's first typed event).
   lacks (the two files share 536 sentences, which would otherwise be scored after training on them).
 
 Calibration: the expected calibration error (10 equal-width bins) of the decided root's
-probability on the cross-validated training candidates, before and after the temperature.
+probability on the cross-validated training candidates, before and after the temperature, and
+of the rules' own ``confidence`` against their root (what ``confidence`` meant before the model).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..events import typemodel
 from ..events.lines import line_record
-from ..events.typetrain import Prepared, anchored, fit, fit_temperature, norm, vocabulary, weights
+from ..events.typetrain import SETS, Prepared, anchored, fit, fit_temperature, norm, vocabulary, weights
 from .events import ClassScores, score_classes
 
 K = 5
@@ -53,6 +54,8 @@ class ModelEval:
     temperature: float = 1.0
     ece_before: float = 0.0
     ece_after: float = 0.0
+    ece_rules: float = 0.0  # the rules' own confidence (0.3 to 0.8 by rule kind) against their root
+    records: dict[str, dict] = field(default_factory=dict)  # sentence -> its cross-validated record
 
     def summary(self) -> dict:
         def f(s):
@@ -61,7 +64,7 @@ class ModelEval:
                 "loso": {k: f(v) for k, v in self.loso.items()},
                 "loso_rules": {k: f(v) for k, v in self.loso_rules.items()},
                 "temperature": self.temperature, "ece_before": round(self.ece_before, 3),
-                "ece_after": round(self.ece_after, 3)}
+                "ece_after": round(self.ece_after, 3), "ece_rules": round(self.ece_rules, 3)}
 
 
 def words(text) -> set[str]:
@@ -224,6 +227,7 @@ def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=p
         oof_logits.append(run.example_logits(model, rows))
         log(f"  fold {fold + 1}/{k} done")
     result.cv = scores(prep, cv_records, everything)
+    result.records = {prep.texts[t]: rec for t, rec in cv_records.items()}
     logits = np.vstack(oof_logits)
     masks = np.array([[r in prep.lines[i].allowed for r in typemodel.ROOTS] for i in oof_rows], dtype=np.float32)
     result.temperature = fit_temperature(logits, masks)
@@ -234,8 +238,11 @@ def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=p
             conf.append(float(p[typemodel.ROOTS.index(root)]))
             correct.append(root in prep.lines[i].allowed)
         setattr(result, attr, ece(conf, correct))
+    ruled = [(prep.examples[i][1].event, prep.lines[i].allowed) for i in oof_rows
+             if typemodel.decided(prep.examples[i][1].event)]
+    result.ece_rules = ece([e.confidence for e, _ in ruled], [e.cameo_root in allowed for e, allowed in ruled])
 
-    if loso:
+    if loso and {line.set for line in prep.lines} == set(SETS):
         plv_texts = {run.group[i] for i in everything if prep.lines[i].set == "plv"}
         plv = [i for i in everything if prep.lines[i].set == "plv"]
         cb_train = {i for i in everything if prep.lines[i].set == "conflibert" and run.group[i] not in plv_texts}
@@ -252,18 +259,19 @@ def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=p
     return result
 
 
-def evaluate_model(gold_dir, k: int = K, limit: int | None = None, settings=None, log=print) -> ModelEval:
+def evaluate_model(gold_dir, k: int = K, limit: int | None = None, settings=None, loso: bool = True,
+                   log=print) -> ModelEval:
     """``newsevents evaluate events``: the gold coded by the rules, then :func:`cross_validate`
     over the shipped encoder (``limit``: the first N lines of each set)."""
     from ..events.encoder import shared_encoder
-    from ..events.typetrain import SETS, prepare, read_gold
+    from ..events.typetrain import prepare, read_gold
 
     lines = read_gold(gold_dir)
     if limit:
         lines = [line for name in SETS for line in [x for x in lines if x.set == name][:limit]]
     folder = typemodel.model_dir(settings.events_model if settings and settings.events_model not in ("", "none") else None)
     encoder = shared_encoder(str(folder.resolve()))
-    return cross_validate(prepare(lines, settings, log=log), encoder, k=k, log=log)
+    return cross_validate(prepare(lines, settings, log=log), encoder, k=k, loso=loso, log=log)
 
 
 __all__ = ["evaluate_model", "ModelEval", "PlvScores", "cross_validate", "score_plv", "ece", "ClassScores"]

@@ -161,9 +161,9 @@ class EventStage:
 
 
 def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
-    """What the type model decides in one sentence: each event the rules proposed (its sentence's
-    class goes with the principal one), or the sentence itself when they proposed none. Spans are
-    character offsets within the sentence text."""
+    """What the type model decides in one sentence: the principal event the rules proposed, each
+    of its source/target pairs (the sentence's class goes with the first), or the sentence itself
+    when they proposed none. Spans are character offsets within the sentence text."""
     text = doc.article.body[sentence.start:sentence.end]
     feats = features(sent, m)
 
@@ -172,10 +172,14 @@ def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Even
 
     if not events:
         return [typemodel.Candidate(text, {**feats, **typemodel.event_features(None)}, sentence=sentence)]
+    # the principal act and its other source/target pairs; a coordinated act or a meeting the
+    # subject took part in keeps the rules' code: the model reads the sentence as one act
+    # (it recoded "... at the talks with Russia" as the sentence's statement)
+    trigger = next((e.trigger for e in events if e.principal), events[0].trigger)
     return [typemodel.Candidate(text, {**feats, **typemodel.event_features(e)},
                                 {"source": local(e.source), "target": local(e.target), "trigger": local(e.trigger)},
                                 event=e, sentence=sentence if e.principal else None)
-            for e in events]
+            for e in events if (e.trigger.start, e.trigger.end) == (trigger.start, trigger.end)]
 
 
 def settle(sentence, principal: Event | None, quad: int) -> None:
@@ -419,12 +423,53 @@ def names_an_actor(sent) -> bool:
     return any(t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") for t in sent)
 
 
+# What kills or destroys in a disaster report without anyone acting: hazards, accidents, disease
+# ("an explosion at a fireworks factory killed 12", "an outbreak of cholera has killed 30").
+HAZARDS = NATURE | {
+    "explosion", "blast", "fire", "blaze", "inferno", "outbreak", "epidemic", "pandemic", "disease", "cholera",
+    "ebola", "measles", "malaria", "covid", "coronavirus", "crash", "accident", "collision", "derailment",
+    "collapse", "stampede", "mudslide", "leak", "famine", "hunger", "heat", "cold", "illness", "infection",
+}
+# ... unless an armed act or an actor caused it ("a bomb blast", "a suicide explosion", "Israeli fire")
+ARMED = {"bomb", "bomber", "suicide", "car", "ied", "rocket", "missile", "shell", "shelling", "grenade", "mortar",
+         "drone", "airstrike", "strike", "attack", "gunman", "militant", "mine", "artillery", "gun", "terrorist"}
+# Weapons found, seized or defused are not an act against anyone ("police seized weapons",
+# "the army defused a bomb"): the finder's act has no target actor and the weapon did nothing.
+WEAPONS = {"weapon", "arm", "arms", "explosive", "ammunition", "bomb", "mine", "ied", "gun", "rifle", "grenade",
+           "rocket", "missile", "device", "cache", "shell", "firearm", "drug", "narcotic"}
+DISARMING = {"defuse", "find", "discover", "seize", "recover", "dismantle", "confiscate", "detect", "uncover",
+             "disarm", "neutralize", "neutralise", "deactivate", "clear", "destroy"}
+
+
 def political(sent, m: Match) -> bool:
-    """False for sport and weather sentences that happen to use conflict verbs."""
+    """False for sport and weather sentences that happen to use conflict verbs, for violence
+    with a hazard and no armed actor as its cause, and for weapons found or made safe."""
     if m.code[:2] >= "11" and sporting(sent):
         return False
-    src = source_of(m)
-    return not (src is not None and src.lemma_.lower() in NATURE)
+    if hazard(source_of(m), NATURE):
+        return False
+    inner = last(m)
+    if inner.code[:2] >= "17" and hazard(source_of(inner)):
+        return False
+    return not (inner.code[:2] >= "17" and disarming(inner))
+
+
+def hazard(tok, kinds: set[str] = HAZARDS) -> bool:
+    """A source noun phrase naming a hazard (one of ``kinds``) with no actor or weapon in it
+    ("heavy rain", not "Israeli fire")."""
+    if tok is None or tok.lemma_.lower() not in kinds:
+        return False
+    return not any(t.lemma_.lower() in ARMED or t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in tok.subtree)
+
+
+def disarming(m: Match) -> bool:
+    """"defused a bomb", "seized weapons and explosives": a weapon as the object of finding or
+    making safe (the weapon noun may be the trigger itself)."""
+    verb = m.trigger if m.trigger.pos_ in ("VERB", "AUX") else m.trigger.head
+    if verb.lemma_.lower() not in DISARMING:
+        return False
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return bool(objects) and all(o.lemma_.lower() in WEAPONS for o in objects)
 
 
 def last(m: Match) -> Match:

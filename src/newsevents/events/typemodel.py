@@ -36,8 +36,6 @@ DEFAULT_DIR = "evtype"
 ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
 FILES = ("encoder.onnx", "tokenizer.json", "head.npz", "head.json")
 SPANS = ("source", "target", "trigger")
-#: CAMEO root -> its PLOVER type (the root's own row; 01 has none).
-ROOT_PLOVER = {r: lookup(r).plover for r in ROOTS}
 
 
 @dataclass

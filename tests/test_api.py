@@ -135,8 +135,8 @@ def test_extract_reads_html_pages_and_bytes_in_any_encoding(client):
     text = "The minister said Russia would answer the proposals of Zürich negotiators within a week. " * 2
     doc = ok(client.post("/api/extract", content=text.encode("cp1252"), headers={"Content-Type": "text/plain"}))
     assert "Zürich" in doc["article"]["body"]
-    r = client.post("/api/extract", content=latin1.encode())
-    assert r.status_code == 422 and r.json()["error"] == "not-english"
+    doc = ok(client.post("/api/extract", content=latin1.encode()))  # kept, with its language (the pipeline skips it)
+    assert doc["article"]["language"] == "fr" and doc["article"]["language_probability"] > 0.5
 
 
 @pytest.mark.parametrize("body, headers, error", [
@@ -261,9 +261,10 @@ def test_vendored_libraries_ship_with_their_licences():
         assert "Redistribution and use in source and binary forms" in (vendor / "vega" / f"LICENSE-{name}").read_text()
     assert "Apache License" in (vendor / "swagger-ui" / "LICENSE").read_text()
     readme = (vendor / "README.md").read_text()
-    assert all(v in readme for v in ("6.4.0", "6.4.3", "7.3.0", "2.3.2", "5.35.0"))
+    assert "Permission to use, copy, modify" in (vendor / "world-atlas" / "LICENSE").read_text()
+    assert all(v in readme for v in ("6.4.0", "6.4.3", "7.3.0", "2.3.2", "5.35.0", "2.0.2"))
     sums = re.findall(r"^ {4}([0-9a-f]{64})  (\S+)$", readme, re.M)
-    assert len(sums) == 6
+    assert len(sums) == 7
     for digest, name in sums:  # the README says what is shipped
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
 
@@ -271,7 +272,8 @@ def test_vendored_libraries_ship_with_their_licences():
 def test_openapi_docs_describe_every_route(client):
     spec = ok(client.get("/openapi.json"))
     assert set(spec["paths"]) == {"/api/articles", "/api/articles/{article_id}", "/api/events", "/api/mentions",
-                                  "/api/quotes", "/api/stats", "/api/extract", "/api/health"}
+                                  "/api/quotes", "/api/stats", "/api/extract", "/api/health", "/api/export",
+                                  "/api/export/manifest", "/api/facets", "/api/places", "/api/network"}
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert params >= {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
                       "place", "text", "event", "article", "limit", "offset"}
@@ -303,3 +305,72 @@ def test_extract_gives_the_extract_commands_document(sample_text, sample_doc):
     with TestClient(create_app(Settings(), pipeline=newsevents.get_pipeline())) as c:
         doc = ok(c.post("/api/extract", content=sample_text.encode(), params={"source": "kremlin-2022-01-13.txt"}))
     assert doc == sample_doc.to_dict()
+
+
+def test_export_downloads_every_row_of_the_filter_in_each_format(client):
+    """No page and no cap: every row the filters select, as a file pandas reads, with the
+    filters and the version in the Parquet metadata, a header and the manifest route."""
+    import io
+    import json
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from newsevents.store.export import GDELT_COLUMNS
+
+    total = ok(client.get("/api/events", params={"actor": "RUS", "limit": 1}))["total"]
+    csv = client.get("/api/export", params={"format": "csv", "actor": "RUS"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert re.match(r'attachment; filename="newsevents-events-\d{4}-\d\d-\d\d\.csv"', csv.headers["content-disposition"])
+    assert len(pd.read_csv(io.BytesIO(csv.content))) == total
+    assert json.loads(csv.headers["x-newsevents-export"])["filters"] == {"actor": ["RUS"]}
+    parquet = client.get("/api/export", params={"format": "parquet", "actor": "RUS"})
+    table = pq.read_table(io.BytesIO(parquet.content))
+    meta = json.loads(table.schema.metadata[b"newsevents"])
+    assert table.num_rows == total and meta["version"] == newsevents.__version__ and meta["filters"]["actor"] == ["RUS"]
+    gdelt = client.get("/api/export", params={"format": "gdelt", "actor": "RUS"})
+    frame = pd.read_csv(io.BytesIO(gdelt.content), sep="\t", header=None, names=GDELT_COLUMNS)
+    assert len(frame) == total and frame.GLOBALEVENTID.notna().all()
+    plover = client.get("/api/export", params={"format": "plover", "actor": "RUS"})
+    assert len(pd.read_json(io.BytesIO(plover.content), lines=True)) == total
+    articles = client.get("/api/export", params={"format": "csv", "table": "articles"})
+    assert len(pd.read_csv(io.BytesIO(articles.content))) == len(corpus())
+    manifest = ok(client.get("/api/export/manifest", params={"format": "gdelt", "actor": "RUS"}))
+    assert manifest["rows"] == total and manifest["columns"] == list(GDELT_COLUMNS)
+    for bad in ({"format": "xlsx"}, {"format": "gdelt", "table": "quotes"}, {"quad": 9}):
+        response = client.get("/api/export", params=bad)
+        assert response.status_code == 422 and response.json()["error"] == "invalid-request", bad
+
+
+def test_facets_places_and_network_count_what_the_filters_select(tmp_path):
+    """Each facet count is the total of the list with that value added as its filter; the map's
+    places and the network's dyads add up to the events they stand for."""
+    from factories import RUS, USA
+
+    path = tmp_path / "s.duckdb"
+    geneva = ("Geneva", "CHE", 2660646, "city", 46.20, 6.14)
+    with open_store(path) as s:
+        s.write(corpus() + [report(f"Russia urged the United States in Geneva, round {i}.", trigger="urged",
+                                   source=RUS, target=USA, published=f"2022-03-0{i}", place_=geneva)
+                            for i in range(1, 4)])
+    with TestClient(create_app(Settings(store_path=str(path)), pipeline=FakePipeline())) as client:
+        for kind in ("events", "mentions"):
+            facets = ok(client.get("/api/facets", params={"kind": kind, "since": "2022-01-01"}))["facets"]
+            assert {f["facet"] for f in facets} >= {"plover", "cameo", "quad", "place", "source", "target", "outlet"}
+            for f in facets:
+                for v in f["values"] if f["filter"] else ():
+                    params = {f["filter"]: v["value"], "since": "2022-01-01", "limit": 1}
+                    assert ok(client.get(f"/api/{kind}", params=params))["total"] == v["n"], (kind, f["facet"], v)
+        places = ok(client.get("/api/places"))
+        [here] = places["items"]
+        geneva_events = ok(client.get("/api/events", params={"place": "Geneva", "limit": 1}))["total"]
+        assert (here["name"], here["country"], here["events"]) == ("Geneva", "CHE", geneva_events)
+        assert places["placed"] == geneva_events > 0 and places["events"] == ok(client.get("/api/events"))["total"]
+        named = {p["name"]: p for p in places["named"]}  # the places the reporting articles name
+        assert named["Geneva"]["articles"] == 3 and named["Geneva"]["lat"] == pytest.approx(46.2)
+        assert here["examples"][0]["first_mention"] and "Geneva" in here["examples"][0]["evidence"]
+        edges = ok(client.get("/api/network"))["items"]
+        for edge in edges:
+            dyad = f"{edge['source']}-{edge['target']}"
+            assert ok(client.get("/api/events", params={"dyad": dyad, "limit": 1}))["total"] == edge["events"], dyad
+        assert ("RUS", "USA") in {(e["source"], e["target"]) for e in edges}

@@ -100,3 +100,34 @@ def test_demo_store_answers_the_seed_query(tmp_path, canonical_only):
     run("export", "gdelt", str(tmp_path / "e.tsv"), "--store", store)
     lines = (tmp_path / "e.tsv").read_text().splitlines()
     assert lines and all(len(line.split("\t")) == 61 for line in lines)
+
+
+def test_query_as_one_json_array(path):
+    rows = json.loads(run("query", "--store", path, "--actor", "RUS", "-f", "json"))
+    assert isinstance(rows, list) and len(rows) == 3 and {"event_id", "evidence"} <= set(rows[0])
+    assert json.loads(run("query", "--store", path, "--actor", "XYZ", "-f", "json")) == []
+
+
+def test_export_takes_format_and_output_options_and_writes_a_sidecar(path, tmp_path):
+    import newsevents
+
+    run("export", "--format", "csv", "-o", str(tmp_path / "e.csv"), "--store", path, "--actor", "RUS")
+    assert len(pd.read_csv(tmp_path / "e.csv")) == 3
+    sidecar = json.loads((tmp_path / "e.csv.json").read_text())
+    assert sidecar["filters"] == {"actor": ["RUS"]} and sidecar["rows"] == 3
+    assert sidecar["version"] == newsevents.__version__
+    run("export", "-f", "parquet", "-o", str(tmp_path / "pq"), "--store", path)
+    assert len(pd.read_parquet(tmp_path / "pq")) == 3  # pandas reads the partitioned folder
+    both = runner.invoke(app, ["export", "csv", "x.csv", "--format", "gdelt", "--store", path])
+    assert both.exit_code == 2 and "given twice" in both.output
+    neither = runner.invoke(app, ["export", "--store", path])
+    assert neither.exit_code == 2 and "--format" in neither.output
+
+
+def test_tables_fit_80_columns_without_cutting_words(path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    table = run("query", "--store", path, "--actor", "NATO")
+    assert max(len(line) for line in table.splitlines()) <= 80
+    # the columns that say what happened are there, whole: dates on one line, headers uncut
+    assert "2022-01-12" in table and all(h in table for h in ("date", "source", "event", "target", "evidence"))
+    assert "…" not in table  # nothing cut: long cells wrap

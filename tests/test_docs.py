@@ -126,11 +126,11 @@ def test_quickstart_and_export_pages_run(tmp_path):
     assert "Usage: newsevents" in quick[0]
     assert "Dmitry Peskov" in quick[1] and "Events" in quick[1]
     assert re.search(r"^\d+ events, \d+ quotes$", quick[2].strip(), re.M)
-    assert int(quick[3].split()[0]) == 72  # the seed and the 71 statements, one JSON line each
-    assert re.search(r"^72 articles written, \d+ new events$", quick[4].strip(), re.M)
+    assert int(quick[3].split()[0]) == 161  # the seed, 89 VOA stories and 71 statements, one JSON line each
+    assert re.search(r"^161 articles written, \d+ new events$", quick[4].strip(), re.M)
     assert "RUS" in quick[5]
     svg = (tmp_path / "events.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "2022-01" in svg and svg.count("<rect") > 5
+    assert svg.startswith("<svg") and "2022-01" in svg and "2025-03" in svg and svg.count("<rect") > 5
     assert (tmp_path / "russia.csv").read_text(encoding="utf-8").startswith("event_id,")
     for name in ("events.tsv", "events.plover.jsonl", "mentions.csv"):
         assert (tmp_path / name).stat().st_size > 0, name

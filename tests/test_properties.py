@@ -24,7 +24,7 @@ from newsevents.ingest import read_bytes, read_text
 from newsevents.model import Document
 
 REASONS = {"empty", "binary", "undecodable", "too-large", "corrupt-archive", "no-article", "bad-record",
-           "not-english", "unsupported"}
+           "unsupported"}
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: Every code point, lone surrogates and controls included.

@@ -18,7 +18,7 @@ from newsevents.settings import Settings
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Pipeline:
-    return Pipeline(Settings(stages=("parse", "quotes")), keep_parse=True)
+    return Pipeline(Settings(stages=("parse", "actors", "quotes")), keep_parse=True)
 
 
 def run(text: str):

@@ -68,6 +68,34 @@ def test_run_writes_every_article_then_skips_them(corpus, tmp_path):
         assert s.counts()["articles"] == 10
 
 
+def test_articles_in_every_language_are_stored_and_only_english_is_coded(tmp_path):
+    folder = tmp_path / "world"
+    folder.mkdir()
+    texts = {  # written for this test
+        "en.txt": "Russia accused Ukraine of shelling villages in the Donbas on Tuesday. "
+                  "NATO foreign ministers met in Brussels to discuss security guarantees in Europe.",
+        "ru.txt": "Россия обвинила Украину в обстреле деревень в Донбассе во вторник. "
+                  "Министры иностранных дел НАТО встретились в Брюсселе, чтобы обсудить безопасность.",
+        "ar.txt": "اتهمت روسيا أوكرانيا بقصف قرى في دونباس يوم الثلاثاء. "
+                  "واجتمع وزراء خارجية حلف شمال الأطلسي في بروكسل لمناقشة الضمانات الأمنية.",
+        "zh.txt": "俄罗斯周二指责乌克兰炮击顿巴斯的村庄。北约外长在布鲁塞尔举行会议，讨论欧洲的安全保障问题。",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    report = run([folder], Settings(workers=1, **SMALL), store=tmp_path / "s.duckdb")
+    assert (report.written, report.failed, report.ok) == (4, 0, True)
+    with open_store(tmp_path / "s.duckdb", read_only=True) as s:
+        articles = {r["language"]: r for r in s.articles().to_dict("records")}
+        assert set(articles) == {"en", "ru", "ar", "zh"}
+        assert articles["en"]["n_events"] > 0
+        for lang in ("ru", "ar", "zh"):
+            a = articles[lang]
+            assert a["body"].strip() and a["n_events"] == 0 and a["n_places"] == 2  # Russia and Ukraine
+            assert any(f"'{lang}'" in w and "not coded" in w for w in a["warnings"])
+        ru = s.articles(language="ru")
+        assert list(ru["language"]) == ["ru"]
+
+
 def test_rejections_and_failing_articles_are_reported_and_the_run_goes_on(corpus, tmp_path, monkeypatch):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "no text"}\nnot json\n', encoding="utf-8")

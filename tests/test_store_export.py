@@ -100,3 +100,53 @@ def test_unknown_export_format_lists_the_valid_ones(store, tmp_path):
         store.export("xlsx", tmp_path / "x")
     with pytest.raises(SettingsError, match="holds events"):
         store.export("gdelt", tmp_path / "x", table="quotes")
+
+
+def test_every_export_format_reads_back_with_pandas_and_says_what_it_holds(store, tmp_path):
+    """Undated events included: they sit in the Parquet partition year=0/month=0, and
+    ``pd.read_parquet`` reads the whole folder (a null partition value made it fail)."""
+    import pyarrow.parquet as pq
+
+    import newsevents
+
+    store.write([report("Russia warned the United States.", trigger="warned", source=RUS, target=USA,
+                        published=None, cameo="130", plover="THREATEN", quad=3)])
+    events = store.count("events")
+    assert store.export("parquet", tmp_path / "pq") == events
+    frame = pd.read_parquet(tmp_path / "pq")
+    assert len(frame) == events and frame.date.isna().sum() == 1
+    assert set(frame[frame.date.isna()].year) == {0}
+    manifest = json.loads((tmp_path / "pq" / "_export.json").read_text())
+    assert (manifest["version"], manifest["rows"]) == (newsevents.__version__, events)
+    some_file = next((tmp_path / "pq").rglob("*.parquet"))
+    assert json.loads(pq.read_schema(some_file).metadata[b"newsevents"])["product"] == "newsevents"
+
+    assert store.export("csv", tmp_path / "e.csv", actor="RUS") == len(pd.read_csv(tmp_path / "e.csv"))
+    assert json.loads((tmp_path / "e.csv.json").read_text())["filters"] == {"actor": ["RUS"]}
+    assert store.export("gdelt", tmp_path / "e.tsv") == events
+    gdelt = pd.read_csv(tmp_path / "e.tsv", sep="\t", header=None, names=GDELT_COLUMNS, dtype={"EventCode": str})
+    assert len(gdelt) == events and set(gdelt.EventCode) >= {"130", "0214"}
+    assert store.export("plover", tmp_path / "e.jsonl") == events
+    plover = pd.read_json(tmp_path / "e.jsonl", lines=True)
+    assert len(plover) == events and all(isinstance(m, list) and m for m in plover.mentions)
+    assert json.loads((tmp_path / "e.jsonl.json").read_text())["format"] == "plover"
+
+
+def test_a_streamed_export_is_cut_into_chunks_and_counts_its_rows(store, monkeypatch):
+    """The bytes of one export come chunk by chunk (what an HTTP download streams), each chunk at
+    most CHUNK_ROWS rows: memory stays flat whatever the export's size."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from newsevents.store import export as export_module
+
+    monkeypatch.setattr(export_module, "CHUNK_ROWS", 1)
+    job = export_module.Export(store, "csv")
+    chunks = list(job)
+    assert job.rows == store.count("events") == len(chunks) == 4
+    assert len(pd.read_csv(io.BytesIO(b"".join(chunks)))) == 4
+    job = export_module.Export(store, "parquet", export_module.Filters(actor=("RUS",)))
+    table = pq.read_table(io.BytesIO(b"".join(job)))
+    assert table.num_rows == job.rows == store.count("events", actor="RUS")
+    assert json.loads(table.schema.metadata[b"newsevents"])["filters"] == {"actor": ["RUS"]}

@@ -24,7 +24,7 @@ from .model import Article, Document, Event, Location, Mention, Quote, Rejection
 from .pipeline import Pipeline
 from .settings import Settings
 
-__version__ = "0.1.0"
+from .version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

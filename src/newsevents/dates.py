@@ -330,6 +330,9 @@ class DateStage:
     """Dates every event (``Event.date``, ``date_precision``, ``date_span``)."""
 
     name = "dates"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("article",)  # the publication date; the parse and the events when there are some
+    assigns = ("events.date", "events.date_precision", "events.date_span")
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -4,6 +4,7 @@ The tree::
 
     NewseventsError                 anything newsevents raises on purpose
     ├── SettingsError               an unknown or invalid setting (names the valid ones)
+    │   └── StageOrderError         a stage lacks what it requires from earlier stages (names them)
     ├── ModelError                  the spaCy model (or a shipped model) is missing or not the pinned one
     ├── IngestError                 one input could not become an article; has .source and .reason
     │   ├── EmptyInput              nothing but whitespace
@@ -13,7 +14,6 @@ The tree::
     │   ├── CorruptArchive          a truncated or broken .gz file
     │   ├── NoArticle               HTML with no article text in it
     │   ├── BadRecord               a JSONL/CSV record that is broken or lacks the text field
-    │   ├── NotEnglish              the detected language is not one we code
     │   └── UnsupportedInput        a path that does not exist or is not a file we read
     ├── StoreError                  the store cannot be opened or written
     │   ├── StoreLocked             another process holds the store for writing
@@ -33,6 +33,11 @@ class NewseventsError(Exception):
 
 class SettingsError(NewseventsError, ValueError):
     pass
+
+
+class StageOrderError(SettingsError):
+    """Stages in an order where one lacks what it requires: named in the settings (raised when
+    the pipeline is built), or a function that needs a stage's results called without them."""
 
 
 class ModelError(NewseventsError):
@@ -76,10 +81,6 @@ class NoArticle(IngestError):
 
 class BadRecord(IngestError):
     reason = "bad-record"
-
-
-class NotEnglish(IngestError):
-    reason = "not-english"
 
 
 class UnsupportedInput(IngestError):

@@ -55,7 +55,7 @@ class Article:
     published: str | None = None  # ISO 8601, as precise as the source gives it
     views_total: int | None = None
     views_today: int | None = None
-    language: str | None = None
+    language: str | None = None  # ISO 639-1, as detected (py3langid)
     source: str = ""  # where it came from: a path, "path:line", a URL or "<stdin>"
     url: str | None = None
     external_id: str | None = None  # the id the source gave it (a JSONL/CSV id field)
@@ -65,6 +65,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     format: str = "text"  # the reader that produced it: text, html, jsonl, csv
     warnings: list[str] = field(default_factory=list)  # what ingest changed and why (e.g. truncation)
+    language_probability: float | None = None  # how sure the language detection is (None: not detected)
 
 
 @dataclass
@@ -228,17 +229,28 @@ class Document:
     events: list[Event] = field(default_factory=list)
     tone: Tone | None = None
     stages: list[str] = field(default_factory=list)  # names of the stages that ran, in order
+    # stage name -> why it did not run on this article (e.g. its language is not one we code)
+    stages_skipped: dict[str, str] = field(default_factory=dict)
     # The spaCy parse of article.body, shared between stages; never serialised.
     parse: Any = field(default=None, repr=False, compare=False)
+    # What a stage worked out about the parse for later stages, by the stage's name (the actors
+    # stage's name matches, which resolve_span reads): it travels with the document, so no
+    # stage keeps state between documents. Dropped with the parse; never serialised.
+    analysis: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output contract (see docs/schema.md)."""
         out = {"schema_version": SCHEMA_VERSION}
         for f in dataclasses.fields(self):
-            if f.name == "parse":
+            if f.name in NOT_SERIALISED:
                 continue
             out[f.name] = as_dict(getattr(self, f.name))
         return out
+
+    def drop_parse(self) -> None:
+        """Let the parse and what stages worked out about it go (a batch run keeps neither)."""
+        self.parse = None
+        self.analysis = {}
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -256,6 +268,7 @@ class Document:
             events=[_event(e) for e in data.get("events", [])],
             tone=Tone(**data["tone"]) if data.get("tone") else None,
             stages=list(data.get("stages", [])),
+            stages_skipped=dict(data.get("stages_skipped", {})),
         )
 
 
@@ -292,7 +305,11 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     writing a store serialises every Document and ``dataclasses.fields`` is slow."""
     if not dataclasses.is_dataclass(kind):
         return None
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "parse")
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in NOT_SERIALISED)
+
+
+#: Fields of a Document that hold working state of the stages, not output.
+NOT_SERIALISED = frozenset({"parse", "analysis"})
 
 
 def _opt(kind: type, value: dict | None):

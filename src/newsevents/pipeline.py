@@ -1,56 +1,40 @@
 """The pipeline: named stages, built from the settings, run over a stream of articles.
 
-A stage is a callable ``stage(doc: Document) -> Document``; it may also offer
-``pipe(docs) -> Iterator[Document]`` to work in batches (the parse stage does, via spaCy's
-``nlp.pipe``). Stages are looked up by name in :data:`STAGE_FACTORIES` (built-in ones by
-dotted path, so a stage's module is imported only when it is used); :func:`register_stage` adds
-one, and a test can swap a stage for a fake by passing ``stages=``.
+Stages are looked up by name in the registry (:mod:`newsevents.stages`: built-in ones by dotted
+path, so a stage's module is imported only when it is used; :func:`register_stage` adds one).
+Each declares what it requires from earlier stages and what it assigns; the pipeline checks the
+order when it is built, before any model loads, and says what is missing. A test can swap a
+stage for a fake by passing ``stages=``.
+
+A stage whose class sets ``language_bound = True`` reads the text with English models or word
+lists: it runs only on articles whose language is in ``settings.languages``. Other articles pass
+it by, and ``Document.stages_skipped`` (and a warning on the article) says why, so an article in
+another language is still stored, with its language, and never silently dropped.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .model import Article, Document
 from .settings import STAGES, Settings
-
-Stage = Callable[[Document], Document]
-
-#: Built-in stages: name -> "module:factory"; a factory takes the Settings and returns a stage.
-STAGE_FACTORIES: dict[str, str | Callable[[Settings], Stage]] = {
-    "parse": "newsevents.nlp:ParseStage",
-    "actors": "newsevents.actors:ActorStage",
-    "quotes": "newsevents.quotes:QuoteStage",
-    "events": "newsevents.events:EventStage",
-    "places": "newsevents.geo:PlaceStage",
-    "dates": "newsevents.dates:DateStage",
-    "tone": "newsevents.tone:ToneStage",
-}
-
-
-def register_stage(name: str, factory: Callable[[Settings], Stage]) -> None:
-    """Make ``name`` usable in ``Settings.stages``."""
-    STAGE_FACTORIES[name] = factory
-
-
-def _factory(name: str) -> Callable[[Settings], Stage]:
-    target = STAGE_FACTORIES[name]
-    if callable(target):
-        return target
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
+from .stages import STAGE_FACTORIES, Stage, StageOrderError, check_order, declared, factory_of, register_stage
 
 
 class Pipeline:
-    """Runs the stages named in ``settings.stages`` (those that exist) in order."""
+    """Runs the stages named in ``settings.stages`` in order; :class:`StageOrderError` if a stage
+    lacks what it requires."""
 
     def __init__(self, settings: Settings | None = None, stages: list[tuple[str, Stage]] | None = None,
                  keep_parse: bool = False):
         self.settings = settings or Settings()
         if stages is None:
-            stages = [(n, _factory(n)(self.settings)) for n in self.settings.stages if n in STAGE_FACTORIES]
+            check_order([(n, *declared(n)) for n in self.settings.stages])
+            stages = [(n, factory_of(n)(self.settings)) for n in self.settings.stages]
+        else:
+            check_order([(n, *declared(n, stage)) for n, stage in stages])
         self.stages = stages
         self.keep_parse = keep_parse
 
@@ -65,23 +49,53 @@ class Pipeline:
         """Documents for ``articles``, in order, streaming (batches only inside stages)."""
         docs: Iterable[Document] = (Document(article=a) for a in articles)
         for name, stage in self.stages:
-            docs = _apply(name, stage, docs)
+            docs = _apply(name, stage, docs, self.settings)
         for doc in docs:
             if not self.keep_parse:
-                doc.parse = None
+                doc.drop_parse()
             yield doc
 
 
-def _apply(name: str, stage: Any, docs: Iterable[Document]) -> Iterator[Document]:
-    if hasattr(stage, "pipe"):
-        for doc in stage.pipe(docs):
-            doc.stages.append(name)
-            yield doc
-    else:
+def _apply(name: str, stage: Any, docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
+    bound = getattr(stage, "language_bound", False)
+    if not hasattr(stage, "pipe"):
         for doc in docs:
-            doc = stage(doc)
-            doc.stages.append(name)
+            if not (bound and _skip(name, doc, settings)):
+                doc = stage(doc)
+                doc.stages.append(name)
             yield doc
+        return
+    # A batching stage sees only the articles it codes; the others rejoin the stream in order.
+    pending: deque[tuple[Document, bool]] = deque()
+
+    def coded() -> Iterator[Document]:
+        for doc in docs:
+            skipped = bound and _skip(name, doc, settings)
+            pending.append((doc, skipped))
+            if not skipped:
+                yield doc
+
+    for done in stage.pipe(coded()):
+        while pending and pending[0][1]:
+            yield pending.popleft()[0]
+        pending.popleft()  # ``done`` itself: stages yield in input order
+        done.stages.append(name)
+        yield done
+    yield from (doc for doc, _ in pending)
 
 
-__all__ = ["Pipeline", "register_stage", "STAGE_FACTORIES", "STAGES"]
+def _skip(name: str, doc: Document, settings: Settings) -> bool:
+    """Whether ``doc``'s language keeps the language-bound stage ``name`` off it (and say why)."""
+    article = doc.article
+    if article.language is None or article.language in settings.languages:
+        return False
+    if not doc.stages_skipped:
+        sure = f" (probability {article.language_probability:.2f})" if article.language_probability else ""
+        article.warnings.append(
+            f"not coded: the article is in '{article.language}'{sure}; the stages that read English "
+            f"run on {', '.join(settings.languages)} only (setting languages)")
+    doc.stages_skipped[name] = f"language '{article.language}' is not coded"
+    return True
+
+
+__all__ = ["Pipeline", "register_stage", "STAGE_FACTORIES", "STAGES", "StageOrderError"]

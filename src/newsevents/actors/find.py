@@ -56,13 +56,16 @@ class Coded:
 
 @dataclass
 class Analysis:
-    """Per-document results, cached on the parse so resolve_span reuses them."""
+    """What the actors stage worked out about one parse, handed on to later stages in
+    ``Document.analysis["actors"]`` so that resolve_span codes with the stage's dictionary."""
 
     names: dict[int, tuple[Span, Entry]] = field(default_factory=dict)  # token index -> name match
     partial: set[int] = field(default_factory=set)  # tokens of names inside a longer name ("Georgia Tech")
     coded: dict[int, Coded | None] = field(default_factory=dict)  # head token index -> coding
     date: str | None = None
     dictionary: Any = None
+    parse: Any = None  # the spaCy Doc analysed
+    lookup: Any = None  # the mentions by offset (newsevents.actors.resolve.Lookup), made on first use
 
 
 def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:

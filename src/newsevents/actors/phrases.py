@@ -13,6 +13,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..model import ActorRef, Document
+from .find import code_phrase_head
+from .resolve import analysis_of, resolve_span
 
 _LEFT_SKIP = {"punct", "cc", "preconj", "case", "mark", "neg"}
 # prepositional phrases attached to the head that gold spans keep ("The armies of Brazil",
@@ -105,12 +107,9 @@ def actor_phrases(doc: Document) -> list[ActorRef]:
     """The maximal actor noun phrases of ``doc``: every noun phrase whose head codes as an actor
     (a mention, a role noun, or a noun an actor modifies: "Turkish demands"), extended to the
     conventional extent, possessors climbing to what they possess ("Trump 's decision"), and
-    phrases nested in another dropped. Each is coded with :func:`~newsevents.actors.resolve_span`."""
-    from . import analyse, resolve_span
-    from .find import code_phrase_head
-
+    phrases nested in another dropped. Each is coded with :func:`~newsevents.actors.resolve.resolve_span`."""
     parse = doc.parse
-    an = analyse(doc)
+    an = analysis_of(doc)
     extents = set()
     for tok in parse:
         if tok.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"} or tok.dep_ not in HEAD_DEPS:

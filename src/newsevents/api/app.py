@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
-from .. import __version__
+from ..version import __version__
 from ..errors import (
     IngestError, InputTooLarge, NewseventsError, SchemaMismatch, SettingsError, StoreError, StoreLocked,
 )

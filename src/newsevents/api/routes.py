@@ -8,6 +8,10 @@ nothing the command line cannot:
 ``GET /api/stats``              ``newsevents stats``: ``store.stats_reader(by, per, ...)``
 ``POST /api/extract``           ``newsevents extract``: ingest (``read_text``) + the pipeline;
                                 ``store=true`` writes it as ``demo`` does (``store.write``)
+``GET /api/facets``, ``/places``, counts beside the filters, the map's places, the dyad network:
+``/network``                    ``store.summary`` over the same filters
+``GET /api/export``             ``newsevents export``: the filtered rows as one streamed file
+                                (``store.export.Export``), ``/api/export/manifest`` its sidecar
 ``GET /api/health``             ``store.counts()`` and whether the pipeline is loaded
 ==============================  ===============================================================
 """
@@ -15,21 +19,25 @@ nothing the command line cannot:
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import Any, Literal
 
 import pyarrow as pa
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from .. import __version__
+from ..version import __version__
 from ..errors import SettingsError, StoreError
 from ..ingest import read_text
 from ..ingest.decode import decode
 from ..model import Document
 from ..pipeline import STAGE_FACTORIES
 from ..store import Filters
-from ..store.query import GROUPINGS, PERIODS
+from ..store import summary
+from ..store.export import Export
+from ..store.query import GROUPINGS, KINDS, PERIODS
 from .service import Service
 
 router = APIRouter()
@@ -102,6 +110,7 @@ def _filter_params(default_limit: int | None, max_limit: int):
 
 
 page_filters = _filter_params(PAGE, MAX_PAGE)
+unpaged_filters = _filter_params(None, 2**62)
 stats_filters = _filter_params(STATS_ROWS, STATS_ROWS)
 
 
@@ -172,6 +181,89 @@ def stats(by: Literal[PERIODS] = Query("month", description="Period: day, week (
     with svc.reading() as store:
         table = store.stats_reader(by, per, by_country, filters).read_all()
     return {"items": rows(table), "by": by, "per": per}
+
+
+@router.get("/facets", tags=["store"], summary="Counts per PLOVER type, CAMEO root, quad class, country, actor, outlet")
+def facets(kind: Literal[KINDS] = Query("events", description="events, mentions, quotes or articles."),
+           filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """For each facet, the most frequent values among the rows the filters select, with their
+    counts: adding a value as the facet's `filter` gives a list of that many rows (outlet and
+    language are counts only: they are not filters)."""
+    with svc.reading() as store:
+        return {"kind": kind, "facets": summary.facets(store, kind, filters)}
+
+
+@router.get("/places", tags=["store"], summary="The events' places with coordinates, for a map")
+def places(filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """Per place of the events the filters select (name, country, lat, lon): the number of
+    events, their mean Goldstein and the first five events (date, CAMEO name, evidence and
+    `first_mention`, `ARTICLE/N`: the article and the event's index in it); and in `named`,
+    the places the articles reporting those events name (how often, in how many articles)."""
+    with svc.reading() as store:
+        items = summary.places(store, filters)
+        named = summary.named_places(store, filters)
+        total = store.count("events", filters.with_(limit=None, offset=None))
+    return {"items": items, "events": total, "placed": sum(p["events"] for p in items), "named": named}
+
+
+@router.get("/network", tags=["store"], summary="Who acts on whom: dyads with their events and mean Goldstein")
+def network(top: int = Query(40, ge=1, le=500, description="The most frequent dyads, at most this many."),
+            filters: Filters = Depends(unpaged_filters), svc: Service = Depends(service)) -> dict[str, Any]:
+    """The dyads (source and target by country, or by code where an actor has none) of the events
+    the filters select, with their number of events and mean Goldstein; `dyad=SOURCE-TARGET`
+    lists those events."""
+    with svc.reading() as store:
+        return {"items": summary.network(store, filters, top)}
+
+
+EXPORT_FORMATS = ("csv", "parquet", "gdelt", "plover", "jsonl")
+
+
+def _export(format: str = Query("csv", description="csv, parquet (one file), gdelt (GDELT 2.0 event TSV, 61 columns, "
+                                                    "no header line unless `header=true`), plover (PLOVER JSON lines) "
+                                                    "or jsonl."),
+            table: Literal[KINDS] = Query("events", description="events, mentions, quotes or articles "
+                                                                 "(gdelt and plover: events)."),
+            header: bool = Query(False, description="gdelt: start with a line of the GDELT column names."),
+            filters: Filters = Depends(unpaged_filters)) -> tuple[str, str, bool, Filters]:
+    if format not in EXPORT_FORMATS:
+        raise SettingsError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    return format, table, header, filters
+
+
+@router.get("/export", tags=["store"], summary="Download the filtered rows as CSV, Parquet, GDELT TSV or PLOVER JSON",
+            response_class=StreamingResponse,
+            responses={200: {"description": "The file, streamed; `X-Newsevents-Export` holds its manifest (JSON)",
+                             "content": {"text/csv": {}, "application/vnd.apache.parquet": {},
+                                         "text/tab-separated-values": {}, "application/x-ndjson": {}}}})
+def export(job: tuple = Depends(_export), svc: Service = Depends(service)) -> StreamingResponse:
+    """Every row the filters select (no page, no cap), streamed as it is read: memory stays flat
+    whatever the size. The filters, the product version and the time go into the Parquet file's
+    metadata (key `newsevents`), the `X-Newsevents-Export` header and `GET /api/export/manifest`
+    (the same query string): the sidecar to keep beside a CSV, TSV or JSON file."""
+    format, table, header, filters = job
+    with ExitStack() as stack:
+        store = stack.enter_context(svc.reading())
+        out = Export(store, format, filters, table, header)  # a bad filter fails here, as a 422
+        held = stack.pop_all()
+
+    def chunks():
+        with held:
+            yield from out
+
+    return StreamingResponse(chunks(), media_type=out.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{out.filename}"',
+        "X-Newsevents-Export": json.dumps(out.manifest()), "Cache-Control": "no-store"})
+
+
+@router.get("/export/manifest", tags=["store"], summary="What an export with these parameters holds (its sidecar)")
+def export_manifest(job: tuple = Depends(_export), svc: Service = Depends(service)) -> dict[str, Any]:
+    """The product and version, the time, the format, the table, the filters and the number of
+    rows of `GET /api/export` with the same query string."""
+    format, table, header, filters = job
+    with svc.reading() as store:
+        out = Export(store, format, filters, table, header)
+        return {**out.manifest(), "rows": store.count(table, out.filters)}
 
 
 _BODY = {

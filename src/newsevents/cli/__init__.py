@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
-app = typer.Typer(
-    name="newsevents",
-    help="Turn raw news articles into structured, coded, queryable political event data.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+from .app import app
 
 # Command groups register themselves on `app` when imported.
-from . import extract as _extract  # noqa: E402,F401
-from . import demo as _demo  # noqa: E402,F401
-from . import evaluate as _evaluate  # noqa: E402,F401
-from . import store as _store  # noqa: E402,F401
-from . import serve as _serve  # noqa: E402,F401
-from . import train as _train  # noqa: E402,F401
-from . import run as _run  # noqa: E402,F401
+from . import extract as _extract  # noqa: F401
+from . import demo as _demo  # noqa: F401
+from . import evaluate as _evaluate  # noqa: F401
+from . import store as _store  # noqa: F401
+from . import serve as _serve  # noqa: F401
+from . import train as _train  # noqa: F401
+from . import run as _run  # noqa: F401
 
 
 def main() -> None:

@@ -51,3 +51,14 @@ class RejectionLog:
             err_console.print(f"{ok} {what} done, {len(self.rejections)} inputs skipped ({reasons})")
             return 1
         return 0
+
+
+def fold_table(*headers: str, title: str, no_wrap: set[str] = frozenset()):
+    """A rich table whose cells wrap (long words folded) on a narrow terminal rather than being
+    cut ("expec…"); the ``no_wrap`` columns (dates, numbers) stay on one line."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold", no_wrap=header in no_wrap)
+    return table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .app import app
 from ._common import console, err_console, make_settings
 
 @app.command()

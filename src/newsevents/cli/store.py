@@ -8,10 +8,10 @@ from pathlib import Path
 import pyarrow as pa
 import typer
 
-from . import app
-from ._common import console, err_console, make_settings
+from .app import app
+from ._common import console, err_console, fold_table, make_settings
 
-ROW_FORMATS = ("table", "csv", "jsonl", "parquet")
+ROW_FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 
 StoreOption = typer.Option(None, "--store", help="The store file (default: $NEWSEVENTS_STORE, else "
                                                   "~/.local/share/newsevents/newsevents.duckdb).")
@@ -29,7 +29,7 @@ SinceOption = typer.Option(None, "--since", help="From this date on (YYYY-MM-DD;
 UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
 PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
 TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
-FormatOption = typer.Option("table", "--format", "-f", help="table, csv, jsonl or parquet.")
+FormatOption = typer.Option("table", "--format", "-f", help="table, csv, json (one array), jsonl or parquet.")
 OffsetOption = typer.Option(None, "--offset", help="Skip this many rows first (with --limit: a page of the result).")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
 
@@ -130,11 +130,17 @@ def stats_chart(table: pa.Table, by: str) -> str:
     return columns(periods, series, f"Events per {by}, by quad class", colours=QUAD_COLOURS)
 
 
+EXPORT_FORMAT_HELP = ("parquet (a folder, partitioned by year/month), csv, jsonl, gdelt (GDELT 2.0 event TSV, 61 "
+                      "columns) or plover (PLOVER/POLECAT-style JSON lines).")
+
+
 @app.command()
 def export(
-    format: str = typer.Argument(..., help="parquet (a folder, partitioned by year/month), csv, jsonl, gdelt "
-                                           "(GDELT 2.0 event TSV, 61 columns) or plover (PLOVER/POLECAT-style JSON lines)."),
-    output: Path = typer.Argument(..., help="The file (the folder for parquet) to write; - is stdout."),
+    format_arg: str = typer.Argument(None, metavar="[FORMAT]", help="The format, as --format (the older form)."),
+    output_arg: str = typer.Argument(None, metavar="[OUTPUT]", help="The output, as --output (the older form)."),
+    format: str = typer.Option(None, "--format", "-f", help=EXPORT_FORMAT_HELP),
+    output: str = typer.Option(None, "--output", "-o", help="The file (the folder for parquet) to write; - is "
+                                                             "stdout. Beside it goes OUTPUT.json: what it holds."),
     table: str = typer.Option("events", "--table", help="events, mentions, quotes or articles; parquet also takes all."),
     header: bool = typer.Option(False, "--header", help="gdelt: start with a line of column names (GDELT files have none)."),
     actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
@@ -142,15 +148,26 @@ def export(
     plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
     until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption, store: Path = StoreOption,
 ) -> None:
-    """Export the store (or what the filters select) for other tools.
+    """Export the store (or what the filters select) for other tools, with a sidecar OUTPUT.json
+    saying what it holds (filters, version, rows).
 
-    Example: newsevents export gdelt events.tsv --since 2022-01-01
+    Example: newsevents export --format gdelt -o events.tsv --since 2022-01-01
     """
+    format, output = _one("--format", format, format_arg), _one("--output", output, output_arg)
     filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
                        plover=plover, quad=quad, since=since, until=until, place=place, text=text)
     with _open(store) as s:
         n = s.export(format, str(output), filters, table=table, header=header)
     err_console.print(f"{n} rows written to {output}", highlight=False)
+
+
+def _one(option: str, value: str | None, positional: str | None) -> str:
+    """An option that may also come as a positional argument (the older form of ``export``)."""
+    if value and positional and value != positional:
+        raise typer.BadParameter(f"given twice: {positional!r} and {value!r}", param_hint=option)
+    if not (value or positional):
+        raise typer.BadParameter(f"missing: newsevents export --format FORMAT --output PATH", param_hint=option)
+    return value or positional
 
 
 def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None, kind: str,
@@ -164,12 +181,37 @@ def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None,
         err_console.print(f"{n} rows written to {output}", highlight=False)
     elif format == "table":
         print_table(reader.read_all(), kind, limit)
+    elif format == "json":
+        n = _write_json_array(reader, output)
+        if output is not None:
+            err_console.print(f"{n} rows written to {output}", highlight=False)
     elif output is None:
         write_rows(reader, format, sys.stdout)
     else:
         with open(output, "w", encoding="utf-8", newline="") as f:
             n = write_rows(reader, format, f)
         err_console.print(f"{n} rows written to {output}", highlight=False)
+
+
+def _write_json_array(reader: pa.RecordBatchReader, output: Path | None) -> int:
+    """Rows as one JSON array, written batch by batch (one row per line inside it)."""
+    import json
+
+    from ..store.export import json_default
+
+    out = sys.stdout if output is None else open(output, "w", encoding="utf-8")
+    n = 0
+    try:
+        out.write("[")
+        for batch in reader:
+            for row in batch.to_pylist():
+                out.write(("\n" if not n else ",\n") + json.dumps(row, ensure_ascii=False, default=json_default))
+                n += 1
+        out.write("\n]\n" if n else "]\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return n
 
 
 def _actor(row: dict, side: str) -> str:
@@ -195,7 +237,7 @@ _VIEWS = {
     "mentions": [
         ("date", lambda r: str(r["date"] or "")), ("source", lambda r: _actor(r, "source")),
         ("trigger", lambda r: r["trigger"]), ("target", lambda r: _actor(r, "target")),
-        ("CAMEO", lambda r: r["cameo"]), ("modality", lambda r: r["modality"]), ("event", lambda r: r["event_id"]),
+        ("CAMEO", lambda r: r["cameo"]), ("modality", lambda r: r["modality"]), ("event id", lambda r: r["event_id"]),
         ("sentence", lambda r: _short(r["sentence"])),
     ],
     "quotes": [
@@ -210,9 +252,13 @@ _VIEWS = {
 }
 
 
-def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
-    from rich.table import Table
+#: Columns left out below 120 terminal columns (the JSON, CSV and Parquet formats have them all).
+_WIDE_ONLY = {"Goldstein", "ment/src/art", "place", "modality", "event id", "id", "CAMEO", "PLOVER", "kind", "quotes"}
+#: Columns kept on one line.
+_NO_WRAP = {"date", "published", "quad", "events"}
 
+
+def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
     rows = table.to_pylist()
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if limit is not None else rows
@@ -220,7 +266,9 @@ def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
         view = _VIEWS[kind]
     else:
         view = [(c, (lambda c: lambda r: "" if r[c] is None else str(r[c]))(c)) for c in table.column_names]
-    t = Table(*[h for h, _ in view], title=f"{len(rows)} {kind}")
+    if console.width < 120:  # a narrow terminal: the columns that say what happened, wide enough to read
+        view = [c for c in view if c[0] not in _WIDE_ONLY]
+    t = fold_table(*[h for h, _ in view], title=f"{len(rows)} {kind}", no_wrap=_NO_WRAP)
     for r in rows:
         t.add_row(*[cell(r) for _, cell in view])
     console.print(t)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .app import app
 from ._common import console
 
 train_app = typer.Typer(help="Rebuild the shipped models from the gold data.", no_args_is_help=True)
@@ -25,7 +25,25 @@ def events(
 
     Example: newsevents train events --gold ../shared/gold/events
     """
+    from ..evaluation.event_model import cross_validate
     from ..events.typetrain import train
 
-    path = train(gold, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
+    path = train(gold, cross_validate, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {path}; score it with `newsevents evaluate events`", highlight=False)
+
+
+@train_app.command("geo")
+def geo(
+    gold: Path = typer.Option(Path("../shared/gold/geo"), "--gold", exists=True, file_okay=False,
+                              help="Folder with GWN.xml and GeoVirus.xml."),
+    out: Path = typer.Option(None, "--out", help="The weights file to write (default: the package's data/geo/ranker.json)."),
+) -> None:
+    """Fit the place ranker (logistic regression over each toponym's candidate places) on every geo gold set.
+
+    Example: newsevents train geo --gold ../shared/gold/geo
+    """
+    from ..geo.train import train
+
+    path = train(gold, out=out, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {path}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
+                  "other)", highlight=False)

@@ -14,8 +14,7 @@ bounded number in flight, so a run streams. Its results' ``docs`` are ready for
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from ..errors import SettingsError
@@ -23,6 +22,7 @@ from ..ingest import Unit
 from ..run.work import ChunkResult
 from ..settings import Settings
 from ..store import Store
+from .ordering import ordered
 
 ENGINES = ("local", "dask")
 
@@ -63,22 +63,6 @@ def open_engine(name: str, settings: Settings, store: Store, **options: Any) -> 
             raise SettingsError("the dask engine needs Dask: pip install 'newsevents[dask]'") from None
         return DaskEngine(settings, store, **options)
     raise SettingsError(f"unknown engine {name!r}; valid: {', '.join(ENGINES)}")
-
-
-def ordered(submit: Callable[[list[Unit]], Any], chunks: Iterable[list[Unit]], limit: int) -> Iterator[Any]:
-    """``submit(chunk)`` for each chunk, keeping at most ``limit`` futures pending, and each
-    future's result in submission order (so memory stays bounded however long the input)."""
-    pending: deque = deque()
-    try:
-        for chunk in chunks:
-            pending.append(submit(chunk))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
 
 
 __all__ = ["ENGINES", "Engine", "open_engine", "ordered"]

@@ -30,7 +30,7 @@ from ..run.work import ChunkResult, KnownIds, process
 from ..settings import Settings
 from ..store import Store
 from ..store.shards import delete_shard, list_shards, read_shard, write_shard
-from . import ordered
+from .ordering import ordered
 
 #: Chunks in flight per worker thread: one being processed, one waiting on the worker.
 IN_FLIGHT = 2

@@ -24,7 +24,7 @@ from ..model import Document
 from ..run.work import ChunkResult, KnownIds, Known, process, serialise
 from ..settings import Settings
 from ..store import Store
-from . import ordered
+from .ordering import ordered
 
 #: Chunks in flight per worker: one being processed, one queued so a worker never waits.
 IN_FLIGHT = 2

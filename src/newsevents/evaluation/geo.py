@@ -1,7 +1,11 @@
-"""Score the places stage against GeoWebNews (``GWN.xml``: 200 articles, 2,601 geocoded toponyms).
+"""Score the places stage on GeoWebNews (``GWN.xml``: 200 articles, 2,601 geocoded toponyms) and
+GeoVirus (``GeoVirus.xml``: 229 Wikinews articles, 2,170 toponyms with coordinates only).
 
-Each article's text becomes the article body as it is (gold offsets point into it) and goes
-through the ``parse`` and ``places`` stages; what is scored is ``doc.locations``.
+Each article's text becomes the article body as it is (gold offsets point into it) and is parsed;
+its toponyms are found and resolved by the rule resolver, then re-ranked by the learned ranker
+(:mod:`newsevents.geo.rank`). Each set is scored three ways: the rule resolver alone, the ranker
+trained on the *other* set only (leave-one-set-out: the figure that counts), and the shipped
+ranker (trained on both, so in-sample).
 
 - gold: every GWN toponym that carries coordinates (2,401 of the 2,601 also carry a GeoNames id);
 - recall: share of gold toponyms overlapped by a predicted location span;
@@ -33,6 +37,7 @@ from ..geo.gazetteer import haversine
 from ..model import Article, Document, Location
 
 GWN_FILE = "GWN.xml"
+GEOVIRUS_FILE = "GeoVirus.xml"
 KM161 = 161.0
 
 
@@ -59,6 +64,7 @@ class GoldArticle:
 class GeoScores:
     n: int = 0
     found: int = 0
+    country_n: int = 0  # found toponyms whose gold gives a country
     country_ok: int = 0
     km161: int = 0
     id_n: int = 0
@@ -70,7 +76,7 @@ class GeoScores:
 
     @property
     def country(self) -> float:
-        return self.country_ok / self.found if self.found else 0.0
+        return self.country_ok / self.country_n if self.country_n else 0.0  # see country_n: 0 for points-only gold
 
     @property
     def within_161km(self) -> float:
@@ -99,7 +105,7 @@ def read_gwn(path: str | Path) -> list[GoldArticle]:
     if path.is_dir():
         path = path / GWN_FILE
     out = []
-    for a in ET.parse(path).getroot().iter("article"):
+    for a in _xml(path).iter("article"):
         gold, spans = [], []
         for t in a.iter("toponym"):
             start, end = int(t.findtext("start")), int(t.findtext("end"))
@@ -111,6 +117,37 @@ def read_gwn(path: str | Path) -> list[GoldArticle]:
             gold.append(GoldToponym(start, end, t.findtext("extractedName") or "", t.findtext("type") or "",
                                     int(gid) if gid else None, float(lat), float(t.findtext("longitude"))))
         out.append(GoldArticle(a.get("file") or str(len(out)), a.findtext("text") or "", gold, spans))
+    return out
+
+
+def _xml(path: Path) -> ET.Element:
+    try:
+        return ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise ValueError(f"{path}: not a readable gold XML file: {exc}") from exc
+
+
+def read_geovirus(path: str | Path) -> list[GoldArticle]:
+    """The articles of ``GeoVirus.xml`` (a file, or the folder holding it). Its ``start`` offsets
+    are one past the toponym's first character (``end`` is exclusive and right), so both shift by one
+    to point at the name; a span that still does not hold the name is skipped."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / GEOVIRUS_FILE
+    out = []
+    for a in _xml(path).iter("article"):
+        text = a.findtext("text") or ""
+        gold = []
+        for t in a.iter("location"):
+            name = t.findtext("name") or ""
+            start, end = int(t.findtext("start")) - 1, int(t.findtext("end")) - 1
+            if text[start:end] != name:
+                start = text.find(name, max(0, start - 5))
+                if start < 0:
+                    continue
+                end = start + len(name)
+            gold.append(GoldToponym(start, end, name, "", None, float(t.findtext("lat")), float(t.findtext("lon"))))
+        out.append(GoldArticle(a.findtext("source") or str(len(out)), text, gold, [(g.start, g.end) for g in gold]))
     return out
 
 
@@ -149,11 +186,12 @@ class Countries:
         return {"PPLC": "PPL"}.get(self.gaz.code(row), self.gaz.code(row))
 
 
-def score(gold: list[GoldArticle], predicted: Iterable[list[Location]]) -> GeoResult:
-    """Scores of ``predicted`` (one list of locations per gold article, in order)."""
+def score(gold: list[GoldArticle], predicted: Iterable[list[Location]], countries: bool = True) -> GeoResult:
+    """Scores of ``predicted`` (one list of locations per gold article, in order); ``countries=False``
+    for a set whose gold gives points only (no country accuracy)."""
     from ..geo.gazetteer import load
 
-    countries = Countries(load())
+    country_of = Countries(load())
     stats: dict[str, GeoScores] = defaultdict(GeoScores)
     prec = Counter()
     errors = []
@@ -164,7 +202,7 @@ def score(gold: list[GoldArticle], predicted: Iterable[list[Location]]) -> GeoRe
                 o = min(g.end, p.end) - max(g.start, p.start)
                 if o > overlap:
                     best, overlap = p, o
-            feat = countries.feature_of(g)
+            feat = country_of.feature_of(g) if countries else "point"
             for key in ("all", "type:" + g.type, "feature:" + feat,
                         "feature:subnational" if feat in ("ADM1", "ADM2", "PPL") else None):
                 if key is None:
@@ -174,16 +212,19 @@ def score(gold: list[GoldArticle], predicted: Iterable[list[Location]]) -> GeoRe
                 if best is None:
                     continue
                 st.found += 1
-                gc = countries.of_gold(g)
                 located = best.lat is not None and best.lon is not None
-                pc = best.country or (countries.of_point(best.lat, best.lon) if located else None)
+                gc = pc = None
+                if countries:
+                    gc = country_of.of_gold(g)
+                    pc = best.country or (country_of.of_point(best.lat, best.lon) if located else None)
+                    st.country_n += 1
+                    st.country_ok += gc == pc
                 km = haversine(g.lat, g.lon, best.lat, best.lon) if located else math.inf
-                st.country_ok += gc == pc
                 st.km161 += km <= KM161
-                if feat not in ("other id", "no id"):
+                if feat not in ("other id", "no id", "point"):
                     st.id_n += 1
                     st.id_ok += best.geonameid == g.geonameid
-                if key == "all" and (gc != pc or km > KM161):
+                if key == "all" and ((countries and gc != pc) or km > KM161):
                     errors.append((art.id, g.text, g.type, gc, pc, round(km), best.text, best.name, best.feature))
             if best is None:
                 errors.append((art.id, g.text, g.type, "MISSED"))
@@ -201,17 +242,122 @@ def score(gold: list[GoldArticle], predicted: Iterable[list[Location]]) -> GeoRe
     )
 
 
-def locate_gold(gold: list[GoldArticle], settings=None) -> Iterator[Document]:
-    """Each gold article through the parse and places stages, in order."""
+@dataclass
+class GoldSet:
+    """One gold set: its articles, and whether its gold gives countries."""
+
+    name: str
+    path: Path
+    articles: list[GoldArticle]
+    countries: bool
+
+
+#: The gold sets under a gold folder: file name, display name, reader, whether it scores countries.
+SETS = ((GWN_FILE, "GeoWebNews", read_gwn, True), (GEOVIRUS_FILE, "GeoVirus", read_geovirus, False))
+
+
+def read_sets(path: str | Path, limit: int | None = None) -> list[GoldSet]:
+    """The gold sets at ``path``: a folder holding GWN.xml and/or GeoVirus.xml, or one of the files."""
+    path = Path(path)
+    out = []
+    for file, name, reader, countries in SETS:
+        p = path / file if path.is_dir() else path
+        if p.name == file and p.exists():
+            out.append(GoldSet(name, p, reader(p)[:limit], countries))
+    if not out:
+        raise ValueError(f"{path}: no {' or '.join(f for f, *_ in SETS)} there")
+    return out
+
+
+@dataclass
+class Prepared:
+    """One gold article parsed, its toponyms found and resolved by rules, grouped by name for the ranker."""
+
+    gold: GoldArticle
+    mentions: list
+    groups: list
+
+
+def prepare(gold: list[GoldArticle], settings=None) -> list[Prepared]:
+    """Parse each gold article, find and rule-resolve its toponyms, and label each name with its
+    gold candidate (the gold GeoNames id, else the candidate nearest the gold point within 161 km)."""
+    from ..geo import extract, load, resolve
+    from ..geo.rank import name_groups
     from ..pipeline import Pipeline
     from ..settings import Settings
 
-    settings = (settings or Settings()).with_(stages=("parse", "places"))
-    articles = (Article(id=a.id, body=a.text, language="en", source=f"GWN:{a.id}") for a in gold)
-    yield from Pipeline(settings).pipe(articles)
+    gaz = load()
+    settings = (settings or Settings()).with_(stages=("parse",))
+    articles = (Article(id=a.id, body=a.text, language="en", source=f"gold:{a.id}") for a in gold)
+    out = []
+    for art, doc in zip(gold, Pipeline(settings, keep_parse=True).pipe(articles)):
+        mentions = resolve(gaz, art.text, extract(gaz, art.text, doc.parse))
+        groups = name_groups(gaz, art.text, mentions)
+        for g in groups:
+            g.label = _gold_candidate(gaz, g, art.toponyms)
+        out.append(Prepared(art, mentions, groups))
+    return out
 
 
-def evaluate_geo(path: str | Path, limit: int | None = None, settings=None) -> GeoResult:
-    """Scores of the places stage on GeoWebNews at ``path`` (``GWN.xml`` or its folder)."""
-    gold = read_gwn(path)[:limit]
-    return score(gold, (d.locations for d in locate_gold(gold, settings)))
+def _gold_candidate(gaz, group, toponyms: list[GoldToponym]) -> int:
+    for m in group.mentions:
+        best, overlap = None, 0
+        for g in toponyms:
+            o = min(g.end, m.end) - max(g.start, m.start)
+            if o > overlap:
+                best, overlap = g, o
+        if best is None:
+            continue
+        if best.geonameid:
+            hit = np.flatnonzero(gaz.gid[group.rows] == best.geonameid)
+            if len(hit):
+                return int(hit[0])
+        km = np.array([haversine(best.lat, best.lon, gaz.lat[i], gaz.lon[i]) for i in group.rows])
+        j = int(np.argmin(km))
+        return j if km[j] <= KM161 else -1
+    return -1
+
+
+def predict(prepared: list[Prepared], ranker) -> list[list[Location]]:
+    """The locations of each prepared article with ``ranker`` (``None``: the rule resolver's choices)."""
+    from ..geo import load, locations
+    from ..geo.rank import choose
+
+    gaz = load()
+    out = []
+    for p in prepared:
+        choose(gaz, p.groups, ranker)
+        out.append(locations(gaz, p.mentions))
+    return out
+
+
+@dataclass
+class SetResult:
+    """One gold set scored with the rules, the ranker trained on the other sets, and the shipped ranker."""
+
+    name: str
+    rules: GeoResult
+    held_out: GeoResult | None  # None when there is no other set to train on
+    shipped: GeoResult | None
+    trained_on: list[str] = field(default_factory=list)
+
+
+def evaluate_geo(path: str | Path, limit: int | None = None, settings=None, shipped: bool = True) -> list[SetResult]:
+    """Each gold set at ``path`` scored by the rule resolver, by the ranker trained on the other
+    set(s) only, and (``shipped``) by the shipped ranker."""
+    from ..geo.rank import fit, load_ranker
+
+    sets = read_sets(path, limit)
+    prepared = {s.name: prepare(s.articles, settings) for s in sets}
+    out = []
+    for s in sets:
+        others = [o for o in sets if o.name != s.name]
+        held_out = None
+        train = [g for o in others for p in prepared[o.name] for g in p.groups]
+        if any(g.label >= 0 and len(g.rows) > 1 for g in train):  # else (a tiny --limit) nothing to learn from
+            held_out = score(s.articles, predict(prepared[s.name], fit(train)), s.countries)
+        out.append(SetResult(
+            name=s.name, rules=score(s.articles, predict(prepared[s.name], None), s.countries), held_out=held_out,
+            shipped=score(s.articles, predict(prepared[s.name], load_ranker()), s.countries) if shipped else None,
+            trained_on=[o.name for o in others] if held_out else []))
+    return out

@@ -60,6 +60,10 @@ class EventStage:
     """
 
     name = "events"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("parse", "sentences", "actors", "entities", "analysis.actors")
+    # quotes are optional (events inside one are linked to it), but then come first
+    assigns = ("events", "sentences.quad_class", "quotes.events")
 
     def __init__(self, settings: Settings, collect: bool = False):
         self.settings = settings

@@ -44,22 +44,6 @@ ROLE_MODALITY = {"hope": "hoped", "appeal": "demanded", "demand": "demanded", "o
                  "intent": "future", "threat": "future", "future": "future"}
 
 
-# Lexicon lookups of the tokens of the last parse seen: the walk, the fallback and the quad-class
-# features ask about the same tokens several times (a pair, so threads swap it whole).
-_last_parse: tuple = (None, {})
-
-
-def _memo(t, kind: str, lookup):
-    global _last_parse
-    doc, memo = _last_parse
-    if doc is not t.doc:
-        doc, memo = _last_parse = (t.doc, {})
-    key = (kind, t.i)
-    if key not in memo:
-        memo[key] = lookup(t)
-    return memo[key]
-
-
 def quad_of(code: str) -> int:
     return ROOT_QUAD[code[:2]]
 
@@ -124,10 +108,6 @@ def verb_keys(t) -> list[tuple[str, object]]:
 
 def noun_entry(t) -> tuple[Entry, object] | None:
     """(entry, modifier token that made a two-word key) for an event noun (or gerund)."""
-    return _memo(t, "noun", _noun_entry)
-
-
-def _noun_entry(t) -> tuple[Entry, object] | None:
     if t.pos_ not in ("NOUN", "PROPN", "VERB") or t.dep_ in ("compound", "amod"):
         return None
     if t.pos_ == "VERB" and t.tag_ != "VBG":
@@ -207,10 +187,6 @@ def intransitive(t) -> bool:
 
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
-    return _memo(t, "verb", _verb_entry)
-
-
-def _verb_entry(t) -> tuple[Entry, object, object] | None:
     judged = judgement(t)
     if judged:
         return judged[0], None, judged[1]

@@ -73,7 +73,7 @@ def roots_of_plover(t: str) -> frozenset[str]:
 def read_gold(gold_dir: str | Path) -> list[GoldLine]:
     """Every labelled line of the ConfliBERT class file and of PLV where the folder has it (the
     NER file's dyads joined to the class lines of the same sentence)."""
-    from ..evaluation.events import gold_spans, read_classes, read_conll
+    from ..evaluation.gold import gold_spans, read_classes, read_conll
 
     gold_dir = Path(gold_dir)
     texts, labels = read_classes(gold_dir / CLASS_FILE)
@@ -134,7 +134,7 @@ def prepare(lines: Sequence[GoldLine], settings=None, log=print) -> Prepared:
     docs, cands = [], []
     for doc in Pipeline(settings.with_(stages=before), keep_parse=True).pipe(articles):
         cands.append(stage.code_rules(doc))
-        doc.parse = None
+        doc.drop_parse()
         docs.append(doc)
     index = {t: i for i, t in enumerate(texts)}
     examples = [example(line, index[line.text], cands[index[line.text]], docs[index[line.text]]) for line in lines]
@@ -266,10 +266,12 @@ def save(folder: str | Path, weight, bias, names: list[str], temperature: float,
     return folder
 
 
-def train(gold_dir: str | Path, out: str | Path | None = None, export_encoder: bool = False, log=print) -> Path:
+def train(gold_dir: str | Path, cross_validate, out: str | Path | None = None, export_encoder: bool = False,
+          log=print) -> Path:
     """``newsevents train events``: fit on all the gold and write the model folder (the encoder
-    is exported first where the folder lacks it or ``export_encoder`` asks)."""
-    from ..evaluation.event_model import cross_validate
+    is exported first where the folder lacks it or ``export_encoder`` asks). ``cross_validate``
+    is :func:`newsevents.evaluation.event_model.cross_validate`: its held-out predictions give
+    the temperature, its figures go into the provenance."""
     from . import encoder
     from .encoder import shared_encoder
 

@@ -18,20 +18,37 @@ import math
 from ..model import Document, Location
 from ..settings import Settings
 from .attach import locate_events
+from .countries import find_countries
 from .gazetteer import FEATURES, Q_DEM, Gazetteer, load, norm
-from .mentions import extract
+from .mentions import Toponym, dateline_mention, extract
+from .rank import Ranker, choose, load_ranker, name_groups
 from .resolve import resolve
 
-MODEL_ID = "gazetteer-v1"
+MODEL_ID = "gazetteer-v2"
 
 
-def locate(body: str, parse, gaz: Gazetteer | None = None, context: bool = True) -> list[Location]:
+def locate(body: str, parse, gaz: Gazetteer | None = None, context: bool = True,
+           ranker: Ranker | None = None, dateline: str | None = None) -> list[Location]:
     """The places named in ``body`` (a spaCy Doc ``parse`` over it), in text order.
 
-    ``context=False`` resolves each name from its prior alone (population and feature)."""
+    ``ranker``: the candidate ranker (default: the shipped one); ``context=False`` resolves each
+    name from its prior alone (population and feature) and uses no ranker. ``dateline``: the
+    article's dateline when ingest took it out of the body ("MOSCOW, Jan 13 (Reuters)"); its place
+    counts as context and comes first, as a zero-width location at offset 0 with the rule
+    ``.../dateline``."""
     gaz = gaz or load()
+    found = extract(gaz, body, parse)
+    head = dateline_mention(gaz, dateline) if dateline else None
+    mentions = resolve(gaz, body, [head, *found] if head else found, context=context)
+    if context:
+        choose(gaz, name_groups(gaz, body, mentions), ranker or load_ranker())
+    return locations(gaz, mentions)
+
+
+def locations(gaz: Gazetteer, mentions: list[Toponym]) -> list[Location]:
+    """The resolved ``mentions`` as :class:`Location` records."""
     out = []
-    for m in resolve(gaz, body, extract(gaz, body, parse), context=context):
+    for m in mentions:
         i = m.choice
         code = gaz.code(i)
         a1 = gaz.admin1_of(i)
@@ -48,19 +65,25 @@ def locate(body: str, parse, gaz: Gazetteer | None = None, context: bool = True)
 
 
 class PlaceStage:
-    """Fills ``doc.locations`` and each event's ``location``/``locations``."""
+    """Fills ``doc.locations`` (the toponyms of the body) and each event's ``location``/``locations``."""
 
     name = "places"
+    requires = ("parse",)
+    assigns = ("locations", "events.location", "events.locations")
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is None:
+            if doc.stages_skipped.get("parse"):  # an article in another language: its countries
+                doc.locations = find_countries(doc.article.body)
             return doc
-        doc.locations = locate(doc.article.body, doc.parse)
-        locate_events(doc)
+        found = locate(doc.article.body, doc.parse, dateline=doc.article.dateline)
+        dateline = found[0] if found and found[0].rule.endswith("/dateline") else None
+        doc.locations = found[1:] if dateline else found
+        locate_events(doc, dateline)
         return doc
 
 
-__all__ = ["PlaceStage", "locate", "locate_events", "load", "norm", "MODEL_ID"]
+__all__ = ["PlaceStage", "find_countries", "locate", "locations", "locate_events", "load", "norm", "MODEL_ID"]

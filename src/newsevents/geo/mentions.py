@@ -17,7 +17,7 @@ import numpy as np
 from spacy.attrs import ENT_TYPE, IS_TITLE, IS_UPPER, POS
 from spacy.symbols import PROPN
 
-from .gazetteer import Q_DEM, Q_NAME, STRONG, Gazetteer, norm
+from .gazetteer import CODES, F, Q_DEM, Q_NAME, STRONG, Gazetteer, norm
 
 PLACE_LABELS = {"GPE", "LOC"}
 EMBED_LABELS = {"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "NORP", "MONEY"}
@@ -66,9 +66,9 @@ def _trim(tokens) -> list:
 
 
 def _case_ok(text: str, key: str) -> bool:
-    """Short keys (US, UK, DC, 'Ill.') only from capitalised text: not 'us', 'ill'."""
+    """Short keys (US, UK, DC, 'Ill.', 'W.Va') only from capitalised text: not 'us', 'ill'."""
     if len(key) <= 3:
-        return text[:1].isupper() and (text.replace(".", "").replace(" ", "").isupper() or text.endswith("."))
+        return text[:1].isupper() and (text.replace(".", "").replace(" ", "").isupper() or "." in text)
     return True
 
 
@@ -110,6 +110,28 @@ def _subspans(gaz: Gazetteer, toks, body: str, accept, allow_dem: bool, label: s
         else:
             i += 1
     return out
+
+
+def dateline_mention(gaz: Gazetteer, dateline: str) -> Toponym | None:
+    """The place of a dateline that ingest took out of the body ("MOSCOW, Jan 13 (Reuters)",
+    "SPRINGFIELD, Ill."), as a zero-width mention at offset 0 (no text of the body names it).
+    A second part naming a country or admin1 narrows the readings to the places inside it."""
+    parts = [p.strip() for p in dateline.split(",") if p.strip()]
+    if not parts:
+        return None
+    name = parts[0].title() if parts[0].isupper() else parts[0]  # MOSCOW -> Moscow
+    cands = tuple(x for x in gaz.lookup(name, allow_dem=False) if x[1] != Q_DEM)
+    if not cands:
+        return None
+    if len(parts) > 1:
+        within = gaz.lookup(parts[1], allow_dem=False)
+        countries = {int(gaz.country[j]) for j, _ in within if CODES[gaz.feature[j]] == "PCLI"}
+        admin1 = {j for j, _ in within if CODES[gaz.feature[j]] == "ADM1"}
+        inside = tuple(x for x in cands if int(gaz.country[x[0]]) in countries or gaz.admin1_of(x[0]) in admin1)
+        cands = inside or cands
+    m = Toponym(0, 0, "", cands, "dateline")
+    m.key = norm(name)
+    return m
 
 
 def _dateline(run, body: str) -> bool:
@@ -173,7 +195,62 @@ def extract(gaz: Gazetteer, body: str, parse, scan_outside: bool = True, weak: b
         out.extend(got)
     if scan_outside:
         out.extend(_scan(gaz, body, parse, covered, strong_nodem, primary, weak, out))
+    out.extend(_comma_pairs(gaz, body, parse, out))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+_CONTAINERS = (F["ADM1"], F["PCLI"])
+
+
+def _run_text(body: str, toks) -> str:
+    return body[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+
+
+def _comma_pairs(gaz: Gazetteer, body: str, parse, found: list[Toponym]) -> list[Toponym]:
+    """Both sides of "A, B" where B names a state, province or country (its name, an abbreviation
+    such as "W.Va." or a postal code such as "TX") and A a place inside it, whatever the NER said:
+    a town named like a person ("Jackson, Miss.") or a common word is decided by this context,
+    not dropped. Returns the sides not already found."""
+    taken = [(m.start, m.end) for m in found]
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    out = []
+    n = len(parse)
+    for k in [t.i for t in parse if t.text == "," and 0 < t.i < n - 1]:
+        inner = None
+        for j in (3, 2, 1):  # B: the longest run after the comma naming an admin1 or a country
+            toks = parse[k + 1:min(n, k + 1 + j)]
+            if not toks[0].text[:1].isupper() or any(t.is_space or t.text == "," for t in toks):
+                continue
+            text = _run_text(body, toks)
+            if toks[-1].i + 1 < n and parse[toks[-1].i + 1].text == "." and "." in text and \
+                    parse[toks[-1].i + 1].idx == toks[-1].idx + len(toks[-1].text):
+                text += "."  # "W.Va" "." -> "W.Va."
+            inner = tuple(x for x in _lookup(gaz, text, False) if gaz.feature[x[0]] in _CONTAINERS)
+            if inner:
+                b = Toponym(toks[0].idx, toks[0].idx + len(text), text, inner, "pair")
+                break
+        if not inner:
+            continue
+        countries = {int(gaz.country[j]) for j, _ in inner if gaz.feature[j] == F["PCLI"]}
+        admin1 = {j for j, _ in inner if gaz.feature[j] == F["ADM1"]}
+        for j in (4, 3, 2, 1):  # A: the longest capitalised run before the comma with a reading inside B
+            toks = parse[max(0, k - j):k]
+            if len(toks) < j or not all(t.text[:1].isupper() for t in toks) or \
+                    any(t.ent_type_ == "PERSON" and t.ent_iob_ == "I" for t in toks[:1]):
+                continue
+            text = _run_text(body, toks)
+            cands = tuple(x for x in _lookup(gaz, text, False) if x[1] != Q_DEM)
+            if any(int(gaz.country[i]) in countries or gaz.admin1_of(i) in admin1 for i, _ in cands
+                   if gaz.feature[i] not in _CONTAINERS):
+                for m in (Toponym(toks[0].idx, toks[0].idx + len(text), text, cands, "pair"), b):
+                    if free(m.start, m.end):
+                        out.append(m)
+                        taken.append((m.start, m.end))
+                break
     return out
 
 

@@ -40,15 +40,21 @@ def _containers(gaz: Gazetteer, i: int) -> tuple[int, int]:
     return int(gaz.country[i]), gaz.admin1_of(i)
 
 
+def pairs(body: str, mentions: list[Toponym]) -> dict[int, Toponym]:
+    """id(A) -> B for each "A, B" in the text ("Paris, Texas")."""
+    out = {}
+    for a, b in zip(mentions, mentions[1:]):
+        gap = body[a.end:b.start]
+        if gap.strip() == "," and len(gap) <= 3:
+            out[id(a)] = b
+    return out
+
+
 def resolve(gaz: Gazetteer, body: str, mentions: list[Toponym], context: bool = True) -> list[Toponym]:
     """Set ``choice``, ``score`` and ``confidence`` on each mention; return those kept."""
     if not mentions:
         return mentions
-    pair_next = {}  # id(A) -> B for "A, B"
-    for a, b in zip(mentions, mentions[1:]):
-        gap = body[a.end:b.start]
-        if gap.strip() == "," and len(gap) <= 3:
-            pair_next[id(a)] = b
+    pair_next = pairs(body, mentions)
     sure_keys = {m.key for m in mentions if not m.weak}
     groups: dict[str, list[Toponym]] = defaultdict(list)
     for m in mentions:
@@ -106,7 +112,7 @@ def resolve(gaz: Gazetteer, body: str, mentions: list[Toponym], context: bool = 
                 agg.items(), key=lambda kv: (kv[1] if kv[1] == kv[1] else -math.inf, gaz.pop[kv[0][0]]))
             if best_s != best_s:
                 best_s = -1e9
-            conf = _confidence(gaz, best_i, best_s / len(ms), [(i, s / len(ms)) for (i, _), s in agg.items()])
+            conf = confidence_of(gaz, best_i, best_s / len(ms), [(i, s / len(ms)) for (i, _), s in agg.items()])
             for m in ms:
                 m.choice, m.quality, m.score, m.confidence = best_i, best_q, best_s / len(ms), conf
         cctx, actx, total = defaultdict(float), defaultdict(float), 0
@@ -132,7 +138,7 @@ def resolve(gaz: Gazetteer, body: str, mentions: list[Toponym], context: bool = 
     return out
 
 
-def _confidence(gaz: Gazetteer, best: int, best_score: float, scored: list[tuple[int, float]]) -> float:
+def confidence_of(gaz: Gazetteer, best: int, best_score: float, scored: list[tuple[int, float]]) -> float:
     """Softmax share of the chosen reading against the readings that would put the toponym
     elsewhere (another country, or more than 161 km away): Geneva the city and Geneva the canton
     do not compete. Scores are in log10-population units (a margin of 1 = 10:1 prior odds)."""

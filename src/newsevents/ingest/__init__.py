@@ -6,7 +6,7 @@ article, never holding the corpus in memory, and never stops a batch for one bad
 
 It works in two steps that batch runs split between processes: :func:`units` reads the raw
 inputs (a file's bytes, one JSONL/CSV record), which is cheap, and :func:`article_of` turns one
-into an Article (decoding, HTML extraction, furniture removal, language check), which is not,
+into an Article (decoding, HTML extraction, furniture removal, language detection), which is not,
 so worker processes do it.
 """
 
@@ -31,7 +31,6 @@ from ..errors import (
     EmptyInput,
     IngestError,
     InputTooLarge,
-    NotEnglish,
     UnsupportedInput,
 )
 from ..model import Article, Rejection
@@ -54,6 +53,7 @@ _EXTENSIONS = {
 STDIN = "-"
 
 log = logging.getLogger(__name__)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def read(paths: Iterable[str | Path], settings: Settings | None = None) -> Iterator[Article | Rejection]:
@@ -316,32 +316,29 @@ def read_text(text: str, source: str = "<text>", settings: Settings | None = Non
 
 
 def make_article(body: str, source: str, settings: Settings | None = None, fmt: str = "text", **meta: Any) -> Article:
-    """An Article from a cleaned body: truncation, language check and content id applied."""
+    """An Article from a cleaned body: truncation, language detection and content id applied."""
     settings = settings or Settings()
     body = body.strip()
     if not body:
         raise EmptyInput(source, "no article text is left once page furniture is removed")
+    if not _LETTER.search(body):
+        raise EmptyInput(source, "the text holds no words (only numbers, symbols or emoji)")
     warnings = []
     if len(body) > settings.max_body_chars:
         body, note = _truncate(body, settings.max_body_chars)
         warnings.append(note)
         log.warning("%s: %s", source, note)
-    language = "en"
-    if settings.detect_language:
-        language, prob = detect_language(body)
-        if language not in settings.languages:
-            raise NotEnglish(
-                source,
-                f"the article is in '{language}' (probability {prob:.2f}); only {', '.join(settings.languages)} "
-                "is coded (set languages to change this)",
-            )
+    # Every language is kept: the stages that read English pass an article in another language by
+    # (see pipeline.py), so it is stored with its language rather than lost.
+    language, probability = detect_language(body) if settings.detect_language else ("en", None)
+    probability = round(probability, 3) if probability is not None else None
     # metadata from records and pages: no control characters or lone surrogates either
     meta = {k: scrub(v) if isinstance(v, str) else v for k, v in meta.items() if v is not None}
     meta["tags"] = [scrub(str(t)) for t in meta.get("tags", [])]
     if meta.get("published"):
         meta["published"] = normalise_date(meta["published"])
     return Article(id=article_id(body), body=body, language=language, source=printable(source), format=fmt,
-                   warnings=warnings, **meta)
+                   warnings=warnings, language_probability=probability, **meta)
 
 
 def article_id(body: str) -> str:

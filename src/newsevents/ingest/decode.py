@@ -18,7 +18,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # return (ESC too: it is kept above only because ISO-2022 encodings use it), DEL, C1 controls.
 _STRIP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _BREAKS = re.compile("[\x0b\x0c\x85]")  # vertical tab, form feed, next line: a line break in the source
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width, BOM, soft hyphen
+# zero-width, BOM, soft hyphen, and the bidirectional controls (embeddings, overrides, isolates):
+# they change how text displays, not what it says, and an override can make a title read backwards
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
 _ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF", b"MZ")
 
@@ -80,10 +82,10 @@ codecs.register_error("newsevents-cp1252", _cp1252_fallback)
 
 
 def scrub(text: str) -> str:
-    """``text`` without control characters (a line break for those that are one), and with
-    U+FFFD for each lone surrogate (JSON may escape one, "\\ud800"): neither is text, and UTF-8
-    cannot write a surrogate."""
-    return _BREAKS.sub("\n", _STRIP.sub("", replace_surrogates(text)))
+    """``text`` without control or invisible characters (a line break for those that are one),
+    and with U+FFFD for each lone surrogate (JSON may escape one, "\\ud800"): neither is text,
+    and UTF-8 cannot write a surrogate."""
+    return _INVISIBLE.sub("", _BREAKS.sub("\n", _STRIP.sub("", replace_surrogates(text))))
 
 
 def replace_surrogates(text: str) -> str:
@@ -105,5 +107,4 @@ def normalise(text: str) -> str:
     """NFC, one kind of newline and space, no invisible or control characters, no lone surrogates."""
     text = unicodedata.normalize("NFC", scrub(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _INVISIBLE.sub("", text)
     return _ODD_SPACES.sub(" ", text)

@@ -18,11 +18,21 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<div[\s>]|<p[\s>]", head))
 
 
+def _without_headline(body: str, title: str | None) -> str:
+    """``body`` without the headline that extractors often repeat as its first line (the
+    headline is the article's ``title``, not its text)."""
+    if not title or not body.startswith(title.strip()):
+        return body
+    rest = body[len(title.strip()):]
+    # a short page may be little more than its headline: keep it whole rather than lose it
+    return rest.lstrip() if rest[:1].isspace() and len(rest.strip()) >= MIN_BODY_CHARS else body
+
+
 def extract_html(html: str, source: str, url: str | None = None) -> dict:
     """Metadata and body text of an HTML page, or NoArticle."""
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=False,
         )
     except (ValueError, RecursionError, TypeError) as exc:  # lxml gives up on some broken pages
@@ -30,7 +40,7 @@ def extract_html(html: str, source: str, url: str | None = None) -> dict:
     if doc is None:
         raise NoArticle(source, "no article text was found in this HTML page (a front page, a list or an error page?)")
     data = doc if isinstance(doc, dict) else doc.as_dict()
-    body = (data.get("text") or "").strip()
+    body = _without_headline((data.get("text") or "").strip(), data.get("title"))
     if len(body) < MIN_BODY_CHARS:
         raise NoArticle(source, f"the HTML page holds no article (only {len(body)} characters of text were found)")
     return {

@@ -74,6 +74,9 @@ class ParseStage:
     """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``."""
 
     name = "parse"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("article",)
+    assigns = ("parse", "sentences")
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -86,5 +89,6 @@ class ParseStage:
         pairs = ((d.article.body, d) for d in docs)
         for parse, doc in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
             doc.parse = parse
+            doc.analysis = {}  # what later stages work out about this parse
             doc.sentences = sentences_of(parse)
             yield doc

@@ -40,6 +40,9 @@ class QuoteStage:
     """Fills ``doc.quotes`` from ``doc.parse`` (and the actor mentions, for speakers)."""
 
     name = "quotes"
+    language_bound = True  # reads English (see pipeline.py)
+    requires = ("parse", "sentences", "actors", "analysis.actors")  # speakers are coded by resolve_span
+    assigns = ("quotes",)
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()

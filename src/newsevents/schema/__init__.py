@@ -43,7 +43,7 @@ def _dataclass_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, vars(model))
     props, required = {}, []
     for f in dataclasses.fields(cls):
-        if f.name == "parse":
+        if f.name in model.NOT_SERIALISED:
             continue
         props[f.name] = _type_schema(hints[f.name], defs)
         required.append(f.name)

@@ -53,7 +53,7 @@ class DuckDBStore(Store):
                                  f"(it has tables {', '.join(sorted(tables))}); choose another --store path")
             if self.read_only:
                 raise StoreError(f"{self.path} is not a newsevents store yet; write to it first")
-            from .. import __version__
+            from ..version import __version__
 
             with self._transaction():
                 for stmt in schema.create_statements():

@@ -14,10 +14,11 @@ All stream the store's rows in Arrow batches, so an export of any size runs in f
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import SettingsError, StoreError
-from .query import KINDS, Filters
+from .query import KINDS, Filters, check
 
 FORMATS = ("parquet", "csv", "jsonl", "gdelt", "plover")
 
@@ -50,26 +51,111 @@ _DATE_COLUMN = {"events": "date", "mentions": "date", "quotes": "published_date"
 def export(store, format: str, path: str | Path, filters: Filters | None = None, table: str = "events",
            header: bool = False) -> int:
     """Write ``table`` rows of ``store`` passing ``filters`` to ``path`` as ``format``; returns
-    the number of rows written (for ``table="all"``, of all tables)."""
+    the number of rows written (for ``table="all"``, of all tables). A file gets a sidecar
+    ``<path>.json`` (a Parquet folder, ``_export.json`` inside: readers skip names starting with
+    ``_``) with :meth:`Export.manifest`: the filters, the product version, the row count."""
     filters = filters or Filters()
-    if format not in FORMATS:
-        raise SettingsError(f"unknown export format {format!r}; valid: {', '.join(FORMATS)}")
-    tables = KINDS if table == "all" else (table,)
-    if table != "all" and table not in KINDS:
-        raise SettingsError(f"unknown table {table!r}; valid: {', '.join(KINDS)}, all")
-    if format in ("gdelt", "plover") and tables != ("events",):
-        raise SettingsError(f"the {format} export holds events; leave out --table")
     if format == "parquet":
-        return sum(write_parquet_dataset(store.reader(t, filters), Path(path) / t if table == "all" else Path(path), t)
-                   for t in tables)
+        tables = KINDS if table == "all" else (table,)
+        if table != "all" and table not in KINDS:
+            raise SettingsError(f"unknown table {table!r}; valid: {', '.join(KINDS)}, all")
+        folder = Path(path)
+        manifest = _manifest(format, table, filters)
+        n = sum(write_parquet_dataset(store.reader(t, filters), folder / t if table == "all" else folder, t, manifest)
+                for t in tables)
+        _write_json(folder / "_export.json", {**manifest, "rows": n})
+        return n
     if table == "all":
         raise SettingsError(f"--table all needs the parquet format (one folder per table); {format} writes one file")
-    with _open(path) as out:
-        if format == "gdelt":
-            return write_gdelt(store.reader("events", filters), out, header=header)
-        if format == "plover":
-            return write_plover(store, filters, out)
-        return write_rows(store.reader(table, filters), format, out)
+    job = Export(store, format, filters, table, header)
+    if str(path) == "-":
+        for chunk in job:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return job.rows
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for chunk in job:
+            out.write(chunk)
+    _write_json(Path(f"{path}.json"), job.manifest())
+    return job.rows
+
+
+#: What each single-file format is served as: media type, file extension.
+MEDIA = {"csv": ("text/csv; charset=utf-8", "csv"), "jsonl": ("application/x-ndjson; charset=utf-8", "jsonl"),
+         "gdelt": ("text/tab-separated-values; charset=utf-8", "tsv"),
+         "plover": ("application/x-ndjson; charset=utf-8", "plover.jsonl"),
+         "parquet": ("application/vnd.apache.parquet", "parquet")}
+
+#: Rows turned into text (or a Parquet row group) at a time: what an export holds in memory
+#: beyond the store's own batch.
+CHUNK_ROWS = 5_000
+
+
+class Export:
+    """One export of ``table`` rows passing ``filters`` as one file: iterate it for the file's
+    bytes, chunk by chunk (an HTTP response streams them; nothing is capped, memory stays flat).
+    ``rows`` counts the rows streamed so far; :meth:`manifest` says what the file holds."""
+
+    def __init__(self, store, format: str, filters: Filters | None = None, table: str = "events",
+                 header: bool = False):
+        if format not in FORMATS:
+            raise SettingsError(f"unknown export format {format!r}; valid: {', '.join(FORMATS)}")
+        if table not in KINDS:
+            raise SettingsError(f"unknown table {table!r}; valid: {', '.join(KINDS)}")
+        if format in ("gdelt", "plover") and table != "events":
+            raise SettingsError(f"the {format} export holds events only; choose the events table")
+        self.store, self.format, self.table, self.header = store, format, table, header
+        self.filters = filters or Filters()
+        check(table, self.filters)  # a bad filter fails here, before a response starts
+        self.rows = 0
+        self._manifest = _manifest(format, table, self.filters, header=header)
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA[self.format][0]
+
+    @property
+    def filename(self) -> str:
+        return f"newsevents-{self.table}-{date.today().isoformat()}.{MEDIA[self.format][1]}"
+
+    def manifest(self) -> dict[str, Any]:
+        return {**self._manifest, "rows": self.rows}
+
+    def __iter__(self) -> Iterator[bytes]:
+        reader = self.store.reader(self.table, self.filters)
+        if self.format == "parquet":
+            yield from self._parquet(reader)
+            return
+        if self.format == "gdelt" and self.header:
+            yield ("\t".join(GDELT_COLUMNS) + "\n").encode()
+        first = True
+        for batch in _slices(reader):
+            if self.format == "csv":
+                text = _csv(batch, header=first)
+            elif self.format == "jsonl":
+                text = "".join(json.dumps(r, ensure_ascii=False, default=json_default) + "\n" for r in batch.to_pylist())
+            elif self.format == "gdelt":
+                text = "".join("\t".join(gdelt_row(e)) + "\n" for e in batch.to_pylist())
+            else:
+                text = _plover(self.store, batch.to_pylist())
+            first = False
+            self.rows += batch.num_rows
+            yield text.encode("utf-8")
+        if first and self.format == "csv":  # no rows: still the header
+            yield _csv(reader.schema.empty_table(), header=True).encode("utf-8")
+
+    def _parquet(self, reader: pa.RecordBatchReader) -> Iterator[bytes]:
+        import pyarrow.parquet as pq
+
+        sink = _Chunks()
+        schema = reader.schema.with_metadata({b"newsevents": json.dumps(self._manifest).encode()})
+        with pq.ParquetWriter(sink, schema) as writer:
+            for batch in _slices(reader, rows=10 * CHUNK_ROWS):
+                writer.write_batch(batch.replace_schema_metadata(schema.metadata))
+                self.rows += batch.num_rows
+                yield sink.take()
+        yield sink.take()
 
 
 def write_rows(reader: pa.RecordBatchReader, format: str, out: IO[str]) -> int:
@@ -78,18 +164,21 @@ def write_rows(reader: pa.RecordBatchReader, format: str, out: IO[str]) -> int:
     first = True
     for batch in reader:
         if format == "csv":
-            frame = _flatten_lists(batch).to_pandas(date_as_object=True)
-            frame.to_csv(out, header=first, index=False, lineterminator="\n")
+            out.write(_csv(batch, header=first))
         elif format == "jsonl":
             for row in batch.to_pylist():
-                out.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+                out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
         else:
             raise SettingsError(f"unknown row format {format!r}; valid: csv, jsonl")
         first = False
         n += batch.num_rows
     if first and format == "csv":  # no rows: still write the header
-        _flatten_lists(reader.schema.empty_table()).to_pandas().to_csv(out, index=False, lineterminator="\n")
+        out.write(_csv(reader.schema.empty_table(), header=True))
     return n
+
+
+def _csv(batch: pa.RecordBatch | pa.Table, header: bool) -> str:
+    return _flatten_lists(batch).to_pandas(date_as_object=True).to_csv(header=header, index=False, lineterminator="\n")
 
 
 def write_parquet_file(reader: pa.RecordBatchReader, path: str | Path) -> int:
@@ -103,23 +192,32 @@ def write_parquet_file(reader: pa.RecordBatchReader, path: str | Path) -> int:
     return n
 
 
-def write_parquet_dataset(reader: pa.RecordBatchReader, folder: Path, table: str) -> int:
-    """A Hive-partitioned dataset (``year=YYYY/month=M``) of ``table``'s rows under ``folder``."""
+#: The partition of rows without a date: ``year=0/month=0`` (a null partition value would make
+#: ``pd.read_parquet`` fail: "Cannot yet unify dictionaries with nulls"); their ``date`` stays null.
+UNDATED = 0
+
+
+def write_parquet_dataset(reader: pa.RecordBatchReader, folder: Path, table: str,
+                          manifest: dict[str, Any] | None = None) -> int:
+    """A Hive-partitioned dataset (``year=YYYY/month=M``; undated rows under ``year=0/month=0``)
+    of ``table``'s rows under ``folder``; ``manifest`` goes into each file's metadata."""
     import pyarrow.dataset as ds
 
     if folder.exists() and any(folder.iterdir()):
         raise StoreError(f"{folder} exists and is not empty: export into a new folder (or remove it first)")
     column = _DATE_COLUMN[table]
+    metadata = {b"newsevents": json.dumps({**manifest, "table": table}).encode()} if manifest else None
     schema = reader.schema.append(pa.field("year", pa.int32())).append(pa.field("month", pa.int32()))
+    schema = schema.with_metadata(metadata)
     count = [0]
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in reader:
             day = batch.column(column)
             count[0] += batch.num_rows
-            yield pa.RecordBatch.from_arrays(
-                [*batch.columns, pc.cast(pc.year(day), pa.int32()), pc.cast(pc.month(day), pa.int32())],
-                schema=schema)
+            year = pc.fill_null(pc.cast(pc.year(day), pa.int32()), UNDATED)
+            month = pc.fill_null(pc.cast(pc.month(day), pa.int32()), UNDATED)
+            yield pa.RecordBatch.from_arrays([*batch.columns, year, month], schema=schema)
 
     ds.write_dataset(pa.RecordBatchReader.from_batches(schema, batches()), str(folder), format="parquet",
                      partitioning=ds.partitioning(pa.schema([("year", pa.int32()), ("month", pa.int32())]),
@@ -214,21 +312,25 @@ def _clean(value: str) -> str:
 
 # --------------------------------------------------------------------------------- PLOVER
 def write_plover(store, filters: Filters, out: IO[str]) -> int:
-    from ..model import QUAD_CLASSES
-    from .. import __version__
-
     n = 0
-    for batch in store.reader("events", filters):
-        events = batch.to_pylist()
-        mentions: dict[str, list[dict[str, Any]]] = {}
-        ids = [e["event_id"] for e in events]
-        for m in store.reader("mentions", Filters(event_id=tuple(ids))).read_all().to_pylist():
-            mentions.setdefault(m["event_id"], []).append(m)
-        for e in events:
-            record = plover_record(e, mentions.get(e["event_id"], []), QUAD_CLASSES, __version__)
-            out.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
-            n += 1
+    for batch in _slices(store.reader("events", filters)):
+        out.write(_plover(store, batch.to_pylist()))
+        n += batch.num_rows
     return n
+
+
+def _plover(store, events: list[dict[str, Any]]) -> str:
+    """PLOVER records (JSON lines) of ``events``, each with its mentions."""
+    from ..version import __version__
+    from ..model import QUAD_CLASSES
+
+    mentions: dict[str, list[dict[str, Any]]] = {}
+    if events:
+        ids = tuple(e["event_id"] for e in events)
+        for m in store.reader("mentions", Filters(event_id=ids)).read_all().to_pylist():
+            mentions.setdefault(m["event_id"], []).append(m)
+    return "".join(json.dumps(plover_record(e, mentions.get(e["event_id"], []), QUAD_CLASSES, __version__),
+                              ensure_ascii=False, default=json_default) + "\n" for e in events)
 
 
 def plover_record(e: dict[str, Any], mentions: list[dict[str, Any]], quads: dict[int, str],
@@ -265,32 +367,85 @@ def plover_record(e: dict[str, Any], mentions: list[dict[str, Any]], quads: dict
 
 
 # --------------------------------------------------------------------------------- helpers
+def filters_dict(f: Filters) -> dict[str, Any]:
+    """The filters that are set, as JSON-ready values (dates as ISO strings)."""
+    default = Filters()
+    out = {}
+    for field in dataclasses.fields(f):
+        value = getattr(f, field.name)
+        if value != getattr(default, field.name):
+            out[field.name] = list(value) if isinstance(value, tuple) else \
+                value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def _manifest(format: str, table: str, filters: Filters, **extra: Any) -> dict[str, Any]:
+    """What an export holds: the product and version that wrote it, when, and the filters."""
+    from ..version import __version__
+
+    out = {"product": "newsevents", "version": __version__,
+           "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+           "format": format, "table": table, "filters": filters_dict(filters)}
+    if format == "gdelt":
+        out["columns"] = list(GDELT_COLUMNS)
+    out.update({k: v for k, v in extra.items() if v})
+    return out
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _slices(reader: pa.RecordBatchReader, rows: int | None = None) -> Iterator[pa.RecordBatch]:
+    """The reader's batches cut into at most ``rows`` (default :data:`CHUNK_ROWS`) rows each."""
+    rows = rows or CHUNK_ROWS
+    for batch in reader:
+        for start in range(0, batch.num_rows, rows):
+            yield batch.slice(start, rows)
+
+
+class _Chunks:
+    """A write-only file collecting what a writer (ParquetWriter) writes, handed out by :meth:`take`."""
+
+    closed = False
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.parts.append(data)
+        self.position += len(data)
+        return len(data)
+
+    def take(self) -> bytes:
+        out, self.parts = b"".join(self.parts), []
+        return out
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+
 def _flatten_lists(batch: pa.RecordBatch | pa.Table):
     arrays = [pc.binary_join(col, ";") if pa.types.is_list(col.type) else col for col in batch.columns]
     return pa.table(arrays, names=batch.schema.names) if isinstance(batch, pa.Table) else \
         pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-class _open:
-    """A text file to write (``-`` is stdout, left open)."""
-
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-
-    def __enter__(self) -> IO[str]:
-        if self.path == "-":
-            self.f = sys.stdout
-        else:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.f = open(self.path, "w", encoding="utf-8", newline="")
-        return self.f
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.f is not sys.stdout:
-            self.f.close()

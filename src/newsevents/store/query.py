@@ -45,6 +45,7 @@ class Filters:
     event_id: tuple[str, ...] = ()
     article_id: tuple[str, ...] = ()
     quote_kind: str | None = None  # quotes: direct | indirect
+    language: tuple[str, ...] = ()  # articles: ISO 639-1 codes of the detected language
     limit: int | None = None
     offset: int | None = None  # skip this many rows first (pages of ``limit`` rows)
 
@@ -96,7 +97,7 @@ _APPLIES = {
     "mentions": {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
                  "place", "text", "event_id", "article_id", "limit", "offset"},
     "quotes": {"actor", "source", "since", "until", "text", "article_id", "quote_kind", "limit", "offset"},
-    "articles": {"actor", "since", "until", "place", "text", "article_id", "limit", "offset"},
+    "articles": {"actor", "since", "until", "place", "text", "article_id", "language", "limit", "offset"},
 }
 
 _ORDER = {
@@ -194,6 +195,8 @@ def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
         add(f"article_id IN ({', '.join('?' for _ in f.article_id)})", *f.article_id)
     if f.quote_kind:
         add("kind = ?", f.quote_kind)
+    if f.language:
+        add(f"language IN ({', '.join('?' for _ in f.language)})", *[v.strip().lower() for v in f.language])
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -93,16 +93,18 @@ function signed(x) { return x == null ? '' : (x > 0 ? '+' : '') + Number(x).toFi
  * The article body with its actors, quotes and event triggers marked, and tabs beside it
  * listing events (each row linked to its sentence), quotes and actors.
  */
-function renderDocument(doc, container, { select = null, selectQuote = null } = {}) {
+function renderDocument(doc, container, { select = null, selectQuote = null, onSelect = null } = {}) {
   container.replaceChildren();
   const a = doc.article;
   const body = a.body;
-  const meta = [a.published && a.published.slice(0, 10), a.publisher, a.author, a.dateline].filter(Boolean).join(' · ');
+  const meta = [a.published && a.published.slice(0, 10), a.publisher, a.author, a.dateline,
+    a.language && `language ${a.language}`].filter(Boolean).join(' · ');
   const marks = [];
   doc.actors.forEach((m, i) => marks.push({ start: m.start, end: m.end, kind: 'actor', i }));
   doc.quotes.forEach((q, i) => {
     for (const part of (q.parts && q.parts.length ? q.parts : [q.content])) marks.push({ start: part.start, end: part.end, kind: 'quote', i });
   });
+  (doc.locations || []).forEach((p, i) => marks.push({ start: p.start, end: p.end, kind: 'place', i }));
   doc.events.forEach((e, i) => {
     marks.push({ start: e.trigger.start, end: e.trigger.end, kind: 'trigger', i });
     if (e.source) marks.push({ start: e.source.start, end: e.source.end, kind: 'source', i });
@@ -113,10 +115,12 @@ function renderDocument(doc, container, { select = null, selectQuote = null } = 
   const eventsTable = eventTable(doc, (i) => selectEvent(i, true));
   const quotesList = quoteList(doc, (i) => selectQuoteAt(i));
   const actorsList = actorList(doc, (idx) => flashMarks(idx.flatMap((m) => markEls.actor[m] || [])));
+  const placesList = placeList(doc, (idx) => flashMarks(idx.flatMap((i) => markEls.place[i] || [])));
   const panels = tabs([
     [`Events (${doc.events.length})`, eventsTable],
     [`Quotes (${doc.quotes.length})`, quotesList],
     [`Actors (${doc.entities.length || doc.actors.length})`, actorsList],
+    [`Places (${new Set((doc.locations || []).map((p) => `${p.name || p.text}|${p.country || ''}`)).size})`, placesList],
   ]);
 
   container.append(h('div', { class: 'article-layout' },
@@ -133,8 +137,9 @@ function renderDocument(doc, container, { select = null, selectQuote = null } = 
     for (const el of container.querySelectorAll('.selected, .sel-source, .sel-target, .sel-trigger')) {
       el.classList.remove('selected', 'sel-source', 'sel-target', 'sel-trigger');
     }
-    if (current === i) { current = null; return; }
+    if (current === i) { current = null; if (onSelect) onSelect(null); return; }
     current = i;
+    if (onSelect) onSelect(i);
     const e = doc.events[i];
     const row = eventsTable.querySelector(`tr[data-event="${i}"]`);
     if (row) row.classList.add('selected');
@@ -194,7 +199,7 @@ function highlight(body, sentences, marks, doc) {
   }
   const bodyEl = h('div', { class: 'article-body' });
   const sentenceEls = {};
-  const markEls = { actor: {}, quote: {}, trigger: {}, source: {}, target: {} };
+  const markEls = { actor: {}, quote: {}, trigger: {}, source: {}, target: {}, place: {} };
   const ordered = [...sentences].sort((x, y) => x.start - y.start);
   let si = 0;
   let active = [];
@@ -233,6 +238,10 @@ function highlight(body, sentences, marks, doc) {
         const actor = doc.actors[m.i];
         titles.push(`actor: ${actor.name || actor.text}${actor.code ? ` [${actor.code}]` : ''}`);
       }
+      if (m.kind === 'place') {
+        const place = doc.locations[m.i];
+        titles.push(`place: ${place.name || place.text}${place.country ? ` [${place.country}]` : ''}`);
+      }
     }
     if (titles.length) el.title = [...new Set(titles)].join('\n');
     parent.append(el);
@@ -244,6 +253,7 @@ function legend() {
   return h('p', { class: 'legend', 'aria-label': 'Legend' },
     h('span', { class: 'm-actor' }, 'actor'), ' ',
     h('span', { class: 'm-quote' }, 'quote'), ' ',
+    h('span', { class: 'm-place' }, 'place'), ' ',
     'event trigger by quad class: ',
     QUADS.map((q, i) => [h('span', { class: `m-trigger q${i}` }, q.label), ' ']));
 }
@@ -281,15 +291,15 @@ function eventTable(doc, onSelect) {
   const rows = doc.events.map((e, i) => {
     const row = h('tr', { tabindex: 0, dataset: { event: i }, title: 'Show its sentence (Enter)' },
       h('td', {}, String(i + 1)),
-      h('td', {}, actorLabel(e.source), h('div', { class: 'code' }, codeOf(e.source))),
+      h('td', {}, short(actorLabel(e.source), 60), h('div', { class: 'code' }, codeOf(e.source))),
       h('td', {}, h('strong', {}, e.trigger.text), e.negated ? h('span', { class: 'tag' }, 'negated') : null,
-        h('div', { class: 'code' }, `${e.cameo} ${e.cameo_name}`)),
+        h('div', { class: 'code' }, `${e.cameo} ${e.cameo_name}`),
+        e.plover ? h('div', { class: 'code plover' }, `PLOVER ${e.plover}${e.plover_mode ? ` · ${e.plover_mode}` : ''}`) : null),
       // a reciprocal act ("A met B") has no target: show its counterpart, marked as mutual
-      e.counterpart ? h('td', {}, '↔ ', actorLabel(e.counterpart), h('div', { class: 'code' }, codeOf(e.counterpart)))
-        : h('td', {}, actorLabel(e.target), h('div', { class: 'code' }, codeOf(e.target))),
-      h('td', {}, quadBadge(e.quad_class)),
-      h('td', { class: 'num' }, signed(e.goldstein)),
-      h('td', {}, e.modality !== 'asserted' ? e.modality : '', e.date ? h('div', { class: 'code' }, e.date) : null));
+      e.counterpart ? h('td', {}, '↔ ', short(actorLabel(e.counterpart), 60), h('div', { class: 'code' }, codeOf(e.counterpart)))
+        : h('td', {}, short(actorLabel(e.target), 60), h('div', { class: 'code' }, codeOf(e.target))),
+      h('td', { class: 'num' }, quadBadge(e.quad_class), h('div', { class: 'code' }, signed(e.goldstein))),
+      h('td', { class: 'nowrap' }, e.date || '', e.modality !== 'asserted' ? h('div', { class: 'code' }, e.modality) : null));
     row.addEventListener('click', () => onSelect(i));
     row.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onSelect(i); }
@@ -299,7 +309,7 @@ function eventTable(doc, onSelect) {
     return row;
   });
   return h('table', { class: 'grid clickable events-table' },
-    h('thead', {}, h('tr', {}, ['#', 'source', 'event', 'target', 'quad', 'Goldstein', ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['#', 'source', 'event', 'target', 'quad, Goldstein', 'date'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows));
 }
 
@@ -311,6 +321,26 @@ function quoteList(doc, onSelect) {
       q.speaker && q.speaker.code ? h('span', { class: 'code' }, ` ${q.speaker.code}`) : null,
       h('span', { class: 'muted' }, ` · ${q.kind}${q.cue ? ` · “${q.cue.text}”` : ''}`)),
     h('blockquote', {}, short(q.content.text, 300)))));
+}
+
+/** The article's places, one row per place (its mentions counted; a click flashes them all). */
+function placeList(doc, onSelect) {
+  const groups = new Map();
+  (doc.locations || []).forEach((p, i) => {
+    const key = `${p.name || p.text}|${p.country || ''}`;
+    if (!groups.has(key)) groups.set(key, { place: p, mentions: [], written: new Set() });
+    groups.get(key).mentions.push(i);
+    groups.get(key).written.add(p.text);
+  });
+  if (!groups.size) return h('p', { class: 'muted' }, 'No places found.');
+  const coord = (x) => (x == null ? '' : Number(x).toFixed(2));
+  return h('table', { class: 'grid places-table' },
+    h('thead', {}, h('tr', {}, ['place', 'as written', 'country', 'kind', 'lat, lon', 'mentions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, [...groups.values()].map(({ place: p, mentions, written }) => h('tr', {},
+      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => onSelect(mentions) }, p.name || p.text)),
+      h('td', {}, [...written].join(', ')), h('td', { class: 'code' }, p.country || ''), h('td', {}, p.feature || ''),
+      h('td', { class: 'num nowrap' }, p.lat == null ? '' : `${coord(p.lat)}, ${coord(p.lon)}`),
+      h('td', { class: 'num' }, String(mentions.length))))));
 }
 
 function actorList(doc, onSelect) {
@@ -327,7 +357,7 @@ function actorList(doc, onSelect) {
 
 // ------------------------------------------------------------------ views
 
-const views = ['read', 'article', 'browse', 'timeline'];
+const views = ['read', 'article', 'browse', 'timeline', 'map'];
 
 function showView(name) {
   for (const v of views) $(`#view-${v}`).hidden = v !== name;
@@ -351,6 +381,9 @@ async function route() {
   } else if (view === 'timeline') {
     showView('timeline');
     await timeline(params);
+  } else if (view === 'map') {
+    showView('map');
+    await drawMap(params);
   } else {
     showView('read');
   }
@@ -398,9 +431,12 @@ async function openArticle(id, params) {
   try {
     const { data } = await api(`/api/articles/${encodeURIComponent(id)}`);
     setStatus(status, '');
-    const select = params.has('event') ? Number(params.get('event')) : null;
-    const selectQuote = params.has('quote') ? Number(params.get('quote')) : null;
-    renderDocument(data, $('#article-result'), { select, selectQuote });
+    // event=N and quote=N count from 1, as the tables number them
+    const select = params.has('event') ? Number(params.get('event')) - 1 : null;
+    const selectQuote = params.has('quote') ? Number(params.get('quote')) - 1 : null;
+    // the selected event goes into the address (replaced, not a new history entry: Back leaves the article)
+    const onSelect = (i) => history.replaceState(null, '', articleHref(id, i == null ? null : 'event', i + 1));
+    renderDocument(data, $('#article-result'), { select, selectQuote, onSelect });
   } catch (e) {
     $('#article-result').replaceChildren();
     setStatus(status, e.message, 'error');
@@ -408,59 +444,148 @@ async function openArticle(id, params) {
 }
 
 // -- browse
-const FILTERS = ['actor', 'source', 'target', 'cameo', 'quad', 'since', 'until', 'place', 'text'];
+// The API's filters, in the form's order. The address carries them as the API's parameters, so a
+// view can be bookmarked, shared and reloaded; any other filter in the address (event, article,
+// quote_kind, a second value) is passed on to the API too and named above the results.
+const FILTERS = ['actor', 'source', 'target', 'dyad', 'undirected', 'cameo', 'plover', 'quad', 'since', 'until', 'place', 'text'];
 // Which filters each kind takes (as `newsevents query`); the others are disabled in the form.
 const APPLIES = {
   articles: ['actor', 'since', 'until', 'place', 'text'],
   events: FILTERS, mentions: FILTERS,
   quotes: ['actor', 'source', 'since', 'until', 'text'],
 };
+const KINDS = Object.keys(APPLIES);
+const PLOVER_TYPES = ['ACCUSE', 'AGREE', 'AID', 'ASSAULT', 'COERCE', 'CONCEDE', 'CONSULT', 'COOPERATE', 'MOBILIZE',
+  'PROTEST', 'REJECT', 'REQUEST', 'RETREAT', 'SANCTION', 'SUPPORT', 'THREATEN'];
+// Parameters of a view rather than filters.
+const VIEW_PARAMS = ['kind', 'offset', 'by', 'view'];
 const PAGE = 50;
+let scrollToTop = false;
+
+/** The filters of an address, as API parameters (lists for repeated ones). */
+function filterQuery(params, allowed = null) {
+  const query = {};
+  for (const key of new Set(params.keys())) {
+    if (VIEW_PARAMS.includes(key) || (allowed && !allowed.includes(key))) continue;
+    const values = params.getAll(key).filter((v) => v !== '');
+    if (values.length) query[key] = values;
+  }
+  return query;
+}
 
 function browseParams() {
   const form = $('#browse-form');
   const kind = form.elements.kind.value;
   const params = new URLSearchParams({ kind });
   for (const name of APPLIES[kind]) {
-    const value = form.elements[name].value.trim();
+    const el = form.elements[name];
+    const value = el.type === 'checkbox' ? (el.checked ? 'true' : '') : el.value.trim();
     if (value) params.set(name, value);
   }
+  // filters the form has no field for stay, until removed with their ×
+  const current = new URLSearchParams(location.hash.split('?')[1] || '');
+  for (const [key, value] of current) if (!FILTERS.includes(key) && !VIEW_PARAMS.includes(key)) params.append(key, value);
   return params;
 }
 
-function syncBrowseForm(params) {
+function syncBrowseForm(params, kind) {
   const form = $('#browse-form');
-  form.elements.kind.value = params.get('kind') || 'articles';
-  for (const name of FILTERS) form.elements[name].value = params.get(name) || '';
+  form.elements.kind.value = kind;
+  for (const name of FILTERS) {
+    const el = form.elements[name];
+    if (el.type === 'checkbox') el.checked = params.get(name) === 'true';
+    else el.value = params.get(name) || '';
+  }
+  const plover = params.get('plover');
+  if (plover && form.elements.plover.value !== plover) {  // a type the list does not have: shown all the same
+    form.elements.plover.append(h('option', { value: plover }, plover));
+    form.elements.plover.value = plover;
+  }
   enableFilters();
 }
 
 function enableFilters() {
   const form = $('#browse-form');
-  const applies = APPLIES[form.elements.kind.value];
+  const applies = APPLIES[form.elements.kind.value] || [];
   for (const name of FILTERS) form.elements[name].disabled = !applies.includes(name);
 }
 
+/** The filters of the address that the form does not show, each with a link removing it. */
+function extraFilters(params) {
+  const shown = new Set(FILTERS);
+  const chips = [];
+  for (const key of new Set(params.keys())) {
+    if (VIEW_PARAMS.includes(key)) continue;
+    const values = params.getAll(key);
+    values.forEach((value, i) => {
+      if (shown.has(key) && i === 0) return;
+      const rest = new URLSearchParams();
+      for (const [k, v] of params) if (!(k === key && v === value)) rest.append(k, v);
+      rest.delete('offset');
+      chips.push(h('span', { class: 'chip' }, `${key} = ${value} `,
+        h('a', { href: `#/browse?${rest}`, title: `remove ${key} = ${value}`, 'aria-label': `remove ${key} = ${value}` }, '×')));
+    });
+  }
+  return chips.length ? h('p', { class: 'chips' }, h('span', { class: 'muted' }, 'Also filtered by: '), chips) : null;
+}
+
+// Each view load takes a number; an answer that comes back after a newer load began is dropped
+// (quick clicks or Back must not leave an older result on the page).
+let loads = 0;
+
 async function browse(params) {
-  syncBrowseForm(params);
+  const load = ++loads;
   const kind = params.get('kind') || 'articles';
-  const offset = Number(params.get('offset') || 0);
-  const query = { limit: PAGE, offset };
-  for (const name of APPLIES[kind]) if (params.get(name)) query[name] = params.get(name);
   const status = $('#browse-status');
+  if (!KINDS.includes(kind)) {
+    $('#browse-result').replaceChildren();
+    $('#facets').hidden = true;
+    pagerOff();
+    setStatus(status, `There is no “${kind}” to browse: choose ${KINDS.join(', ')}.`, 'error');
+    return;
+  }
+  syncBrowseForm(params, kind);
+  const offset = Math.max(0, Number(params.get('offset')) || 0);
+  const filters = filterQuery(params);
+  updateExport(kind, filters);
   setStatus(status, 'Loading…', 'busy');
   try {
-    const { data } = await api(`/api/${kind}`, query);
-    setStatus(status, data.total ? '' : `No ${kind} match.`);
-    $('#browse-result').replaceChildren(data.items.length ? resultTable(kind, data.items) : '');
+    const { data } = await api(`/api/${kind}`, { ...filters, limit: PAGE, offset });
+    if (load !== loads) return;
+    const extra = extraFilters(params);
+    $('#browse-result').replaceChildren(...[extra, data.items.length ? resultTable(kind, data.items) : null].filter(Boolean));
     const last = Math.min(offset + data.items.length, data.total);
-    $('#browse-range').textContent = data.total ? `${offset + 1}–${last} of ${data.total}` : '';
-    pageButton($('#browse-prev'), params, offset > 0 ? Math.max(0, offset - PAGE) : null);
-    pageButton($('#browse-next'), params, last < data.total ? offset + PAGE : null);
+    if (!data.total) {
+      setStatus(status, `No ${kind} match.`);
+      $('#browse-range').textContent = '';
+    } else if (!data.items.length) {  // an address with an offset past the end
+      const lastPage = Math.floor((data.total - 1) / PAGE) * PAGE;
+      setStatus(status, `This page is past the end: ${plural(data.total, kind.replace(/s$/, ''))} in all.`, 'error');
+      $('#browse-range').textContent = `page past the end (${data.total} in all)`;
+      pageButton($('#browse-prev'), params, lastPage);
+      pageButton($('#browse-next'), params, null);
+    } else {
+      setStatus(status, '');
+      $('#browse-range').textContent = `${offset + 1}–${last} of ${data.total}`;
+    }
+    if (data.items.length || !data.total) {
+      pageButton($('#browse-prev'), params, offset > 0 ? Math.max(0, offset - PAGE) : null);
+      pageButton($('#browse-next'), params, last < data.total ? offset + PAGE : null);
+    }
+    if (scrollToTop) { scrollToTop = false; $('#view-browse').scrollIntoView({ block: 'start' }); }
+    await showFacets(kind, filters, params, load);
   } catch (e) {
-    $('#browse-result').replaceChildren();
+    if (load !== loads) return;
+    $('#browse-result').replaceChildren(extraFilters(params) || '');
+    pagerOff();
     setStatus(status, e.status === 503 ? `The store is not available: ${e.message}` : e.message, 'error');
   }
+}
+
+function pagerOff() {
+  $('#browse-range').textContent = '';
+  pageButton($('#browse-prev'), null, null);
+  pageButton($('#browse-next'), null, null);
 }
 
 function pageButton(button, params, offset) {
@@ -468,12 +593,31 @@ function pageButton(button, params, offset) {
   button.onclick = () => {
     const next = new URLSearchParams(params);
     next.set('offset', String(offset));
+    scrollToTop = true;
     location.hash = `#/browse?${next}`;
   };
 }
 
-function articleHref(articleId, key, idx) {
-  return `#/article/${encodeURIComponent(articleId)}${key ? `?${key}=${idx}` : ''}`;
+/** The download link: what the view selects, every row, in the chosen format. */
+function updateExport(kind, filters) {
+  const select = $('#export-format');
+  const eventsOnly = kind !== 'events';
+  for (const option of select.options) option.disabled = eventsOnly && (option.value === 'gdelt' || option.value === 'plover');
+  if (select.selectedOptions[0].disabled) select.value = 'csv';
+  const query = { ...filters, format: select.value, table: kind };
+  const link = new URL('/api/export', location.origin);
+  const manifest = new URL('/api/export/manifest', location.origin);
+  for (const [key, values] of Object.entries(query)) {
+    for (const v of [].concat(values)) { link.searchParams.append(key, v); manifest.searchParams.append(key, v); }
+  }
+  $('#export-link').href = link.pathname + link.search;
+  $('#export-link').textContent = `Download ${kind} (${select.selectedOptions[0].textContent})`;
+  $('#export-manifest').href = manifest.pathname + manifest.search;
+  $('#export-note').textContent = eventsOnly ? 'GDELT and PLOVER files hold events: show events to get them.' : '';
+}
+
+function articleHref(articleId, key, n) {
+  return `#/article/${encodeURIComponent(articleId)}${key ? `?${key}=${n}` : ''}`;
 }
 
 function rowActor(r, side) {
@@ -482,41 +626,49 @@ function rowActor(r, side) {
   return [name, code ? h('div', { class: 'code' }, code) : null];
 }
 
+function rowPlace(r) {
+  return r.place_name ? [r.place_name, r.place_country ? h('div', { class: 'code' }, r.place_country) : null] : '';
+}
+
+// In an article's address, event=N and quote=N count from 1, as its tables number them.
 const COLUMNS = {
   articles: [
-    ['published', (r) => r.published_date || ''],
+    ['published', (r) => r.published_date || '', 'nowrap'],
     ['title', (r) => h('a', { href: articleHref(r.article_id) }, r.title || r.article_id)],
-    ['outlet', (r) => r.outlet || ''],
-    ['events', (r) => String(r.n_events)], ['quotes', (r) => String(r.n_quotes)],
+    ['outlet', (r) => r.outlet || ''], ['language', (r) => r.language || ''],
+    ['events', (r) => String(r.n_events), 'num'], ['quotes', (r) => String(r.n_quotes), 'num'],
   ],
   events: [
-    ['date', (r) => r.date || ''], ['source', (r) => rowActor(r, 'source')],
-    ['event', (r) => [r.cameo_name || '', h('div', { class: 'code' }, `${r.cameo}${r.plover ? ` · ${r.plover}` : ''}`)]],
+    ['date', (r) => r.date || '', 'nowrap'], ['source', (r) => rowActor(r, 'source')],
+    ['event', (r) => [r.cameo_name || '', h('div', { class: 'code' }, r.cameo)]],
+    ['PLOVER', (r) => r.plover || ''],
     ['target', (r) => rowActor(r, 'target')], ['quad', (r) => quadBadge(r.quad_class)],
-    ['Goldstein', (r) => signed(r.goldstein)], ['reports', (r) => String(r.num_mentions)],
+    ['Goldstein', (r) => signed(r.goldstein), 'num'], ['reports', (r) => String(r.num_mentions), 'num'],
+    ['place', rowPlace],
     ['evidence', (r) => {
       const [aid, idx] = (r.first_mention || '').split('/');
-      return h('a', { href: articleHref(aid, 'event', idx) }, short(r.evidence));
-    }],
+      return h('a', { href: articleHref(aid, 'event', Number(idx) + 1) }, short(r.evidence));
+    }, 'wide'],
   ],
   mentions: [
-    ['date', (r) => r.date || ''], ['source', (r) => rowActor(r, 'source')],
+    ['date', (r) => r.date || '', 'nowrap'], ['source', (r) => rowActor(r, 'source')],
     ['trigger', (r) => [r.trigger, h('div', { class: 'code' }, r.cameo)]],
+    ['PLOVER', (r) => r.plover || ''],
     ['target', (r) => rowActor(r, 'target')], ['quad', (r) => quadBadge(r.quad_class)],
-    ['sentence', (r) => h('a', { href: articleHref(r.article_id, 'event', r.idx) }, short(r.sentence))],
+    ['sentence', (r) => h('a', { href: articleHref(r.article_id, 'event', r.idx + 1) }, short(r.sentence)), 'wide'],
   ],
   quotes: [
-    ['published', (r) => r.published_date || ''],
+    ['published', (r) => r.published_date || '', 'nowrap'],
     ['speaker', (r) => rowActor(r, 'speaker')], ['kind', (r) => r.kind],
-    ['quote', (r) => h('a', { href: articleHref(r.article_id, 'quote', r.idx) }, short(r.content, 200))],
+    ['quote', (r) => h('a', { href: articleHref(r.article_id, 'quote', r.idx + 1) }, short(r.content, 200)), 'wide'],
   ],
 };
 
 function resultTable(kind, items) {
   const cols = COLUMNS[kind];
-  return h('table', { class: 'grid browse-table' },
-    h('thead', {}, h('tr', {}, cols.map(([c]) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, items.map((r) => h('tr', {}, cols.map(([, cell]) => h('td', {}, cell(r)))))));
+  return h('table', { class: `grid browse-table browse-${kind}` },
+    h('thead', {}, h('tr', {}, cols.map(([c, , cls]) => h('th', { scope: 'col', class: cls }, c)))),
+    h('tbody', {}, items.map((r) => h('tr', {}, cols.map(([, cell, cls]) => h('td', { class: cls }, cell(r)))))));
 }
 
 // -- timeline
@@ -666,11 +818,7 @@ async function drawTimeline(params) {
     config: { font: 'system-ui, sans-serif', view: { stroke: null }, axis: { grid: true, gridColor: '#eee' } },
   };
   try {
-    // ast + interpreter: Vega evaluates expressions without eval, as the CSP requires.
-    await vegaEmbed(chart, spec, {
-      renderer: 'svg', actions: false, ast: true, expr: vega.expressionInterpreter, defaultStyle: false,
-      tooltip: { disableDefaultStyle: true },
-    });
+    await embed(chart, spec);
     chart.dataset.state = 'ready';
   } catch (e) {
     chart.dataset.state = 'error';
@@ -686,6 +834,300 @@ function timelineTable(rows) {
       h('td', {}, r.period), h('td', { class: 'num' }, String(r.events)),
       ['neutral', 'verbal_cooperation', 'material_cooperation', 'verbal_conflict', 'material_conflict'].map((k) => h('td', { class: 'num' }, String(r[k]))),
       h('td', { class: 'num' }, signed(r.mean_goldstein)))))) : '');
+}
+
+// -- facets beside Browse: counts per value, each a link adding it as a filter
+
+const FACET_TITLES = {
+  plover: 'PLOVER type', cameo: 'CAMEO root', quad: 'quad class', place: 'country (place)',
+  source: 'source country', target: 'target country', outlet: 'outlet', language: 'language',
+};
+
+async function showFacets(kind, filters, params, load) {
+  const box = $('#facets');
+  let data;
+  try {
+    ({ data } = await api('/api/facets', { ...filters, kind }));
+  } catch (e) { box.hidden = true; return; }
+  if (load !== loads) return;
+  const groups = data.facets.filter((f) => f.values.length);
+  box.hidden = !groups.length;
+  box.replaceChildren(h('h2', { class: 'facets-title' }, `Counts of these ${kind}`),
+    ...groups.map((f) => h('div', { class: 'facet', dataset: { facet: f.facet } },
+      h('h3', {}, FACET_TITLES[f.facet] || f.facet),
+      h('ul', {}, f.values.map((v) => {
+        const label = f.facet === 'quad' ? `${v.value} ${QUADS[v.value].label}` : String(v.value);
+        if (!f.filter || params.getAll(f.filter).includes(String(v.value))) {
+          return h('li', {}, h('span', {}, label), h('span', { class: 'n' }, String(v.n)));
+        }
+        const next = new URLSearchParams(params);
+        next.delete('offset');
+        next.append(f.filter, String(v.value));
+        return h('li', {}, h('a', { href: `#/browse?${next}`, dataset: { n: v.n } }, label), h('span', { class: 'n' }, String(v.n)));
+      })))));
+}
+
+// -- map and network
+
+/** Copies the filter fields of Browse into the map's form (one set of fields, two forms). */
+function buildMapForm() {
+  const form = $('#map-form');
+  const browseForm = $('#browse-form');
+  const first = form.firstElementChild;
+  for (const name of FILTERS) form.insertBefore(browseForm.elements[name].closest('label').cloneNode(true), first);
+  for (const name of FILTERS) form.elements[name].disabled = false;
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const name of FILTERS) {
+      const el = form.elements[name];
+      const value = el.type === 'checkbox' ? (el.checked ? 'true' : '') : el.value.trim();
+      if (value) p.set(name, value);
+    }
+    p.set('by', form.elements.by.value);
+    location.hash = `#/map?${p}`;
+  });
+}
+
+const VEGA_OPTIONS = {
+  renderer: 'svg', actions: false, ast: true, defaultStyle: false, tooltip: { disableDefaultStyle: true },
+};
+
+async function embed(el, spec) {
+  // ast + interpreter: Vega evaluates expressions without eval, as the CSP requires.
+  return vegaEmbed(el, spec, { ...VEGA_OPTIONS, expr: vega.expressionInterpreter });
+}
+
+const GOLDSTEIN_SCALE = { domain: [-10, 0, 10], range: ['#c0392b', '#c4c4c4', '#1f6fb4'] };
+
+async function drawMap(params) {
+  const load = ++loads;
+  const form = $('#map-form');
+  for (const name of FILTERS) {
+    const el = form.elements[name];
+    if (el.type === 'checkbox') el.checked = params.get(name) === 'true'; else el.value = params.get(name) || '';
+  }
+  const by = params.get('by') === 'month' ? 'month' : 'year';
+  form.elements.by.value = by;
+  const filters = filterQuery(params);
+  const status = $('#map-status');
+  const map = $('#map');
+  map.dataset.state = 'loading';
+  $('#map-place').hidden = true;
+  setStatus(status, 'Loading…', 'busy');
+  let places;
+  let network;
+  try {
+    const [p, n] = await Promise.all([api('/api/places', filters), api('/api/network', filters)]);
+    if (load !== loads) return;
+    places = p.data;
+    network = n.data.items;
+    periodChips(params, filters, by);
+  } catch (e) {
+    map.replaceChildren();
+    map.dataset.state = 'error';
+    setStatus(status, e.message, 'error');
+    return;
+  }
+  const browseLink = `#/browse?${new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))])}`;
+  setStatus(status, '');
+  $('#map-caption').replaceChildren(
+    `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
+    ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation); grey dots: ' +
+    `${plural(places.named.length, 'place')} the reporting articles name. ` +
+    `${places.events - places.placed} without a place are not on the map; `, h('a', { href: browseLink }, 'list all of them'), '.');
+  mapTable(places.items, params);
+  const narrow = map.clientWidth < 600;
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    // a phone gets a map as high as its width allows, and the colour legend alone (under it)
+    width: 'container', height: narrow ? Math.round(map.clientWidth * 0.55) : 430, background: null,
+    projection: { type: 'equalEarth' },
+    layer: [
+      {
+        data: { url: '/static/vendor/world-atlas/countries-110m.json', format: { type: 'topojson', feature: 'countries' } },
+        mark: { type: 'geoshape', fill: '#e4e8ec', stroke: '#fff', strokeWidth: 0.6 },
+      },
+      {  // the places the reporting articles name: small grey dots under the events' circles
+        name: 'named',
+        data: { values: places.named.map((p) => ({ ...p, label: [p.name, p.country].filter(Boolean).join(', ') })) },
+        mark: { type: 'circle', color: '#57606a', opacity: 0.45, size: narrow ? 10 : 18, tooltip: true },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' },
+          tooltip: [{ field: 'label', title: 'named in the articles' }, { field: 'mentions', title: 'times' }, { field: 'articles', title: 'articles' }],
+        },
+      },
+      {
+        name: 'events',
+        data: { values: places.items.map((p, i) => ({ ...p, i, label: [p.name, p.country].filter(Boolean).join(', ') })) },
+        mark: { type: 'circle', tooltip: true, stroke: '#333', strokeWidth: 0.6, opacity: 0.85, cursor: 'pointer' },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' },
+          size: { field: 'events', type: 'quantitative', scale: { range: narrow ? [20, 400] : [40, 1200] }, title: 'events', legend: narrow ? null : { orient: 'bottom-left' } },
+          color: { field: 'mean_goldstein', type: 'quantitative', scale: GOLDSTEIN_SCALE, title: 'mean Goldstein', legend: { orient: narrow ? 'bottom' : 'bottom-right' } },
+          tooltip: [{ field: 'label', title: 'place' }, { field: 'events', title: 'events' }, { field: 'mean_goldstein', title: 'mean Goldstein' }],
+        },
+      },
+    ],
+    config: { font: 'system-ui, sans-serif', view: { stroke: null } },
+  };
+  try {
+    const result = await embed(map, spec);
+    result.view.addEventListener('click', (ev, item) => {
+      if (item && item.datum && item.datum.i != null && places.items[item.datum.i]) showPlace(places.items[item.datum.i], params);
+    });
+    map.dataset.state = 'ready';
+  } catch (e) {
+    map.dataset.state = 'error';
+    setStatus(status, `The map could not be drawn: ${e.message}`, 'error');
+  }
+  await drawNetwork(network, params);
+}
+
+/** Events per period, each a link narrowing the map to it (since/until), and one for all time. */
+async function periodChips(params, filters, by) {
+  const box = $('#map-periods');
+  const rest = { ...filters };
+  delete rest.since;
+  delete rest.until;
+  const { data } = await api('/api/stats', { ...rest, by, per: 'none' });
+  const chosen = params.get('since');
+  const link = (since, until) => {
+    const p = new URLSearchParams(params);
+    p.delete('since'); p.delete('until');
+    if (since) { p.set('since', since); p.set('until', until); }
+    return `#/map?${p}`;
+  };
+  const chips = data.items.filter((r) => r.period).map((r) => {
+    const since = r.period.slice(0, 10);
+    const until = shift(since, by, 1);
+    const last = new Date(Date.parse(`${until}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+    const label = by === 'year' ? since.slice(0, 4) : since.slice(0, 7);
+    const current = chosen === since && params.get('until') === last;
+    return h('a', { class: `chip${current ? ' current' : ''}`, href: link(since, last), 'aria-current': current ? 'true' : null }, `${label} (${r.events})`);
+  });
+  const undated = data.items.filter((r) => !r.period).reduce((n, r) => n + r.events, 0);
+  box.replaceChildren(h('span', { class: 'muted' }, `Events per ${by}: `),
+    h('a', { class: `chip${chosen ? '' : ' current'}`, href: link(null) }, 'all time'), ...chips,
+    undated ? h('span', { class: 'muted' }, ` · ${undated} undated`) : '');
+}
+
+function evidenceLink(e) {
+  const [aid, idx] = (e.first_mention || '').split('/');
+  return h('a', { href: articleHref(aid, 'event', Number(idx) + 1) }, short(e.evidence, 160));
+}
+
+/** A place's events (the first five), each linked to its evidence sentence. */
+function showPlace(p, params) {
+  const box = $('#map-place');
+  const all = new URLSearchParams(params);
+  all.delete('by');
+  all.set('kind', 'events');
+  all.append('place', p.name || p.country);
+  box.hidden = false;
+  box.replaceChildren(
+    h('h2', {}, [p.name, p.country].filter(Boolean).join(', '), ' ', h('span', { class: 'muted' }, `· ${plural(p.events, 'event')}, mean Goldstein ${signed(p.mean_goldstein)}`)),
+    h('ul', { class: 'place-events' }, p.examples.map((e) => h('li', {},
+      h('span', { class: 'code' }, `${e.date || 'undated'} · ${e.cameo_name || ''}${e.plover ? ` · ${e.plover}` : ''} `), quadBadge(e.quad_class), ' ', evidenceLink(e)))),
+    p.events > p.examples.length ? h('p', {}, h('a', { href: `#/browse?${all}` }, `all events mentioning ${p.name || p.country}`)) : '');
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+function mapTable(items, params) {
+  $('#map-table').replaceChildren(items.length ? h('table', { class: 'grid places-table' },
+    h('caption', { class: 'muted' }, 'The places on the map'),
+    h('thead', {}, h('tr', {}, ['place', 'country', 'events', 'mean Goldstein', 'first event'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, items.slice(0, 50).map((p) => h('tr', {},
+      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => showPlace(p, params) }, p.name || p.country)),
+      h('td', { class: 'code' }, p.country || ''), h('td', { class: 'num' }, String(p.events)),
+      h('td', { class: 'num' }, signed(p.mean_goldstein)), h('td', { class: 'wide' }, p.examples.length ? evidenceLink(p.examples[0]) : ''))))) : '');
+}
+
+/** The dyads on a circle: an edge per dyad (width: events, colour: mean Goldstein), a dot near its target. */
+async function drawNetwork(items, params) {
+  const el = $('#network');
+  el.dataset.state = 'loading';
+  const filters = filterQuery(params);
+  const dyadHref = (d) => {
+    const p = new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))]);
+    p.append('dyad', `${d.source}-${d.target}`);
+    return `#/browse?${p}`;
+  };
+  $('#network-table').replaceChildren(items.length ? h('table', { class: 'grid network-table' },
+    h('thead', {}, h('tr', {}, ['source', 'target', 'events', 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, items.map((d) => h('tr', {},
+      h('td', {}, d.source), h('td', {}, d.target),
+      h('td', { class: 'num' }, h('a', { href: dyadHref(d), title: `the events ${d.source} → ${d.target}` }, String(d.events))),
+      h('td', { class: 'num' }, signed(d.mean_goldstein)))))) : '');
+  if (!items.length) {
+    el.replaceChildren();
+    el.dataset.state = 'empty';
+    $('#network-caption').textContent = 'No events with both actors coded.';
+    return;
+  }
+  const weight = new Map();
+  for (const d of items) for (const a of [d.source, d.target]) weight.set(a, (weight.get(a) || 0) + d.events);
+  const actors = [...weight.keys()].sort((x, y) => weight.get(y) - weight.get(x) || (x < y ? -1 : 1));
+  const at = new Map(actors.map((a, i) => {
+    const angle = (2 * Math.PI * i) / actors.length - Math.PI / 2;
+    return [a, { x: Math.cos(angle), y: Math.sin(angle) }];
+  }));
+  const edges = items.map((d) => {
+    const s = at.get(d.source);
+    const t = at.get(d.target);
+    // A → B and B → A side by side: each is shifted a little to its left
+    const len = Math.hypot(t.x - s.x, t.y - s.y) || 1;
+    const nx = ((s.y - t.y) / len) * 0.025;
+    const ny = ((t.x - s.x) / len) * 0.025;
+    return { ...d, x: s.x + nx, y: s.y + ny, x2: t.x + nx, y2: t.y + ny, hx: s.x + (t.x - s.x) * 0.85 + nx, hy: s.y + (t.y - s.y) * 0.85 + ny, href: dyadHref(d), dyad: `${d.source} → ${d.target}` };
+  });
+  const nodes = actors.map((a) => ({ actor: a, events: weight.get(a), ...at.get(a), lx: at.get(a).x * 1.13, ly: at.get(a).y * 1.13 }));
+  // every layer names the same domain (Vega-Lite 6 fails to merge a domain with an unset one)
+  const axis = (f) => ({ field: f, type: 'quantitative', scale: { domain: [-1.25, 1.25] }, axis: null });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 'container', height: 460, background: null,
+    layer: [
+      {
+        data: { values: edges },
+        mark: { type: 'rule', tooltip: true, cursor: 'pointer', strokeCap: 'round', opacity: 0.9 },
+        encoding: {
+          x: axis('x'), y: axis('y'), x2: { field: 'x2' }, y2: { field: 'y2' },
+          strokeWidth: { field: 'events', type: 'quantitative', scale: { range: [1.5, 12] }, title: 'events', legend: { orient: 'bottom-left' } },
+          color: { field: 'mean_goldstein', type: 'quantitative', scale: GOLDSTEIN_SCALE, title: 'mean Goldstein', legend: { orient: 'bottom-right' } },
+          tooltip: [{ field: 'dyad', title: 'dyad' }, { field: 'events', title: 'events' }, { field: 'mean_goldstein', title: 'mean Goldstein' }],
+        },
+      },
+      {
+        data: { values: edges },
+        mark: { type: 'point', filled: true, shape: 'circle', size: 40, color: '#333' },
+        encoding: { x: axis('hx'), y: axis('hy') },
+      },
+      {
+        data: { values: nodes },
+        mark: { type: 'circle', color: '#24292f', opacity: 1 },
+        encoding: { x: axis('x'), y: axis('y'), size: { value: 90 }, tooltip: [{ field: 'actor' }, { field: 'events' }] },
+      },
+      {
+        data: { values: nodes },
+        mark: { type: 'text', fontWeight: 600, fontSize: 12 },
+        encoding: { x: axis('lx'), y: axis('ly'), text: { field: 'actor' } },
+      },
+    ],
+    config: { font: 'system-ui, sans-serif', view: { stroke: null } },
+  };
+  $('#network-caption').textContent = `The ${plural(items.length, 'dyad')} with most events: an edge from source to target (dot at the target end), ` +
+    'width by events, colour by mean Goldstein (red conflict … blue cooperation). Click an edge, or a count in the table, for its events.';
+  try {
+    const result = await embed(el, spec);
+    result.view.addEventListener('click', (ev, item) => {
+      if (item && item.datum && item.datum.href) location.hash = item.datum.href;
+    });
+    el.dataset.state = 'ready';
+  } catch (e) {
+    el.dataset.state = 'error';
+    $('#network-caption').textContent = `The network could not be drawn: ${e.message}`;
+  }
 }
 
 // ------------------------------------------------------------------ start
@@ -708,7 +1150,15 @@ async function refreshStoreInfo() {
 
 document.addEventListener('DOMContentLoaded', async () => {
   $('#extract-form').addEventListener('submit', extract);
+  // The last thing given is what gets coded: a chosen file clears the text, typing or pasting clears the file.
   $('#input-file').addEventListener('change', () => { if ($('#input-file').files.length) $('#input-text').value = ''; });
+  $('#input-text').addEventListener('input', () => { if ($('#input-file').files.length) $('#input-file').value = ''; });
+  $('#browse-form').elements.plover.append(...PLOVER_TYPES.map((t) => h('option', { value: t }, t)));
+  buildMapForm();
+  $('#export-format').addEventListener('change', () => {
+    const params = new URLSearchParams(location.hash.split('?')[1] || '');
+    updateExport(params.get('kind') || 'articles', filterQuery(params));
+  });
   $('#browse-form').addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/browse?${browseParams()}`; });
   $('#browse-form').elements.kind.addEventListener('change', enableFilters);
   $('#timeline-form').addEventListener('submit', (ev) => {

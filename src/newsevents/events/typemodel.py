@@ -2,7 +2,7 @@
 quad class) from the whole sentence, with its source, target and trigger marked.
 
 The rules (:mod:`.rules`, :mod:`.args`) propose the candidates: each event with its trigger,
-source and target. One encoder pass per sentence (all-MiniLM-L6-v2, frozen, int8 ONNX; see
+source and target. One encoder pass per sentence (all-MiniLM-L6-v2's first 3 layers, frozen, int8 ONNX; see
 :mod:`.encoder`) gives the sentence embedding and the word pieces' hidden states; a candidate is
 read as the sentence embedding, the mean hidden state of each marked span (source, target,
 trigger: the ``<s>..</s>``, ``<t>..</t>`` of PLV, pooled rather than written into the text) and

@@ -4,8 +4,9 @@ Each is one grouped query over the rows the filters select (the same WHERE claus
 they sit beside), so a facet's count is the total the list shows once that value is added as a
 filter: ``plover=ACCUSE`` for the PLOVER type, ``cameo=02`` for a CAMEO root, ``quad=3``,
 ``place=RUS`` (an event placed there, or reported as there by any of its mentions),
-``source=RUS`` and ``target=RUS`` (by the actor's country). Outlet and language are not filters:
-their counts are the events (mentions, articles) reported by that outlet or in that language.
+``source=RUS`` and ``target=RUS`` (by the actor's country), ``language=en`` for articles. Outlet
+is not a filter, nor language for events and mentions: their counts are the events (mentions,
+articles) reported by that outlet or in that language.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ FACETS: dict[str, list[tuple[str, str, str | None]]] = {
     "mentions": [("plover", "plover", "plover"), ("cameo", "cameo_root", "cameo"), ("quad", "quad_class", "quad"),
                  ("place", "place_country", "place"), ("source", "source_country", "source"),
                  ("target", "target_country", "target"), ("outlet", "outlet", None), ("language", "language", None)],
-    "articles": [("outlet", "outlet", None), ("language", "language", None)],
+    "articles": [("outlet", "outlet", None), ("language", "language", "language")],
     "quotes": [("outlet", "outlet", None)],
 }
 #: Values shown per facet.

@@ -6,9 +6,11 @@ the *other* names' first picks (their share in its country or a neighbour, in it
 whether it contains them, its distance to the nearest and the median of them, an "A, B"
 container pair) and its own prior (population, feature class, capital, alternate name or
 demonym, exact name); the rule resolver's own scores are deliberately not features, so the
-weights are learned from the data rather than copied from the rules. A logistic regression over those features (trained by
-``newsevents train geo`` on GeoWebNews and GeoVirus, weights in ``data/geo/ranker.json``) scores
-every candidate; the name takes its best-scoring candidate (one sense per name per article).
+weights are learned from the data rather than copied from the rules. A logistic regression over
+those features (trained by ``newsevents train geo`` on GeoWebNews and GeoVirus, weights in
+``data/geo/ranker.json``) scores every candidate; the name takes its best-scoring candidate (one
+sense per name per article). "A, B" ("Paris, Texas") is a constraint: when a reading lies inside
+the named container, the others are out.
 
 ``newsevents evaluate geo`` scores each gold set with a ranker trained on the other set only.
 """
@@ -29,7 +31,7 @@ from ..data import data_path
 from ..errors import ModelError
 from .gazetteer import EARTH_KM, F, Q_ALT, Q_DEM, Gazetteer, norm
 from .mentions import Toponym
-from .resolve import confidence_of, pairs
+from .resolve import ALT_PENALTY, confidence_of, pairs
 
 RANKER_FILE = "ranker.json"
 FAR_KM = 20_000.0  # distance when there is no other place to measure against
@@ -150,7 +152,7 @@ def _features(gaz: Gazetteer, key, ms, rows, quality, others, weights, pair_next
     n = len(rows)
     feat = gaz.feature[rows]
     pop = gaz.pop[rows]
-    prior = gaz.prior[rows] - np.where(quality == Q_ALT, 2.5, 0.0)
+    prior = gaz.prior[rows] - np.where(quality == Q_ALT, ALT_PENALTY, 0.0)
     country = gaz.country[rows].astype(np.int64)
     a1 = np.where(feat == F["ADM1"], rows, gaz.a1[rows])
     a2 = np.where(feat == F["ADM2"], rows, gaz.a2[rows])

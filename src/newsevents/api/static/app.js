@@ -675,7 +675,7 @@ function resultTable(kind, items) {
 async function timeline(params) {
   const form = $('#timeline-form');
   for (const name of ['a', 'b', 'since', 'until']) form.elements[name].value = params.get(name) || '';
-  form.elements.by.value = params.get('by') || 'day';
+  form.elements.by.value = params.get('by') || 'month';  // news of several years: months show them
   form.elements.undirected.checked = params.get('undirected') !== 'false';
   const dyads = await topDyads();
   if (!params.get('a') || !params.get('b')) {
@@ -734,7 +734,7 @@ function middle(from, to) {
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
 
 async function drawTimeline(params) {
-  const by = params.get('by') || 'day';
+  const by = params.get('by') || 'month';
   const a = params.get('a');
   const b = params.get('b');
   const undirected = params.get('undirected') !== 'false';
@@ -800,7 +800,7 @@ async function drawTimeline(params) {
         encoding: {
           x: { field: 'period' }, x2: { field: 'end' },
           y: { field: 'y0', type: 'quantitative', title: 'events', axis: { tickMinStep: 1 } }, y2: { field: 'y1' },
-          color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: 5 } },
+          color: { field: 'quad', type: 'nominal', title: 'quad class', scale: { domain: QUADS.map((q) => q.label), range: QUADS.map((q) => q.color) }, legend: { orient: 'bottom', columns: chart.clientWidth < 600 ? 2 : 5 } },
           tooltip: [{ field: 'label', type: 'nominal', title: by }, { field: 'quad', title: 'quad class' }, { field: 'events', title: 'events' }],
         },
       },
@@ -831,7 +831,7 @@ function timelineTable(rows) {
     h('caption', { class: 'muted' }, 'The same numbers'),
     h('thead', {}, h('tr', {}, ['period', 'events', ...QUADS.map((q) => q.label), 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((r) => h('tr', {},
-      h('td', {}, r.period), h('td', { class: 'num' }, String(r.events)),
+      h('td', { class: 'nowrap' }, r.period), h('td', { class: 'num' }, String(r.events)),
       ['neutral', 'verbal_cooperation', 'material_cooperation', 'verbal_conflict', 'material_conflict'].map((k) => h('td', { class: 'num' }, String(r[k]))),
       h('td', { class: 'num' }, signed(r.mean_goldstein)))))) : '');
 }
@@ -929,7 +929,7 @@ async function drawMap(params) {
     setStatus(status, e.message, 'error');
     return;
   }
-  const browseLink = `#/browse?${new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))])}`;
+  const browseLink = eventsHref(filters);
   setStatus(status, '');
   $('#map-caption').replaceChildren(
     `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
@@ -1012,6 +1012,15 @@ async function periodChips(params, filters, by) {
     undated ? h('span', { class: 'muted' }, ` · ${undated} undated`) : '');
 }
 
+/** Browse's events for these filters (API parameters, lists for repeated ones), plus ``more``. */
+function eventsHref(filters, more = {}) {
+  const p = new URLSearchParams({ kind: 'events' });
+  for (const [key, values] of [...Object.entries(filters), ...Object.entries(more)]) {
+    for (const v of [].concat(values)) p.append(key, v);
+  }
+  return `#/browse?${p}`;
+}
+
 function evidenceLink(e) {
   const [aid, idx] = (e.first_mention || '').split('/');
   return h('a', { href: articleHref(aid, 'event', Number(idx) + 1) }, short(e.evidence, 160));
@@ -1048,11 +1057,9 @@ async function drawNetwork(items, params) {
   const el = $('#network');
   el.dataset.state = 'loading';
   const filters = filterQuery(params);
-  const dyadHref = (d) => {
-    const p = new URLSearchParams([['kind', 'events'], ...Object.entries(filters).flatMap(([k, vs]) => vs.map((v) => [k, v]))]);
-    p.append('dyad', `${d.source}-${d.target}`);
-    return `#/browse?${p}`;
-  };
+  // the edge's dyad replaces a dyad filter rather than joining it (several dyads match any of them)
+  const { dyad, undirected, ...rest } = filters;
+  const dyadHref = (d) => eventsHref(rest, { dyad: `${d.source}-${d.target}` });
   $('#network-table').replaceChildren(items.length ? h('table', { class: 'grid network-table' },
     h('thead', {}, h('tr', {}, ['source', 'target', 'events', 'mean Goldstein'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((d) => h('tr', {},

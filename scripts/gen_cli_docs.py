@@ -27,9 +27,18 @@ HEADER = """\
      tests/test_docs.py fails when this page is stale; rerun `python scripts/gen_cli_docs.py`. -->
 
 Every command prints the same text with `--help` (`newsevents --help`,
-`newsevents query --help`). Errors in the input are reported per file and the run goes on;
-a command exits with status 1 when some inputs were skipped and 2 on an error that stops it
-(a bad option, a store locked by another process).
+`newsevents query --help`). Errors in the input are reported per file and the run goes on.
+Every command ends with one of four exit statuses ([reliability](reliability.md#exit-status)):
+
+| status | meaning |
+|---|---|
+| 0 | all done |
+| 1 | done, but some inputs were rejected or some articles failed; each is named on stderr |
+| 2 | a usage or store problem stopped it: a bad option or filter (the valid values are named), a store that is locked, damaged or missing |
+| 3 | a fault stopped it: disk full, an I/O error, a worker killed (or a bug in newsevents); what was committed is kept, and the same command resumes |
+
+The filters of `query`, `stats` and `export` are the query parameters of the API's list
+routes: both are made from one declaration (`newsevents.store.filters.PARAMS`).
 """
 
 

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from ..version import __version__
 from ..errors import (
-    IngestError, InputTooLarge, NewseventsError, SchemaMismatch, SettingsError, StoreError, StoreLocked,
+    IngestError, InputTooLarge, InvalidFilter, NewseventsError, SchemaMismatch, SettingsError, StoreError, StoreLocked,
 )
 from ..pipeline import Pipeline
 from ..settings import Settings
@@ -43,6 +43,9 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 #: (400). Browsers send a few kB; uvicorn's httptools parser has no such bound (a client could
 #: stream headers until memory runs out), so ``newsevents serve`` runs its h11 parser with this.
 MAX_HEADER_BYTES = 64 * 1024
+#: The longest URL (path and query string) answered; a longer one is 414. (h11 bounds only what
+#: arrives in pieces, so a long request line sent at once would pass its limit.)
+MAX_URL_BYTES = 64 * 1024
 
 #: The page's policy: nothing but this server's own files; no inline script, no eval (Vega
 #: evaluates its expressions with vega-interpreter), no plugins, no framing.
@@ -127,6 +130,8 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NewseventsError)
     async def ours(request: Request, exc: NewseventsError):
+        if isinstance(exc, InvalidFilter):
+            return error(422, str(exc), "invalid-request", param=exc.param, valid=exc.valid)
         if isinstance(exc, SettingsError):
             return error(422, str(exc), "invalid-request")
         if isinstance(exc, InputTooLarge):
@@ -159,6 +164,10 @@ class Guard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+        if url_bytes > MAX_URL_BYTES:
+            return await error(414, f"the URL is {url_bytes:,} bytes long, over the limit of {MAX_URL_BYTES:,}; "
+                                    "send fewer or shorter filter values", "uri-too-long")(scope, receive, send)
         headers = Headers(scope=scope)
         host = headers.get("host", "")
         if self.hosts is not None and _hostname(host) not in self.hosts:

@@ -29,8 +29,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from ..version import __version__
-from ..errors import SettingsError, StoreError
-from ..ingest import read_text
+from ..errors import InvalidFilter, SettingsError, StoreError
+from ..ingest import normalise_date, read_text
 from ..ingest.decode import decode
 from ..model import Document
 from ..pipeline import STAGE_FACTORIES
@@ -38,9 +38,11 @@ from ..store import Filters
 from ..store import summary
 from ..store.export import Export
 from ..store.query import GROUPINGS, KINDS, PERIODS
+from ..store.filters import MAX_ROWS
+from .params import StrictRoute, filter_params
 from .service import Service
 
-router = APIRouter()
+router = APIRouter(route_class=StrictRoute)
 
 #: Rows per page unless ``limit`` says otherwise, and the most one page may hold (on the demo
 #: store an event row is 1.2 kB of JSON and a mention 1.6 kB: 1,000 rows stay under 2 MB).
@@ -75,43 +77,9 @@ def service(request: Request) -> Service:
     return request.app.state.service
 
 
-def _filter_params(default_limit: int | None, max_limit: int):
-    """A dependency turning the query string into :class:`~newsevents.store.Filters`, with the
-    names and meanings of ``newsevents query``'s options."""
-
-    def params(
-        actor: list[str] = Query([], description="Source or target (a quote's speaker, an article's actors): a code "
-                                                 "(RUS, RUSGOV: by prefix), a country or a name. Repeat for any of several."),
-        source: list[str] = Query([], description="Source actor (quotes: the speaker)."),
-        target: list[str] = Query([], description="Target actor."),
-        dyad: list[str] = Query([], description="SOURCE-TARGET, e.g. RUS-USA."),
-        undirected: bool = Query(False, description="A dyad matches both ways."),
-        cameo: list[str] = Query([], description="CAMEO code or prefix: 02 (root), 021, 0214."),
-        plover: list[str] = Query([], description="PLOVER event type, e.g. REQUEST."),
-        quad: list[int] = Query([], description="Quad class: 0 neutral, 1 verbal cooperation, 2 material cooperation, "
-                                                "3 verbal conflict, 4 material conflict."),
-        since: str | None = Query(None, description="From this date on (YYYY-MM-DD): event date, or publication date."),
-        until: str | None = Query(None, description="Up to this date, inclusive."),
-        place: list[str] = Query([], description="An ISO country code (CHE) or a place name (Geneva)."),
-        text: str | None = Query(None, description="Words in the evidence sentence, the quote, or the title/body."),
-        event: list[str] = Query([], description="Event id (mentions: the reports of that event)."),
-        article: list[str] = Query([], description="Article id."),
-        quote_kind: Literal["direct", "indirect"] | None = Query(None, description="Quotes: direct or indirect."),
-        limit: int | None = Query(default_limit, ge=1, le=max_limit, description="Rows per page."),
-        offset: int = Query(0, ge=0, description="Rows to skip: the page starts after them."),
-    ) -> Filters:
-        # An empty field of a form ("since=") means no filter, as an option left out does.
-        return Filters.make(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected or None,
-                            cameo=cameo, plover=plover, quad=quad, since=since or None, until=until or None,
-                            place=place, text=text or None, event_id=event, article_id=article, quote_kind=quote_kind,
-                            limit=limit, offset=offset or None)
-
-    return params
-
-
-page_filters = _filter_params(PAGE, MAX_PAGE)
-unpaged_filters = _filter_params(None, 2**62)
-stats_filters = _filter_params(STATS_ROWS, STATS_ROWS)
+page_filters = filter_params(PAGE, MAX_PAGE)
+unpaged_filters = filter_params(None, MAX_ROWS)
+stats_filters = filter_params(STATS_ROWS, STATS_ROWS)
 
 
 def rows(table: pa.Table, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -294,6 +262,8 @@ async def extract(request: Request, response: Response,
     """Every stage over one article; the answer is the Document JSON of `newsevents extract`
     (docs/schema.md). Nothing is stored unless `store=true`; then the `X-Newsevents-Stored`
     header says `written`, or `already-there` for an article stored before (same text)."""
+    if published is not None and published.strip() and normalise_date(published) is None:
+        raise InvalidFilter("published", f"published: {published!r} is not a date; write it as ISO 8601 (2022-01-13)")
     data = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":

@@ -10,7 +10,7 @@ import typer
 
 from ..model import Rejection
 from .app import app
-from ._common import RejectionLog, console, err_console, make_settings
+from ._common import RejectionLog, console, err_console, make_settings, plain
 
 
 @app.command()
@@ -81,11 +81,11 @@ def demo(
     if dyads:
         console.print("top coded dyads: " + ", ".join(f"{s}→{t} ({n})" for (s, t), n in dyads.most_common(8)), highlight=False)
     console.print(
-        f"[bold]store:[/] {settings.store_path}: {written.articles} articles written, {written.skipped} already there; "
+        f"[bold]store:[/] {plain(settings.store_path)}: {written.articles} articles written, {written.skipped} already there; "
         f"it holds {stored['articles']} articles, {stored['events']} events from {stored['mentions']} mentions; "
         f"{_share(shape['dated'], shape['events'])} of the events dated ({shape['first'] or '-'} to "
         f"{shape['last'] or '-'}), {_share(shape['placed'], shape['events'])} placed on a map. "
-        "Try: newsevents query --dyad USA-RUS --undirected, or newsevents serve" + (f" --store {store}" if store else ""),
+        "Try: newsevents query --dyad USA-RUS --undirected, or newsevents serve" + (f" --store {plain(store)}" if store else ""),
         highlight=False,
     )
     raise typer.Exit(log.summary(counts["articles"]))
@@ -112,4 +112,4 @@ def sample(
     folder.mkdir(parents=True, exist_ok=True)
     for path in sample_paths():
         shutil.copy(path, folder / path.name)
-        console.print(f"{folder / path.name}", highlight=False)
+        console.print(plain(folder / path.name), highlight=False)

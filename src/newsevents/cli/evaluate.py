@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from ._common import console, make_settings
+from ._common import console, make_settings, plain
 
 evaluate_app = typer.Typer(help="Score the pipeline against gold data (P/R/F1).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
@@ -40,7 +40,7 @@ def quotes(
     if json_out:
         console.print_json(json.dumps(scores))
         return
-    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {polnear} ({scores['articles']} articles, "
+    table = Table("measure", "precision", "recall", "F1", title=f"Quotes on {plain(polnear)} ({scores['articles']} articles, "
                   f"{scores['gold']} gold attributions, {scores['predicted']} predicted quotes)")
     for key, label in (("content_overlap", "content (token overlap)"), ("content_exact", "content (exact)"),
                        ("cue_overlap", "cue (overlap)"), ("cue_exact", "cue (exact)")):
@@ -170,11 +170,21 @@ def all_tasks(
     task: list[str] = typer.Option(None, "--task", help="Run only this evaluation (events, actors, quotes, geo, "
                                                         "extraction); repeat for several."),
     cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model events figure (0: rules only)."),
+    gate: bool = typer.Option(False, "--gate", help="Every task on its full gold sets, checked against the committed "
+                              "floors (evaluation/floors.json): exit 1 when a figure drops below its floor or a gold "
+                              "file changed."),
+    update_floors: bool = typer.Option(False, "--update-floors", help="With --gate: write the figures measured as the "
+                                       "new floors (raising them only)."),
+    allow_regression: bool = typer.Option(False, "--allow-regression", help="With --update-floors: also lower floors "
+                                          "(and accept changed gold); say why in the commit."),
+    floors: Path = typer.Option(None, "--floors", help="With --gate: this floors file instead of the shipped one."),
 ) -> None:
     """Run every evaluation against the gold and write one self-contained HTML report (figures, per-class
     P/R/F1, confusion matrix, confidence calibration, the data and commit it ran on).
 
     Example: newsevents evaluate all --gold ../shared/gold --report report.html --limit 50
+
+    The gate: newsevents evaluate all --gate (then --update-floors to raise the floors; see docs/evaluation.md)
     """
     import shlex
 
@@ -183,6 +193,14 @@ def all_tasks(
     bad = [t for t in task or () if t not in TASKS]
     if bad:
         raise typer.BadParameter(f"unknown evaluation {', '.join(bad)}; valid: {', '.join(TASKS)}", param_hint="--task")
+    if (update_floors or allow_regression or floors) and not gate:
+        raise typer.BadParameter("--update-floors, --allow-regression and --floors go with --gate", param_hint="--gate")
+    if allow_regression and not update_floors:
+        raise typer.BadParameter("--allow-regression lowers floors: it goes with --update-floors",
+                                 param_hint="--allow-regression")
+    if gate and (limit or task or cv != 5):
+        raise typer.BadParameter("the gate scores every task on its full gold: leave out --limit, --task and --cv",
+                                 param_hint="--gate")
 
     def progress(key: str, result: dict) -> None:
         figures = "; ".join(f"{n} {v:.3f}" if isinstance(v, float) else f"{n} {v}" for n, v in result.get("figures", []))
@@ -192,6 +210,17 @@ def all_tasks(
     args = ["--gold", gold, "--report", report, *(["--limit", limit] if limit else []), *(["--cv", cv] if cv != 5 else []),
             *[a for t in task or () for a in ("--task", t)]]
     command = "newsevents evaluate all " + " ".join(shlex.quote(str(a)) for a in args)
-    result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
+    if gate:
+        from ..evaluation.gate import FLOORS_FILE, describe, run_gate
+
+        checked, result = run_gate(gold, floors or FLOORS_FILE, update=update_floors, allow_regression=allow_regression,
+                                   command=command + " --gate", progress=progress)
+    else:
+        result = run_all(gold, limit=limit, tasks=task or TASKS, command=command, cv=cv, progress=progress)
     write_report(result, html=report, markdown=markdown, json_path=json_path)
-    console.print(f"report written to {report}", highlight=False)
+    console.print(f"report written to {plain(report)}", highlight=False)
+    if gate:
+        for line in describe(checked):
+            console.print(line, highlight=False, markup=False)
+        if not checked.passed:
+            raise typer.Exit(1)

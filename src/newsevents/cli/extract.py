@@ -12,6 +12,7 @@ from ..model import Document, Rejection
 from .app import app
 from ._common import (
     ActorsOption, InputFormatOption, RejectionLog, TextFieldOption, console, err_console, fold_table, make_settings,
+    plain, texts,
 )
 
 FORMATS = ("json", "jsonl", "csv", "table")
@@ -47,7 +48,7 @@ def extract(
             continue
         n += 1
         for warning in item.article.warnings:
-            err_console.print(f"[yellow]warning[/] {item.article.source}: {warning}", highlight=False)
+            err_console.print(f"[yellow]warning[/] {plain(item.article.source)}: {plain(warning)}", highlight=False)
         if format == "jsonl":
             sys.stdout.write(item.to_json() + "\n")
         elif format == "table":
@@ -111,35 +112,34 @@ def code(
 def print_document(doc: Document) -> None:
     """A readable view of one Document."""
     a = doc.article
-    console.rule(f"[bold]{a.title or a.source}")
+    console.rule(f"[bold]{plain(a.title or a.source)}")
     console.print(f"id {a.id} · published {a.published or '?'} · views {a.views_total}/{a.views_today} · "
-                  f"{len(doc.sentences)} sentences · language {a.language or '?'} · source {a.source}",
+                  f"{len(doc.sentences)} sentences · language {a.language or '?'} · source {plain(a.source)}",
                   highlight=False)
     if doc.actors:
         t = fold_table("actor", "name", "code", "country", "sector", title="Actors")
         for m in doc.actors:
-            t.add_row(m.text, m.name, m.code or "", m.country or "", m.sector or "")
+            t.add_row(*texts(m.text, m.name, m.code, m.country, m.sector))
         console.print(t)
     if doc.quotes:
         t = fold_table("kind", "speaker", "cue", "content", title="Quotes")
         for q in doc.quotes:
             speaker = f"{q.speaker.text} → {q.speaker.name}" if q.speaker else ""
-            t.add_row(q.kind, speaker, q.cue.text if q.cue else "", q.content.text[:120])
+            t.add_row(*texts(q.kind, speaker, q.cue.text if q.cue else "", q.content.text[:120]))
         console.print(t)
     if doc.locations:
         t = fold_table("place", "name", "country", "lat", "lon", title="Places")
         for loc in doc.locations:
-            t.add_row(loc.text, loc.name, loc.country or "", f"{loc.lat:.3f}" if loc.lat is not None else "",
-                      f"{loc.lon:.3f}" if loc.lon is not None else "")
+            t.add_row(*texts(loc.text, loc.name, loc.country, f"{loc.lat:.3f}" if loc.lat is not None else "",
+                            f"{loc.lon:.3f}" if loc.lon is not None else ""))
         console.print(t)
     if doc.events:
         t = fold_table("source", "event", "target", "CAMEO", "PLOVER", "quad", "Goldstein", "modality", "date", title="Events")
         for e in doc.events:
-            t.add_row(
+            t.add_row(*texts(
                 _actor(e.source), e.trigger.text + (" (negated)" if e.negated else ""), _actor(e.target),
-                f"{e.cameo} {e.cameo_name}", e.plover or "", str(e.quad_class), f"{e.goldstein:+.1f}", e.modality,
-                e.date or "",
-            )
+                f"{e.cameo} {e.cameo_name}", e.plover, e.quad_class, f"{e.goldstein:+.1f}", e.modality, e.date,
+            ))
         console.print(t)
     if doc.stages_skipped:
         err_console.print(f"not coded ({', '.join(doc.stages_skipped)} skipped): "

@@ -12,9 +12,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from ..errors import EXIT_FAULT, EXIT_OK, EXIT_REJECTED, StoreFault, WorkerError
 from ..model import Rejection
 from .app import app
-from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings
+from ._common import ActorsOption, InputFormatOption, TextFieldOption, err_console, make_settings, plain, skipped_line
 
 
 @app.command()
@@ -41,7 +42,9 @@ def run(
     """Run every stage over a corpus and write the results into the store, in parallel, resumably.
 
     Articles already in the store are skipped, so after an interruption the same command does
-    the rest. Exits 1 when any input was rejected or any article failed.
+    the rest. Exits 0 when all went in, 1 when any input was rejected or any article failed (each
+    is named), 2 on a usage or store problem (locked, damaged), 3 when a fault stopped it (disk
+    full, an I/O error, a worker killed): what was committed is kept, and the same command resumes.
 
     Example: newsevents run corpus/ dumps/news.jsonl.gz --workers 8 --store events.duckdb
     """
@@ -60,8 +63,18 @@ def run(
     options = {"workers": workers}
     if engine == "dask":
         options.update(scheduler=scheduler, shards=shards, keep_shards=keep_shards)
-    with _Bar(quiet) as bar:
-        report = run_corpus(paths, settings, engine=engine, listener=bar, **options)
+    bar = _Bar(quiet)
+    try:
+        with bar:
+            report = run_corpus(paths, settings, engine=engine, listener=bar, **options)
+    except (StoreFault, WorkerError) as exc:
+        if bar.report is not None:
+            _summary(bar.report, settings.store_path)
+        written = bar.report.written if bar.report else 0
+        err_console.print(f"[bold red]stopped:[/] {plain(exc)}", highlight=False)
+        err_console.print(f"{written} articles of this run were committed to the store before it stopped; run the "
+                          "same command again to resume (stored articles are skipped)", highlight=False)
+        raise typer.Exit(EXIT_FAULT) from None
     raise typer.Exit(_summary(report, settings.store_path))
 
 
@@ -102,6 +115,7 @@ class _Bar:
             console=err_console, disable=quiet, transient=False,
         )
         self.task = self.bar.add_task("starting", total=None, problems="")
+        self.report = None  # the run's report, as far as it got
 
     def __enter__(self) -> "_Bar":
         self.bar.start()
@@ -111,6 +125,7 @@ class _Bar:
         self.bar.stop()
 
     def started(self, report) -> None:
+        self.report = report
         self.bar.update(self.task, description=f"{report.engine}, {report.workers} workers")
 
     def progress(self, report) -> None:
@@ -123,12 +138,11 @@ class _Bar:
 
     def rejection(self, r: Rejection) -> None:
         if not self.quiet:
-            self.bar.console.print(f"[yellow]skipped[/] {r.source}: {r.message} [dim]({r.reason})[/]",
-                                        highlight=False)
+            self.bar.console.print(skipped_line(r), highlight=False)
 
     def failure(self, f) -> None:
-        self.bar.console.print(f"[red]failed[/] {f.source}{f' (article {f.article_id})' if f.article_id else ''}: "
-                                    f"{f.reason}", highlight=False)
+        self.bar.console.print(f"[red]failed[/] {plain(f.source)}{f' (article {f.article_id})' if f.article_id else ''}: "
+                               f"{plain(f.reason)}", highlight=False)
 
 
 def _summary(report, store_path: str) -> int:
@@ -136,13 +150,13 @@ def _summary(report, store_path: str) -> int:
     err_console.print(
         f"[bold]run:[/] {report.written} articles written ({report.mentions} event mentions, {report.new_events} new "
         f"events, {report.quotes} quotes), {report.stored} already stored, in {report.seconds:.1f} s "
-        f"({rate:.1f} articles/s, {report.engine} engine, {report.workers} workers) into {store_path}",
+        f"({rate:.1f} articles/s, {report.engine} engine, {report.workers} workers) into {plain(store_path)}",
         highlight=False)
     if report.rejected:
         reasons = ", ".join(f"{n} {reason}" for reason, n in Counter(report.rejected).most_common())
         err_console.print(f"[yellow]{sum(report.rejected.values())} inputs rejected[/] ({reasons})", highlight=False)
     if report.failed:
         reasons = Counter(f.reason.split(":")[0] for f in report.failures).most_common(3)
-        err_console.print(f"[red]{report.failed} articles failed[/] ({', '.join(f'{n} {r}' for r, n in reasons)}); "
+        err_console.print(f"[red]{report.failed} articles failed[/] ({plain(', '.join(f'{n} {r}' for r, n in reasons))}); "
                           "they are not stored, and a rerun tries them again", highlight=False)
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_REJECTED

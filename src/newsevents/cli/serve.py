@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from ._common import console, err_console, make_settings
+from ._common import console, err_console, make_settings, plain
 
 @app.command()
 def serve(
@@ -30,10 +30,10 @@ def serve(
     settings = make_settings(store_path=str(store) if store else None)
     local = host in LOCAL_HOSTS
     if not local:
-        err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach this port can read the "
+        err_console.print(f"[yellow]warning:[/] listening on {plain(host)}: anyone who can reach this port can read the "
                           "store and have articles coded (there is no login)", highlight=False)
     shown = f"[{host}]" if ":" in host else host
-    console.print(f"newsevents: http://{shown}:{port}/ (API docs at /docs), store {settings.store_path}",
+    console.print(f"newsevents: http://{plain(shown)}:{port}/ (API docs at /docs), store {plain(settings.store_path)}",
                   highlight=False)
     _say_if_locked(settings)
     app = create_app(settings, preload=True, hosts=LOCAL_HOSTS if local else None)
@@ -43,13 +43,16 @@ def serve(
 def _say_if_locked(settings) -> None:
     """A store a batch run is writing is served once the run ends; say so rather than let every
     request fail unexplained."""
-    from ..errors import StoreError, StoreLocked
+    from ..errors import StoreDamaged, StoreError, StoreLocked
     from ..store import open_store
 
     try:
         open_store(settings.store_path, read_only=True, settings=settings).close()
     except StoreLocked as exc:
-        err_console.print(f"[yellow]warning:[/] {exc} Until then the page and the API answer 503 (store-locked).",
+        err_console.print(f"[yellow]warning:[/] {plain(exc)} Until then the page and the API answer 503 (store-locked).",
+                          highlight=False)
+    except StoreDamaged as exc:
+        err_console.print(f"[yellow]warning:[/] {plain(exc)} Until then the page and the API answer 503.",
                           highlight=False)
     except StoreError:  # no store yet, and the like: /api/health says why
         pass

@@ -9,35 +9,16 @@ import pyarrow as pa
 import typer
 
 from .app import app
-from ._common import console, err_console, fold_table, make_settings
+from ..errors import EXIT_REJECTED, EXIT_USAGE
+from ..store.filters import Filters
+from ._common import console, err_console, filter_options, fold_table, make_settings, plain, texts
 
 ROW_FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 
 StoreOption = typer.Option(None, "--store", help="The store file (default: $NEWSEVENTS_STORE, else "
                                                   "~/.local/share/newsevents/newsevents.duckdb).")
-ActorOption = typer.Option(None, "--actor", "-a", help="Source or target (a quote's speaker, an article's actors): a "
-                                                       "code (RUS, RUSGOV), a country or a name; repeat for any of several.")
-SourceOption = typer.Option(None, "--source", "-s", help="Source actor: code, country or name (quotes: speaker).")
-TargetOption = typer.Option(None, "--target", "-t", help="Target actor: code, country or name.")
-DyadOption = typer.Option(None, "--dyad", help="SOURCE-TARGET, e.g. RUS-USA (see --undirected).")
-UndirectedOption = typer.Option(False, "--undirected", help="A dyad matches both ways.")
-CameoOption = typer.Option(None, "--cameo", help="CAMEO code or its prefix: 02 (root), 021, 0214.")
-PloverOption = typer.Option(None, "--plover", help="PLOVER event type, e.g. REQUEST, ACCUSE, CONSULT.")
-QuadOption = typer.Option(None, "--quad", help="Quad class: 0 neutral, 1 verbal cooperation, 2 material cooperation, "
-                                               "3 verbal conflict, 4 material conflict.")
-SinceOption = typer.Option(None, "--since", help="From this date on (YYYY-MM-DD; event date, or publication date).")
-UntilOption = typer.Option(None, "--until", help="Up to this date (inclusive).")
-PlaceOption = typer.Option(None, "--place", help="Place: an ISO country code (CHE) or a place name (Geneva).")
-TextOption = typer.Option(None, "--text", help="Words in the evidence sentence, the quote, or the title/body.")
 FormatOption = typer.Option("table", "--format", "-f", help="table, csv, json (one array), jsonl or parquet.")
-OffsetOption = typer.Option(None, "--offset", help="Skip this many rows first (with --limit: a page of the result).")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of stdout (needed for parquet).")
-
-
-def _filters(**values):
-    from ..store import Filters
-
-    return Filters.make(**{k: v for k, v in values.items() if v not in (None, [], False)})
 
 
 def _open(store: Path | None):
@@ -48,47 +29,34 @@ def _open(store: Path | None):
 
 
 @app.command()
+@filter_options()
 def query(
     kind: str = typer.Argument("events", help="events (merged across articles), mentions (each article's report "
                                               "of an event, with its evidence), quotes or articles."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
-    event: list[str] = typer.Option(None, "--event", help="Event id (mentions: the reports of that event)."),
-    article: list[str] = typer.Option(None, "--article", help="Article id."),
-    quote_kind: str = typer.Option(None, "--quote-kind", help="Quotes: direct or indirect."),
-    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows (table: 50 unless given)."),
-    offset: int = OffsetOption,
+    filters: Filters = None,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
 ) -> None:
-    """Select events, mentions, quotes or articles from the store.
+    """Select events, mentions, quotes or articles from the store (a table shows 50 rows unless
+    --limit says otherwise).
 
     Example: newsevents query --source RUS --target USA --since 2022-01-01
     """
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
-    shown = limit or (50 if format == "table" else None)
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, event_id=event,
-                       article_id=article, quote_kind=quote_kind, limit=shown + 1 if format == "table" else shown,
-                       offset=offset)
+    shown = filters.limit or (50 if format == "table" else None)
+    filters = filters.with_(limit=shown + 1 if format == "table" else shown)
     with _open(store) as s:
         write_result(s.reader(kind, filters), format, output, kind, shown)
 
 
 @app.command()
+@filter_options(kind="events")
 def stats(
     by: str = typer.Option("month", "--by", help="Period: day, week, month or year."),
     per: str = typer.Option("dyad", "--per", help="dyad, source, target, actor (either side) or none."),
     by_country: bool = typer.Option(False, "--by-country", help="Group actors by country (RUS) rather than by "
                                                                  "code (RUSGOV, RUSMIL)."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption,
-    limit: int = typer.Option(None, "--limit", "-n", help="At most this many rows."),
-    offset: int = OffsetOption,
+    filters: Filters = None,
     format: str = FormatOption, output: Path = OutputOption, store: Path = StoreOption,
     chart: Path = typer.Option(None, "--chart", help="Also draw the events per period, stacked by quad class, as "
                                                      "an SVG file (open it in a browser)."),
@@ -99,15 +67,12 @@ def stats(
     """
     if format not in ROW_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; valid: {', '.join(ROW_FORMATS)}", param_hint="--format")
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text, limit=limit,
-                       offset=offset)
     with _open(store) as s:
         table = s.stats_reader(by, per, by_country, filters).read_all()
     write_result(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()), format, output, "stats", None)
     if chart is not None:
         chart.write_text(stats_chart(table, by), encoding="utf-8")
-        err_console.print(f"chart written to {chart}", highlight=False)
+        err_console.print(f"chart written to {plain(chart)}", highlight=False)
 
 
 #: stats columns of the quad-class mix, in quad-class order.
@@ -135,6 +100,7 @@ EXPORT_FORMAT_HELP = ("parquet (a folder, partitioned by year/month), csv, jsonl
 
 
 @app.command()
+@filter_options(paging=False)
 def export(
     format_arg: str = typer.Argument(None, metavar="[FORMAT]", help="The format, as --format (the older form)."),
     output_arg: str = typer.Argument(None, metavar="[OUTPUT]", help="The output, as --output (the older form)."),
@@ -143,10 +109,7 @@ def export(
                                                              "stdout. Beside it goes OUTPUT.json: what it holds."),
     table: str = typer.Option("events", "--table", help="events, mentions, quotes or articles; parquet also takes all."),
     header: bool = typer.Option(False, "--header", help="gdelt: start with a line of column names (GDELT files have none)."),
-    actor: list[str] = ActorOption, source: list[str] = SourceOption, target: list[str] = TargetOption,
-    dyad: list[str] = DyadOption, undirected: bool = UndirectedOption, cameo: list[str] = CameoOption,
-    plover: list[str] = PloverOption, quad: list[int] = QuadOption, since: str = SinceOption,
-    until: str = UntilOption, place: list[str] = PlaceOption, text: str = TextOption, store: Path = StoreOption,
+    filters: Filters = None, store: Path = StoreOption,
 ) -> None:
     """Export the store (or what the filters select) for other tools, with a sidecar OUTPUT.json
     saying what it holds (filters, version, rows).
@@ -154,11 +117,9 @@ def export(
     Example: newsevents export --format gdelt -o events.tsv --since 2022-01-01
     """
     format, output = _one("--format", format, format_arg), _one("--output", output, output_arg)
-    filters = _filters(actor=actor, source=source, target=target, dyad=dyad, undirected=undirected, cameo=cameo,
-                       plover=plover, quad=quad, since=since, until=until, place=place, text=text)
     with _open(store) as s:
         n = s.export(format, str(output), filters, table=table, header=header)
-    err_console.print(f"{n} rows written to {output}", highlight=False)
+    err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
 
 
 def _one(option: str, value: str | None, positional: str | None) -> str:
@@ -178,19 +139,19 @@ def write_result(reader: pa.RecordBatchReader, format: str, output: Path | None,
         if output is None:
             raise typer.BadParameter("parquet needs a file: add --output PATH", param_hint="--format")
         n = write_parquet_file(reader, output)
-        err_console.print(f"{n} rows written to {output}", highlight=False)
+        err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
     elif format == "table":
         print_table(reader.read_all(), kind, limit)
     elif format == "json":
         n = _write_json_array(reader, output)
         if output is not None:
-            err_console.print(f"{n} rows written to {output}", highlight=False)
+            err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
     elif output is None:
         write_rows(reader, format, sys.stdout)
     else:
         with open(output, "w", encoding="utf-8", newline="") as f:
             n = write_rows(reader, format, f)
-        err_console.print(f"{n} rows written to {output}", highlight=False)
+        err_console.print(f"{n} rows written to {plain(output)}", highlight=False)
 
 
 def _write_json_array(reader: pa.RecordBatchReader, output: Path | None) -> int:
@@ -270,7 +231,63 @@ def print_table(table: pa.Table, kind: str, limit: int | None) -> None:
         view = [c for c in view if c[0] not in _WIDE_ONLY]
     t = fold_table(*[h for h, _ in view], title=f"{len(rows)} {kind}", no_wrap=_NO_WRAP)
     for r in rows:
-        t.add_row(*[cell(r) for _, cell in view])
+        t.add_row(*texts(*[cell(r) for _, cell in view]))
     console.print(t)
     if more:
         err_console.print("[dim]more rows: raise --limit, or use --format csv/jsonl/parquet for all of them[/]")
+
+
+store_app = typer.Typer(help="Check a store for damage, or rebuild one from a damaged store.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("check")
+def store_check(store: Path = StoreOption) -> None:
+    """Read every row of every table and say whether the store is sound (exit 0) or damaged
+    (exit 2, with what to do).
+
+    Example: newsevents store check --store events.duckdb
+    """
+    from ..store.repair import check
+
+    settings = make_settings(store_path=str(store) if store else None)
+    report = check(settings.store_path)
+    if not report.opened:
+        err_console.print(f"[bold red]damaged:[/] {plain(report.problem)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    for t in report.tables:
+        state = f"{t.rows:,} rows" if t.problem is None else f"[red]cannot be read[/]: {plain(t.problem)}"
+        console.print(f"{t.table}: {state}", highlight=False)
+    for problem in report.consistency:
+        console.print(f"[red]inconsistent:[/] {plain(problem)}", highlight=False)
+    if report.ok:
+        console.print(f"{plain(report.path)}: sound", highlight=False)
+        return
+    err_console.print(f"[bold red]damaged:[/] {plain(report.path)}. Rebuild a store from the articles it can still "
+                      f"give: newsevents store repair --store {plain(report.path)} --output NEW.duckdb (the damaged "
+                      "file is left as it is); or restore it from a copy", highlight=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@store_app.command("repair")
+def store_repair(
+    output: Path = typer.Option(..., "--output", "-o", help="The new store to write (must not exist)."),
+    store: Path = StoreOption,
+) -> None:
+    """Write every article a damaged store can still give into a new store, rebuilding its events,
+    mentions, quotes and places from them. Exits 0 when every article was recovered, 1 when some
+    could not be read (counted; run their corpus again into the new store to get them back).
+
+    Example: newsevents store repair --store events.duckdb --output repaired.duckdb
+    """
+    from ..store.repair import repair
+
+    settings = make_settings(store_path=str(store) if store else None)
+    report = repair(settings.store_path, output, settings)
+    err_console.print(f"{report.articles} articles written to {plain(output)}", highlight=False)
+    if report.lost or report.unreadable:
+        err_console.print(f"[yellow]{report.lost + report.unreadable} articles could not be read[/] "
+                          f"({report.lost} in damaged blocks, {report.unreadable} with a broken document); run the "
+                          f"corpus again with --store {plain(output)} to add them (stored articles are skipped)",
+                          highlight=False)
+        raise typer.Exit(EXIT_REJECTED)

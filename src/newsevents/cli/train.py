@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from ._common import console
+from ._common import console, plain
 
 train_app = typer.Typer(help="Rebuild the shipped models from the gold data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
@@ -30,7 +30,7 @@ def events(
     from ..events.train import train
 
     path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {path}; score it with `newsevents evaluate events --split both`", highlight=False)
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events --split both`", highlight=False)
 
 
 @train_app.command("geo")
@@ -46,5 +46,5 @@ def geo(
     from ..geo.train import train
 
     path = train(gold, out=out, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {path}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate geo` (each set with a ranker trained on the "
                   "other)", highlight=False)

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
 from ..settings import Settings
-from .args import FIRST_PLURAL, Arguments, arguments, source_of
+from ..vocab import FIRST_PLURAL, SPEAKING_SECTORS
+from .args import Arguments, arguments, source_of
 from .spans import inner_split, np_bounds, split
 from .words import actor_like
 from .codebook import lookup
@@ -334,7 +335,8 @@ def events_of(doc: Document, m: Match, args: Arguments, sentence: Span, index: i
             cameo=code.code, cameo_root=code.root, cameo_name=code.name, plover=code.plover,
             plover_mode=code.plover_mode, quad_class=code.quad_class, goldstein=code.goldstein,
             negated=final.negated or m.negated, modality=modality, reporter=reporter, confidence=round(confidence, 2),
-            rule=f"{MODEL_ID}/{m.rule}", principal=principal and not out, compound=compound, group=group,
+            rule=f"{MODEL_ID}/{m.rule}" + "".join(f"+target:{name}" for name in args.target_checks),
+            principal=principal and not out, compound=compound, group=group,
             sentence_index=index,
         ))
     return out
@@ -478,11 +480,6 @@ def link_quotes(doc: Document) -> None:
                     e.modality = "reported"
 
 
-# sectors whose member speaks for a body when saying "we" (a minister's "we" is the government)
-_SPEAKING_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "MED", "BUS",
-                     "UAF", "LAB", "HRI", "REL", "EDU", "HLH"}
-
-
 def speakers_side(doc: Document, ref: ActorRef | None, speaker: ActorRef) -> ActorRef | None:
     """A first-person plural actor ("we", "us", "our") in what someone says is the side they
     speak for: a spokesman's "we" is his government, an organisation's "we" itself. The span
@@ -493,7 +490,7 @@ def speakers_side(doc: Document, ref: ActorRef | None, speaker: ActorRef) -> Act
     ent = doc.entities[speaker.entity] if speaker.entity is not None and speaker.entity < len(doc.entities) else None
     if ent is not None and ent.type != "person":
         body = ent
-    elif speaker.sector in _SPEAKING_SECTORS and speaker.code:
+    elif speaker.sector in SPEAKING_SECTORS and speaker.code:  # a minister's "we" is the government
         body = next((x for x in doc.entities if x.code == speaker.code and x.type != "person"), None)
         if body is None:
             ref.code, ref.country, ref.sector = speaker.code, speaker.country, speaker.sector

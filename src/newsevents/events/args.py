@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from .lexicon import lemma, lexicon
 from .rules import GETTING, Match, noun_entry
 from .spans import _named_side, _owned_thing, split
+from ..vocab import FIRST_PLURAL
 from .words import (GOODS, PATIENTS, PRONOUNS, QUANTITIES, THING_ENTS, THING_NOUNS, actor_like, human, names_who,
                     place_like)
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
-FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 # prepositions that introduce the target of an event (checked in this order)
 TARGET_PREPS = ("on", "against", "with", "to", "toward", "towards", "into", "at", "upon", "from", "over", "about",
                 "regarding", "in")
@@ -60,6 +60,7 @@ class Arguments:
     reporter: object = None  # head Token of who reports it
     reported: bool = False
     reciprocal: bool = False  # coordinated subjects acting together: one joined source span
+    target_checks: list = field(default_factory=list)  # names of the TARGET_CHECKS that changed the target
 
 
 # what refugees seek where they flee
@@ -608,39 +609,12 @@ def arguments(m: Match) -> Arguments:
         src = src or source_of(node)
         tgt = tgt or target_of(node, exclude=[src] if src is not None else ())
         break
-    # the event's own words are not its target; the object of "rejected the request" may be
-    triggers = {n.trigger.i for n in m.chain()}
-    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "expressed optimism that ...": no target
-        tgt = None
-    if tgt is None:  # "is willing to send resources to Colombia", "considering giving money to X"
-        for node in reversed(list(m.chain())):
-            tgt = target_of(node, exclude=[src] if src is not None else ())
-            if tgt is not None:
-                break
-    if tgt is None and any(n.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider")
-                           for n in m.chain()):
-        # "pledged to work with China", "is considering sending aid to North Korea": the uncoded
-        # clause under the control verb still names whom
-        tgt = clause_target(m, src)
-    if src is not None and tgt is not None and src.i == tgt.i:
-        tgt = None
-    if tgt is not None and tgt.lower_ in RELATIVE_WORDS:  # a misparsed "demanded that ..."
-        tgt = None
-    if tgt is not None and tgt.i in triggers and tgt is not rejected:  # "the negotiations were initiated"
-        tgt = None
-    if tgt is not None and m.code == "011" and not names_who(tgt):  # "declined to comment on the bill"
-        tgt = None
-    if tgt is not None and m.code[:3] == "128" and tgt.pos_ == "NOUN" and not names_who(tgt):
-        # "violated a ban by the UN": a violated rule is aimed at whoever made it
-        by = _by_agent(tgt, ("by",))
-        tgt = by if by is not None and names_who(by) else tgt
-    if tgt is not None and last_code(m)[:2] in BENEFIT_ROOTS and not names_who(tgt):
-        # aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs to
-        # and from North Korea", "gave priority to the shipment of water to the Haitian people"
-        # (inside the phrase, else in the predicates' other prepositions)
-        away = [src, tgt] if src is not None else [tgt]
-        tgt = inner_actor(tgt, away) or next(
-            (a for n in reversed(list(m.chain())) if (a := inner_actor(n.trigger, away, ("prep", "dative")))), tgt)
+    found = _Found(m, src, rejected)
+    for name, check in TARGET_CHECKS:
+        new = check(found, tgt)
+        if (new is None) != (tgt is None) or (new is not None and new.i != tgt.i):
+            args.target_checks.append(name)
+        tgt = new
     if src is not None and src.lower_ in RELATIVE_WORDS:
         src = None
     if src is not None and args.reporter is not None and (src.lower_ in PRONOUNS or _speakers_own(src)) \
@@ -664,6 +638,96 @@ def arguments(m: Match) -> Arguments:
         args.reciprocal = True
         args.sources = [src]
     return args
+
+
+@dataclass
+class _Found:
+    """What the argument walk found, for the target checks."""
+
+    m: Match
+    src: object  # the source head Token, or None
+    rejected: object  # the object of a refusal ("rejected the request"), which may be the target
+
+    @property
+    def triggers(self) -> set[int]:
+        return {n.trigger.i for n in self.m.chain()}
+
+
+def _not_own_words(f: _Found, tgt):
+    """The event's own words are not its target ("expressed optimism that ...", "the
+    negotiations were initiated"); the object of "rejected the request" may be."""
+    return None if tgt is not None and tgt.i in f.triggers and tgt is not f.rejected else tgt
+
+
+def _from_the_chain(f: _Found, tgt):
+    """No target yet: the nearest predicate of the chain that has one ("is willing to send
+    resources to Colombia", "considering giving money to X")."""
+    if tgt is not None:
+        return tgt
+    for node in reversed(list(f.m.chain())):
+        found = target_of(node, exclude=[f.src] if f.src is not None else ())
+        if found is not None:
+            return found
+    return None
+
+
+def _from_the_clause(f: _Found, tgt):
+    """No target yet under a control verb: its uncoded clause still names whom ("pledged to work
+    with China", "is considering sending aid to North Korea")."""
+    if tgt is None and any(n.role in ("intent", "refuse", "threat", "appeal", "demand", "hope", "attempt", "consider")
+                           for n in f.m.chain()):
+        return clause_target(f.m, f.src)
+    return tgt
+
+
+def _not_the_source(f: _Found, tgt):
+    return None if f.src is not None and tgt is not None and f.src.i == tgt.i else tgt
+
+
+def _not_a_relative_word(f: _Found, tgt):
+    """A misparsed "demanded that ..."."""
+    return None if tgt is not None and tgt.lower_ in RELATIVE_WORDS else tgt
+
+
+def _no_comment_topic(f: _Found, tgt):
+    """"declined to comment on the bill": no one is the target of a refusal to comment."""
+    return None if tgt is not None and f.m.code == "011" and not names_who(tgt) else tgt
+
+
+def _rule_maker(f: _Found, tgt):
+    """"violated a ban by the UN": a violated rule is aimed at whoever made it."""
+    if tgt is not None and f.m.code[:3] == "128" and tgt.pos_ == "NOUN" and not names_who(tgt):
+        by = _by_agent(tgt, ("by",))
+        return by if by is not None and names_who(by) else tgt
+    return tgt
+
+
+def _beneficiary(f: _Found, tgt):
+    """Aid, cooperation and eased restrictions go to someone or somewhere: "lifted travel curbs
+    to and from North Korea", "gave priority to the shipment of water to the Haitian people"
+    (inside the phrase, else in the predicates' other prepositions)."""
+    if tgt is None or last_code(f.m)[:2] not in BENEFIT_ROOTS or names_who(tgt):
+        return tgt
+    away = [f.src, tgt] if f.src is not None else [tgt]
+    return inner_actor(tgt, away) or next(
+        (a for n in reversed(list(f.m.chain())) if (a := inner_actor(n.trigger, away, ("prep", "dative")))), tgt)
+
+
+#: Checks of the target the argument walk found, in order; each returns the target (changed or
+#: not). The names of those that change it land in ``Event.rule`` ("+target:from-the-chain").
+#: "not-own-words" runs twice: before the fallbacks (so they look for another target) and after
+#: them (they may land on the event's own words too).
+TARGET_CHECKS = (
+    ("not-own-words", _not_own_words),
+    ("from-the-chain", _from_the_chain),
+    ("from-the-clause", _from_the_clause),
+    ("not-the-source", _not_the_source),
+    ("not-a-relative-word", _not_a_relative_word),
+    ("not-own-words", _not_own_words),
+    ("no-comment-topic", _no_comment_topic),
+    ("rule-maker", _rule_maker),
+    ("beneficiary", _beneficiary),
+)
 
 
 # what two parties make, keep or break together

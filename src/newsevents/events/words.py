@@ -4,7 +4,7 @@ quantities, money and abstractions are things; some nouns are places."""
 
 from __future__ import annotations
 
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "its", "their", "his", "her", "our", "them", "him", "us"}
+from ..vocab import ACTOR_PRONOUNS as PRONOUNS
 
 
 # heads that are what is given or done, not who it is done to ("gave 5 million euros", "sent troops")

@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
 import sys
 import zlib
@@ -122,8 +123,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
     """The files under ``paths``: folders recursively in name order, hidden files skipped.
 
     What a folder holds that is not a file or a folder (a broken or looping symbolic link, a
-    link to a folder, which is not followed, a pipe) is yielded too, so that reading it says why
-    it is skipped rather than passing over it in silence.
+    link to a folder, which is not followed, a pipe), and a folder that cannot be listed, are
+    yielded too, so that reading them says why they are skipped rather than passing over them
+    in silence.
     """
     for p in paths:
         p = str(p)
@@ -131,14 +133,34 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[str]:
             yield p
             continue
         path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if not (child.is_dir() and not child.is_symlink()):  # a folder's files come next
-                    yield str(child)
+        if _is_folder(path):
+            yield from _folder_files(path)
         else:
             yield p
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir() and not path.is_symlink()
+    except OSError:  # cannot be looked at: reading it says why
+        return False
+
+
+def _folder_files(folder: Path) -> Iterator[str]:
+    """The files under ``folder`` in name order, depth first; the folder itself when it cannot
+    be listed."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError:
+        yield str(folder)
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        if _is_folder(child):
+            yield from _folder_files(child)
+        else:
+            yield str(child)
 
 
 def format_of(path: str, settings: Settings) -> str:
@@ -153,11 +175,21 @@ def _open(path: str) -> IO[bytes]:
     if path == STDIN:
         return sys.stdin.buffer
     p = Path(path)
-    if p.is_symlink() and not p.exists():
-        raise UnsupportedInput(path, "a symbolic link to nothing (its target is missing, or the link loops)")
-    if not p.exists():
-        raise UnsupportedInput(path, "no such file or folder")
+    try:
+        p.stat()
+    except OSError as exc:
+        if _is_link(p):
+            raise UnsupportedInput(path, "a symbolic link to nothing (its target is missing, or the link loops)") from None
+        if isinstance(exc, FileNotFoundError):
+            raise UnsupportedInput(path, "no such file or folder") from None
+        raise UnsupportedInput(path, f"cannot be read: {exc.strerror or exc}") from None  # no permission to look
     if p.is_dir():
+        if not p.is_symlink():
+            try:
+                next(p.iterdir(), None)
+            except OSError as exc:
+                raise UnsupportedInput(path, f"a folder that cannot be read ({exc.strerror or exc}): none of its "
+                                             "files are read") from None
         raise UnsupportedInput(path, "a symbolic link to a folder, not followed inside a folder (links can loop); "
                                      "give the folder itself as a path")
     if not p.is_file():
@@ -168,12 +200,20 @@ def _open(path: str) -> IO[bytes]:
         raise UnsupportedInput(path, f"the file cannot be opened: {exc.strerror or exc}") from None
 
 
+def _is_link(p: Path) -> bool:
+    try:
+        return p.is_symlink()
+    except OSError:
+        return False
+
+
 def _read_bytes(path: str, settings: Settings) -> bytes:
     limit = settings.max_input_bytes
-    if path != STDIN and not path.endswith(".gz") and Path(path).is_file() and Path(path).stat().st_size > limit:
-        size = Path(path).stat().st_size
-        raise InputTooLarge(path, f"the file is {size:,} bytes, over the limit of {limit:,} (max_input_bytes)")
     stream = _open(path)
+    if path != STDIN and not path.endswith(".gz") and os.fstat(stream.fileno()).st_size > limit:
+        size = os.fstat(stream.fileno()).st_size
+        stream.close()
+        raise InputTooLarge(path, f"the file is {size:,} bytes, over the limit of {limit:,} (max_input_bytes)")
     try:
         data = stream.read(limit + 1)
     except (EOFError, OSError, zlib.error) as exc:
@@ -251,6 +291,10 @@ def _article_from_record(record: dict[str, Any], where: str, fmt: str, settings:
         raise BadRecord(where, _no_text(record, text, settings.text_fields))
     title = _text(pick(record, settings.title_fields))
     url = _text(pick(record, settings.url_fields))
+    if _ONLY_URL.match(text):
+        raise BadRecord(where, "the text field holds a URL, not an article: are the fields shifted?")
+    if url and _SPACED.search(url.strip()):
+        raise BadRecord(where, "the URL field holds text with spaces, not a URL: are the fields shifted?")
     text = normalise(text)
     if looks_like_html(text):
         meta = extract_html(text, where, url=url)
@@ -267,6 +311,10 @@ def _article_from_record(record: dict[str, Any], where: str, fmt: str, settings:
            "url": url or meta.get("url"), "publisher": _text(pick(record, settings.source_fields)) or meta.get("publisher"),
            "external_id": _text(pick(record, settings.id_fields))},
     )
+
+
+_ONLY_URL = re.compile(r"\s*(?:https?://|www\.)\S*\s*$", re.I)
+_SPACED = re.compile(r"\s")
 
 
 def _text(value: Any) -> str | None:

@@ -64,7 +64,9 @@ def _bounded_lines(stream, limit: int) -> Iterator[bytes | None]:
 
 
 def csv_records(stream: IO[bytes], source: str, settings: Settings) -> Iterator[tuple[str, dict[str, Any] | BadRecord]]:
-    """``(source:row, record)`` for each row of a CSV/TSV stream (UTF-8; undecodable bytes are replaced)."""
+    """``(source:line, record)`` for each row of a CSV/TSV stream (UTF-8; undecodable bytes are
+    replaced); a row with more or fewer cells than the header has columns is a BadRecord (its
+    cells would land in the wrong fields: the URL as the article's text)."""
     dialect = "excel-tab" if source.endswith((".tsv", ".tsv.gz")) else "excel"
     reader = csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""), dialect=dialect)
     header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -75,10 +77,14 @@ def csv_records(stream: IO[bytes], source: str, settings: Settings) -> Iterator[
             f"expected one of {', '.join(settings.text_fields)} (set text_fields / --text-field)",
         )
         return
-    for n, row in enumerate(reader, 2):
-        where = f"{source}:{n}"
-        if None in row:  # more cells than header columns
-            yield where, BadRecord(where, f"row {n} has {len(header) + len(row[None])} cells for {len(header)} columns")
+    last_line = reader.line_num
+    for row in reader:
+        line, last_line = last_line + 1, reader.line_num  # a quoted cell may span lines: where the row starts
+        where = f"{source}:{line}"
+        cells = len(header) + len(row[None]) if None in row else sum(v is not None for v in row.values())
+        if cells != len(header):
+            yield where, BadRecord(where, f"line {line} has {cells} cells for {len(header)} columns "
+                                          f"({', '.join(header)}): a cell or a separator is missing or extra")
             continue
         yield where, {k.strip().lower(): v for k, v in row.items() if k is not None}
 

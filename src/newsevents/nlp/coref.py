@@ -27,6 +27,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from ..vocab import INSTITUTIONAL_SECTORS
 from . import sentence_numbers
 
 #: Role nouns that name the same office ("the speaker of the President" is a spokesperson).
@@ -41,8 +42,6 @@ SCAN = 300  # mentions the name rules look back over (keeps long articles linear
 PRONOUN_WINDOW = 3  # sentences searched back for a pronoun's antecedent (news pronouns rarely reach further)
 DESCRIPTION_WINDOW = 8  # sentences searched back for a role description's person
 _QUOTE_MARKS = frozenset('"“”«»')
-# sectors whose bare definite noun ("the army", "the ministry") means one body named nearby
-_INSTITUTIONS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "INS", "OPP", "PTY", "IGO", "NGO", "BUS", "MED", "UAF"}
 _NOT_INITIALS = {"The", "A", "An"}
 _ATTRIBUTION_GAP = {",", "-", "–", "—", "--", "'", "’"}
 
@@ -172,7 +171,7 @@ def _link(doc, mentions, i, m, by_key, sent_of, regions, info) -> tuple[int | No
                 continue  # only an actor someone could name: not "the victims" -> "the families"
             if (c.code or c.name) in own_subjects:
                 continue  # "The UK stands with the government": a clause's subject is not its object
-            if (m.sector in _INSTITUTIONS and c.sector == m.sector) or (not m.sector and c.type in {"organization", "group"}):
+            if (m.sector in INSTITUTIONAL_SECTORS and c.sector == m.sector) or (not m.sector and c.type in {"organization", "group"}):
                 found.setdefault(c.code or c.name, []).append(j)
         if found:
             counts = {k: sum(1 for c in mentions[max(0, i - SCAN):i] if (c.code or c.name) == k) for k in found}

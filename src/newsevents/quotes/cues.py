@@ -28,6 +28,7 @@ from functools import lru_cache
 import yaml
 
 from ..data import data_path
+from ..vocab import QUOTE_MARKS, SUBJECT_PRONOUNS
 
 #: Frames in the order they are tried for a verb that has several.
 FRAMES = ("clause", "naming", "object", "infinitive")
@@ -45,7 +46,6 @@ _MESSAGES = {
     "complaint", "lawsuit", "suit", "filing", "brief", "interview", "op-ed", "essay", "book", "blog",
 }
 _LIGHT = {"make", "repeat", "reiterate", "issue", "voice", "express", "offer", "deliver", "raise", "add", "echo"}
-_MARKS = {'"', "“", "”", "«", "»", "‘", "’", "''", "``", "„"}
 _TRIM = {",", ";", ":", "-", "—", "–", "--", "(", ")", "...", "…"}
 
 
@@ -100,7 +100,7 @@ def lemma(tok) -> str:
 def trimmed(doc, start: int, end: int, marks: bool = False) -> tuple[int, int] | None:
     """``[start, end)`` without edge punctuation, whitespace and a final full stop (quote marks
     too when ``marks``); None when nothing is left."""
-    edge = _TRIM | _MARKS if marks else _TRIM
+    edge = _TRIM | QUOTE_MARKS if marks else _TRIM
     while start < end and (doc[start].is_space or doc[start].text in edge):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].text in edge or doc[end - 1].text == "."):
@@ -220,7 +220,7 @@ def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int
         # the parser folds one of the two into the other: 'called her "third-rate"' (no object),
         # 'called his actions "a crucial step"' (the name as an apposition in quote marks)
         if not obj and any(c.dep_ == "oprd" and c.i > verb.i for c in kids) or obj and any(
-                c.dep_ == "appos" and doc[c.left_edge.i - 1].text in _MARKS for c in obj[0].children):
+                c.dep_ == "appos" and doc[c.left_edge.i - 1].text in QUOTE_MARKS for c in obj[0].children):
             return cue, _right_side(verb)
         if pred and verb.dep_ == "relcl":
             # "two rounds of which he assessed as negative": what is named stands before the verb
@@ -382,9 +382,6 @@ def find_cues(doc) -> list[Cue]:
     return out
 
 
-_PRONOUNS = {"he", "she", "they", "we", "i", "it", "you"}
-
-
 def _outer_speakers(doc, cues: list[Cue]) -> None:
     """'Kasich says he'd sit Putin down and tells the crowd ...': a cue inside what someone else
     says whose speaker is a pronoun, or a cue verb without a subject that the parser conjoined
@@ -398,7 +395,7 @@ def _outer_speakers(doc, cues: list[Cue]) -> None:
     speech = lexicon().frames["clause"]
     for c in cues:
         tok = doc[c.head]
-        pronoun = c.speaker is not None and c.speaker[1] - c.speaker[0] == 1 and doc[c.speaker[0]].lower_ in _PRONOUNS
+        pronoun = c.speaker is not None and c.speaker[1] - c.speaker[0] == 1 and doc[c.speaker[0]].lower_ in SUBJECT_PRONOUNS
         conj = tok.dep_ == "conj" and lemma(tok) in speech and not any(g.dep_ in _SUBJECTS for g in tok.children)
         if not (pronoun or conj):
             continue

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..vocab import CLOSING_QUOTE_MARKS, OPENING_QUOTE_MARKS, QUOTE_MARK_PATTERN, SINGLE_QUOTE_MARKS
+
 #: Every mark we pair; the longest alternatives come first so ``''`` is never read as two ``'``.
-_MARK = re.compile(r"''|``|[\"“”„«»‘’]")
+_MARK = re.compile(QUOTE_MARK_PATTERN)
 # Every newline ends a paragraph, as in the parse's sentence boundaries (scraped pages put one
 # paragraph on a line; blank lines between them are optional).
 _PARAGRAPH = re.compile(r"[ \t\u00a0]*(?:\r?\n[ \t\u00a0]*)+")
-_OPENERS = {"“", "„", "«", "``", "‘"}
-_CLOSERS = {"”", "»", "’"}
-_SINGLE = {"‘", "’"}
+_OPENERS, _CLOSERS, _SINGLE = OPENING_QUOTE_MARKS, CLOSING_QUOTE_MARKS, SINGLE_QUOTE_MARKS
 
 
 @dataclass(frozen=True)

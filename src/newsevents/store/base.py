@@ -299,8 +299,11 @@ class Store(abc.ABC):
         return self.stats_reader(by, per, by_country, filters, **kw).read_all().to_pandas(date_as_object=False)
 
     def reader(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:
-        """Like :meth:`query`, streaming Arrow record batches (for exports of any size)."""
-        return self._reader(*q.select(kind, _filters(filters, kw)))
+        """Like :meth:`query`, streaming Arrow record batches (for exports of any size: a large
+        selection is read a slice of days at a time, see :mod:`.stream`)."""
+        from .stream import ordered_reader
+
+        return ordered_reader(self, kind, _filters(filters, kw))
 
     def stats_reader(self, by: str = "month", per: str = "dyad", by_country: bool = False,
                      filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:

@@ -5,11 +5,19 @@ holds the file) gets :class:`~newsevents.errors.StoreLocked` with the other proc
 a traceback. Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a
 transaction when it commits, so a process killed mid-batch leaves the store as it was before
 that batch.
+
+What DuckDB raises is told apart (:func:`store_error`): a file it cannot read as a database,
+or whose blocks fail their checksums, is :class:`~newsevents.errors.StoreDamaged` (check,
+repair or restore it); a write the disk refuses (full, an I/O error) is
+:class:`~newsevents.errors.StoreFault`, after which what was committed is kept.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,9 +29,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ..errors import SchemaMismatch, StoreError, StoreLocked
+from ..errors import NewseventsError, SchemaMismatch, StoreDamaged, StoreError, StoreFault, StoreLocked
 from . import schema
 from .base import Store
+
+log = logging.getLogger(__name__)
 
 
 class DuckDBStore(Store):
@@ -37,8 +47,13 @@ class DuckDBStore(Store):
         self.merge_window_days = merge_window_days
         self._lock = threading.RLock()
         self._con = _connect(self.path, read_only, wait)
+        if read_only:
+            _bound_memory(self._con)
         try:
             self._migrate()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise store_error(self.path, exc) from None
         except BaseException:
             self._con.close()
             raise
@@ -90,10 +105,15 @@ class DuckDBStore(Store):
             self._con.execute("BEGIN TRANSACTION")
             try:
                 yield
-            except BaseException:
-                self._con.execute("ROLLBACK")
+                self._con.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    self._con.execute("ROLLBACK")
+                except duckdb.Error:  # the failed commit ended it, or the connection is gone
+                    pass
+                if isinstance(exc, duckdb.Error) and not isinstance(exc, self._data_errors):
+                    raise store_error(self.path, exc, writing=True) from exc
                 raise
-            self._con.execute("COMMIT")
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         incoming = pa.Table.from_pylist(rows, schema=schema.arrow_schema(table))
@@ -110,23 +130,87 @@ class DuckDBStore(Store):
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._lock:
-            return self._con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+            try:
+                return self._con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+            except (duckdb.IOException, duckdb.InternalException, duckdb.FatalException) as exc:
+                raise store_error(self.path, exc) from None
+            except duckdb.Error as exc:
+                if _DAMAGE.search(str(exc)):
+                    raise store_error(self.path, exc) from None
+                raise
 
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
         # A cursor of its own: readers in other threads never share the writer's connection.
         with self._lock:
             cursor = _quiet(self._con.cursor())
-        return cursor.sql(sql, params=params or None).to_arrow_reader(100_000)
+        try:
+            reader = cursor.sql(sql, params=params or None).to_arrow_reader(READ_BATCH)
+        except duckdb.OutOfMemoryException as exc:
+            raise StoreError(f"the query needs more memory than a reader may use ({READ_MEMORY}: "
+                             f"{str(exc).splitlines()[0]}); narrow it with filters") from None
+        except duckdb.Error as exc:
+            if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException)) or \
+                    _DAMAGE.search(str(exc)):
+                raise store_error(self.path, exc) from None
+            raise
+        return pa.RecordBatchReader.from_batches(reader.schema, self._batches(reader))
+
+    def _batches(self, reader: pa.RecordBatchReader):
+        """The reader's batches; a block that cannot be read on the way is StoreDamaged."""
+        try:
+            yield from reader
+        except NewseventsError:
+            raise
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            raise store_error(self.path, exc) from None
 
     def close(self) -> None:
         with self._lock:
-            self._con.close()
+            try:
+                self._con.close()
+            except duckdb.Error as exc:  # a connection a fault invalidated: nothing more to save
+                log.warning("closing %s: %s", self.path, exc)
 
     def __repr__(self) -> str:
         return f"DuckDBStore({self.path!r}{', read_only=True' if self.read_only else ''})"
 
 
+#: Rows per Arrow batch a reader hands out: an export holds one batch (and its CSV or JSON) at a time.
+READ_BATCH = 10_000
+#: What a reader lets DuckDB hold (its cache of the file's blocks included), in one thread; a
+#: larger sort or aggregate spills to a temporary folder. With large selections read a slice of
+#: days at a time (:mod:`.stream`), ``newsevents query --format csv`` of a million events peaks
+#: at 277 MB, the interpreter included (benchmarks/query_memory.py).
+READ_MEMORY = "48MB"
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection) -> None:
+    spill = Path(tempfile.gettempdir()) / f"newsevents-spill-{os.getpid()}"
+    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
+    con.execute("SET threads = 1")
+    con.execute("SET temp_directory = ?", [str(spill)])
+
+
 _PID = re.compile(r"PID (\d+)")
+#: DuckDB's words for a file whose content is not what it wrote.
+_DAMAGE = re.compile(r"corrupt|checksum|not a valid DuckDB database|Could not read enough bytes|"
+                     r"malformed|invalid block|serializ", re.I)
+#: ... and for a disk that refuses a write.
+_FAULT = re.compile(r"No space left|disk is full|out of disk|Could not write|Failed to commit|write error|"
+                    r"Input/output error|Read-only file system|invalidated", re.I)
+
+
+def store_error(path: str, exc: BaseException, writing: bool = False) -> StoreError:
+    """What a DuckDB error on the store at ``path`` means for the user, and what to do."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _FAULT.search(text) or (writing and not _DAMAGE.search(text)):
+        return StoreFault(
+            f"writing the store {path} failed ({text}). What was committed before is kept; free some disk space "
+            "(or fix the device) and run the same command again to go on from there")
+    return StoreDamaged(
+        f"the store {path} is damaged ({text}). `newsevents store check --store {path}` says what can still be "
+        f"read; `newsevents store repair --store {path} --output NEW.duckdb` rebuilds a store from the articles "
+        "it can read; else restore it from a copy, or run the corpus again into a new store")
 
 
 def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -143,6 +227,8 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower():
+                if _DAMAGE.search(text):
+                    raise store_error(path, exc) from None
                 raise StoreError(f"cannot open the store {path}: {text}") from None
             if time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -153,6 +239,8 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
                 f"{path} is locked: {who} is writing it. A store has one writer at a time; wait for that run to "
                 "finish, or use another --store path") from None
         except duckdb.Error as exc:
+            if _DAMAGE.search(str(exc)):
+                raise store_error(path, exc) from None
             raise StoreError(f"cannot open the store {path}: {exc}") from None
 
 

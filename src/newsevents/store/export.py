@@ -19,6 +19,7 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -448,4 +449,6 @@ def _flatten_lists(batch: pa.RecordBatch | pa.Table):
 def json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, Decimal):  # DuckDB's sums (stats): a whole number, or not
+        return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,104 +1,24 @@
-"""Filters over the store and the SQL they become (shared by every backend).
+"""The SQL that filters over the store become (shared by every backend).
 
-An actor value that looks like a code (capitals and digits: ``RUS``, ``RUSGOV``, ``IGOWSTNAT``)
-matches actor codes by prefix (CAMEO codes are hierarchical: ``RUS`` matches ``RUSGOV``), the
-actor's country, or a name written that way (``NATO``); anything else (``Peskov``,
-``Kremlin``) matches names and the text of the mention, case-insensitively. A CAMEO value
-matches by prefix too, so ``02`` is the root, ``021`` the base code and ``0214`` the code.
+The filters themselves, how they are checked and how an actor value resolves to codes and names
+are in :mod:`.filters`. A CAMEO value matches by prefix, so ``02`` is the root, ``021`` the
+base code and ``0214`` the code. Words (``text``, names) match as written: ``%`` and ``_`` are
+escaped, never wildcards.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields, replace
-from datetime import date
 from typing import Any
 
 from ..errors import SettingsError
+from .filters import KINDS, Filters, check, is_code, resolve_actor, resolve_place, split_dyad
 from .schema import columns
 
-KINDS = ("events", "mentions", "quotes", "articles")
+__all__ = ["Filters", "KINDS", "PERIODS", "GROUPINGS", "check", "count", "escape_like", "is_code", "select", "stats",
+           "where_clause"]
+
 PERIODS = ("day", "week", "month", "year")
 GROUPINGS = ("dyad", "source", "target", "actor", "none")
-
-_CODE = re.compile(r"^[A-Z0-9]{3,}$")
-_SEPARATOR = re.compile(r"\s*[-:>/]\s*")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What to select. Every field is optional; several fields narrow the selection (AND);
-    several values in one field widen it (OR)."""
-
-    actor: tuple[str, ...] = ()  # source or target (a quote's speaker; an article's actors)
-    source: tuple[str, ...] = ()
-    target: tuple[str, ...] = ()
-    dyad: tuple[str, ...] = ()  # "RUS-USA": source RUS and target USA
-    undirected: bool = False  # a dyad matches both ways
-    cameo: tuple[str, ...] = ()  # CAMEO code prefixes: "02", "021", "0214"
-    plover: tuple[str, ...] = ()  # PLOVER event types, any case
-    quad: tuple[int, ...] = ()  # quad classes 0..4
-    since: date | None = None
-    until: date | None = None
-    place: tuple[str, ...] = ()  # ISO country code or place name
-    text: str | None = None  # words in the evidence sentence, the quote, or the title/body
-    event_id: tuple[str, ...] = ()
-    article_id: tuple[str, ...] = ()
-    quote_kind: str | None = None  # quotes: direct | indirect
-    language: tuple[str, ...] = ()  # articles: ISO 639-1 codes of the detected language
-    limit: int | None = None
-    offset: int | None = None  # skip this many rows first (pages of ``limit`` rows)
-
-    @classmethod
-    def make(cls, **values: Any) -> "Filters":
-        """Filters from keyword values: a single string where a tuple is wanted is one value; ISO
-        date strings become dates; unknown names fail with the valid ones listed."""
-        valid = {f.name: f for f in fields(cls)}
-        unknown = [k for k in values if k not in valid]
-        if unknown:
-            raise SettingsError(f"unknown filter(s) {', '.join(unknown)}; valid: {', '.join(valid)}")
-        out = {}
-        for name, value in values.items():
-            if value is None or value == ():
-                continue
-            if valid[name].type.startswith("tuple"):
-                value = (value,) if isinstance(value, (str, int)) else tuple(value)
-                if name == "quad":
-                    value = tuple(int(v) for v in value)
-            elif name in ("since", "until") and isinstance(value, str):
-                try:
-                    value = date.fromisoformat(value[:10])
-                except ValueError:
-                    raise SettingsError(f"{name}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
-            out[name] = value
-        filters = cls(**out)
-        for d in filters.dyad:
-            if len(_SEPARATOR.split(d.strip(), maxsplit=1)) != 2:
-                raise SettingsError(f"dyad {d!r} should be SOURCE-TARGET, e.g. RUS-USA")
-        if filters.quote_kind not in (None, "direct", "indirect"):
-            raise SettingsError(f"unknown quote kind {filters.quote_kind!r}; valid: direct, indirect")
-        bad = [q for q in filters.quad if q not in range(5)]
-        if bad:
-            raise SettingsError(f"quad class must be 0..4, got {bad[0]}")
-        for name in ("limit", "offset"):
-            value = getattr(filters, name)
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise SettingsError(f"{name} must be a whole number, 0 or more, got {value!r}")
-        return filters
-
-    def with_(self, **changes: Any) -> "Filters":
-        return replace(self, **changes)
-
-
-# Which filters each kind of row understands; others are refused with a clear message.
-_APPLIES = {
-    "events": {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until", "place",
-               "text", "event_id", "article_id", "limit", "offset"},
-    "mentions": {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
-                 "place", "text", "event_id", "article_id", "limit", "offset"},
-    "quotes": {"actor", "source", "since", "until", "text", "article_id", "quote_kind", "limit", "offset"},
-    "articles": {"actor", "since", "until", "place", "text", "article_id", "language", "limit", "offset"},
-}
 
 _ORDER = {
     "events": "date NULLS LAST, event_num",
@@ -108,21 +28,15 @@ _ORDER = {
 }
 
 
-def check(kind: str, f: Filters) -> None:
-    if kind not in KINDS:
-        raise SettingsError(f"unknown kind {kind!r}; valid: {', '.join(KINDS)}")
-    default = Filters()
-    used = [x.name for x in fields(f) if getattr(f, x.name) != getattr(default, x.name)]
-    bad = [u for u in used if u not in _APPLIES[kind]]
-    if bad:
-        raise SettingsError(f"filter(s) {', '.join(bad)} do not apply to {kind}; "
-                            f"{kind} take {', '.join(sorted(_APPLIES[kind]))}")
-
-
-def select(kind: str, f: Filters, cols: str | None = None) -> tuple[str, list[Any]]:
-    """SQL (and its parameters) selecting the ``kind`` rows that pass ``f``, in order."""
+def select(kind: str, f: Filters, cols: str | None = None, also: tuple[str, list[Any]] | None = None,
+           ) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) selecting the ``kind`` rows that pass ``f``, in order; ``also``
+    is one more condition, with its parameters (a slice of them: :mod:`.stream`)."""
     check(kind, f)
     where, params = where_clause(kind, f)
+    if also is not None:
+        where = f"{where} AND ({also[0]})" if where else f" WHERE {also[0]}"
+        params = params + list(also[1])
     if cols is None:
         cols = ", ".join(c for c in columns(kind) if c not in ("document", "merge_key"))
     sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {_ORDER[kind]}"
@@ -162,14 +76,14 @@ def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
         _any(add, [_actor_match(kind, "target", v) for v in f.target])
         dyads = []
         for d in f.dyad:
-            a, b = _SEPARATOR.split(d.strip(), maxsplit=1)
+            a, b = split_dyad(d)
             forward = _and(_actor_match(kind, "source", a), _actor_match(kind, "target", b))
             dyads.append(_or(forward, _and(_actor_match(kind, "source", b), _actor_match(kind, "target", a)))
                          if f.undirected else forward)
         _any(add, dyads)
-        _any(add, [("cameo LIKE ?", [c.strip() + "%"]) for c in f.cameo])
+        _any(add, [("starts_with(cameo, ?)", [c]) for c in f.cameo])
         if f.plover:
-            add(f"upper(plover) IN ({', '.join('?' for _ in f.plover)})", *[p.upper() for p in f.plover])
+            add(f"upper(plover) IN ({', '.join('?' for _ in f.plover)})", *f.plover)
         if f.quad:
             add(f"quad_class IN ({', '.join('?' for _ in f.quad)})", *f.quad)
     day = {"events": "date", "mentions": "date"}.get(kind, "published_date")
@@ -180,60 +94,77 @@ def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
     if f.place:
         _any(add, [_place_match(kind, p) for p in f.place])
     if f.text:
-        pattern = f"%{f.text}%"
+        pattern = contains(f.text)
         if kind == "events":
-            add("event_id IN (SELECT event_id FROM mentions WHERE sentence ILIKE ?)", pattern)
+            add(f"event_id IN (SELECT event_id FROM mentions WHERE sentence {ILIKE})", pattern)
         elif kind == "mentions":
-            add("sentence ILIKE ?", pattern)
+            add(f"sentence {ILIKE}", pattern)
         elif kind == "quotes":
-            add("content ILIKE ?", pattern)
+            add(f"content {ILIKE}", pattern)
         else:
-            add("(title ILIKE ? OR body ILIKE ?)", pattern, pattern)
+            add(f"(title {ILIKE} OR body {ILIKE})", pattern, pattern)
     if f.event_id:
         add(f"event_id IN ({', '.join('?' for _ in f.event_id)})", *f.event_id)
     if f.article_id:
-        add(f"article_id IN ({', '.join('?' for _ in f.article_id)})", *f.article_id)
+        in_articles = _in("article_id", f.article_id)
+        if kind == "events":  # an event is in an article when one of its mentions is
+            in_articles = f"event_id IN (SELECT event_id FROM mentions WHERE {in_articles})"
+        add(in_articles, *f.article_id)
     if f.quote_kind:
         add("kind = ?", f.quote_kind)
     if f.language:
-        add(f"language IN ({', '.join('?' for _ in f.language)})", *[v.strip().lower() for v in f.language])
+        add(_in("language", f.language), *f.language)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 Clause = tuple[str, list[Any]]
 
 
-def is_code(value: str) -> bool:
-    return bool(_CODE.match(value.strip()))
+#: A case-insensitive "contains" whose pattern comes from :func:`contains`.
+ILIKE = "ILIKE ? ESCAPE '\\'"
+
+
+def escape_like(value: str) -> str:
+    """``value`` with the LIKE wildcards ``%`` and ``_`` (and the escape itself) made plain."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(value: str) -> str:
+    return f"%{escape_like(value.strip())}%"
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
 def _actor_match(kind: str, side: str, value: str) -> Clause:
-    value = value.strip()
-    if is_code(value):  # a code, or a name in capitals (NATO, EU)
-        if kind == "events":  # merged events keep names, not the text of each mention
-            return f"({side}_code LIKE ? OR {side}_country = ? OR upper({side}_name) = ?)", [value + "%", value, value]
-        return (f"({side}_code LIKE ? OR {side}_country = ? OR upper({side}_name) = ? OR upper({side}_text) = ?)",
-                [value + "%", value, value, value])
-    pattern = f"%{value}%"
+    """``side`` (source, target, speaker) of a ``kind`` row is the actor ``value`` stands for;
+    kind ``actors`` (the actors table) has the columns without a side."""
+    code, country, name, text = (f"{side}_{c}" if kind != "actors" else c for c in ("code", "country", "name", "text"))
+    match = resolve_actor(value)
+    if match.codes:  # a code, or a name that stands for one: its codes by prefix, its names as written
+        sql = " OR ".join([f"starts_with({code}, ?)" for _ in match.codes] +
+                          [_in(country, match.codes), _in(f"upper({name})", match.names)])
+        params = [*match.codes, *match.codes, *match.names]
+        if kind != "events":  # merged events keep names, not the text of each mention
+            sql += " OR " + _in(f"upper({text})", match.names)
+            params += match.names
+        return f"({sql})", params
+    pattern = contains(match.pattern)
     if kind == "events":  # a merged event shows one name; its mentions may use others
-        return (f"({side}_name ILIKE ? OR event_id IN (SELECT event_id FROM mentions WHERE {side}_name ILIKE ? "
-                f"OR {side}_text ILIKE ?))", [pattern] * 3)
-    return f"({side}_name ILIKE ? OR {side}_text ILIKE ?)", [pattern, pattern]
+        return (f"({name} {ILIKE} OR event_id IN (SELECT event_id FROM mentions WHERE {name} {ILIKE} "
+                f"OR {text} {ILIKE}))", [pattern] * 3)
+    return f"({name} {ILIKE} OR {text} {ILIKE})", [pattern, pattern]
 
 
 def _article_actor(value: str) -> Clause:
-    value = value.strip()
-    if is_code(value):
-        return ("article_id IN (SELECT article_id FROM actors WHERE code LIKE ? OR country = ? OR upper(name) = ? "
-                "OR upper(text) = ?)", [value + "%", value, value, value])
-    pattern = f"%{value}%"
-    return "article_id IN (SELECT article_id FROM actors WHERE name ILIKE ? OR text ILIKE ?)", [pattern, pattern]
+    clause, params = _actor_match("actors", "", value)
+    return f"article_id IN (SELECT article_id FROM actors WHERE {clause})", params
 
 
 def _place_match(kind: str, value: str) -> Clause:
-    value = value.strip()
-    code = is_code(value)
-    clause, arg = ("country = ?", value) if code else ("name ILIKE ?", f"%{value}%")
+    country = resolve_place(value)
+    clause, arg = ("country = ?", country) if country else (f"name {ILIKE}", contains(value))
     if kind == "articles":
         return f"article_id IN (SELECT article_id FROM locations WHERE {clause})", [arg]
     if kind == "events":  # the event's place, or the place any of its mentions gives

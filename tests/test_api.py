@@ -354,9 +354,11 @@ def test_facets_places_and_network_count_what_the_filters_select(tmp_path):
                                    source=RUS, target=USA, published=f"2022-03-0{i}", place_=geneva)
                             for i in range(1, 4)])
     with TestClient(create_app(Settings(store_path=str(path)), pipeline=FakePipeline())) as client:
-        for kind in ("events", "mentions"):
+        for kind in ("events", "mentions", "articles"):
             facets = ok(client.get("/api/facets", params={"kind": kind, "since": "2022-01-01"}))["facets"]
-            assert {f["facet"] for f in facets} >= {"plover", "cameo", "quad", "place", "source", "target", "outlet"}
+            assert {f["facet"] for f in facets} >= (
+                {"outlet", "language"} if kind == "articles" else
+                {"plover", "cameo", "quad", "place", "source", "target", "outlet"})
             for f in facets:
                 for v in f["values"] if f["filter"] else ():
                     params = {f["filter"]: v["value"], "since": "2022-01-01", "limit": 1}

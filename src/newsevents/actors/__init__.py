@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from ..model import Document, Entity, Mention
 from ..settings import Settings
 from . import dictionary as _dictionary
-from .find import Analysis, Coded, code_token, find_names, matcher_for
+from .find import Analysis, Coded, add_context_countries, code_token, find_names, matcher_for
 from .phrases import actor_phrase, actor_phrases, phrase_extent
 from .resolve import KEY, mentions_in, resolve_span
 
@@ -86,6 +86,7 @@ def _mentions_and_entities(doc: Document, an: Analysis, d) -> tuple[list[Mention
         coded.append(c)
     coded.sort(key=lambda c: (c.start, -c.end))
     links = resolve(parse, coded)
+    add_context_countries(parse, coded, {i for i, (j, _rule) in enumerate(links) if j is not None})
     # union-find over the links; each cluster becomes an Entity
     parent = list(range(len(coded)))
 

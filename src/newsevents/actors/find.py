@@ -68,9 +68,37 @@ class Analysis:
     lookup: Any = None  # the mentions by offset (newsevents.actors.resolve.Lookup), made on first use
 
 
-def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
-    """The PhraseMatcher over every dictionary name for ``vocab``, built once per (dictionary,
-    vocab). Names are tokenized by spaCy's English rules, as the pipeline's tokenizer does."""
+class LowerNames:
+    """The Phoenix layer's names over a parse's lower-cased tokens: every name indexed by its
+    first token, longest first. A dict lookup per token, and built in a fraction of the time a
+    PhraseMatcher of 33,000 patterns takes."""
+
+    def __init__(self, names: dict[str, list[Entry]]):
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for surface in names:
+            words = tuple(surface.split(" "))
+            index.setdefault(words[0], []).append(words)
+        for forms in index.values():
+            forms.sort(key=len, reverse=True)
+        self.index = index
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(surface, start, end) of every name in ``doc``, overlapping ones included."""
+        lowers = [t.lower_ for t in doc]
+        found = []
+        for i, word in enumerate(lowers):
+            for words in self.index.get(word, ()):
+                n = len(words)
+                if tuple(lowers[i:i + n]) == words:
+                    found.append((" ".join(words), i, i + n))
+        return found
+
+
+def matcher_for(d: Dictionary, vocab) -> tuple[PhraseMatcher, LowerNames]:
+    """The matchers over every dictionary name for ``vocab``, built once per (dictionary,
+    vocab): a PhraseMatcher over our names as written (tokenized by spaCy's English rules, as
+    the pipeline's tokenizer does), and the Phoenix layer's names, stored tokenized and
+    lower-cased, over lower-cased tokens."""
     key = id(vocab)
     if key not in d._matchers or d._matchers[key][0] is not vocab:
         from spacy.lang.en import English
@@ -80,7 +108,8 @@ def matcher_for(d: Dictionary, vocab) -> PhraseMatcher:
         surfaces = sorted(d.names)
         for surface, doc in zip(surfaces, tokenizer.pipe(surfaces)):
             matcher.add(surface, [doc])
-        d._matchers[key] = (vocab, matcher)
+        lower = next((m[1][1] for m in d._matchers.values()), None) or LowerNames(d.lower_names)
+        d._matchers[key] = (vocab, (matcher, lower))
     return d._matchers[key][1]
 
 
@@ -88,19 +117,49 @@ def _pick(entries: list[Entry]) -> Entry:
     return min(entries, key=lambda e: _TYPE_ORDER.get(e.type, 9))
 
 
-def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
-    """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first,
-    and the tokens of matches that are only part of a longer organisation name the NER found
-    ("Nigerian" in "Nigerian Air Force"): those code the longer name, never an actor of their
-    own. A country or city inside a longer place name ("Jersey" in "New Jersey") is dropped."""
+def _written_as_name(span: Span) -> bool:
+    """A Phoenix name (matched regardless of case) counts where it is written as a name: its
+    longer words capitalised ("Kabul", "Islamic State", not "the poor" or "turkey")."""
+    if span[0].is_lower and (len(span) == 1 or len(span[0]) > 3):
+        return False
+    return not any(t.is_lower for t in span if t.is_alpha and len(t) > 3)
+
+
+def _ner_disagrees(span: Span, entry: Entry) -> bool:
+    """The parser's entity type contradicts a Phoenix entry: "Austin" the person is not the city."""
+    label = span.root.ent_type_
+    if entry.type == "person":
+        return label in {"GPE", "LOC", "FAC"}
+    return label == "PERSON"
+
+
+def find_names(doc: Doc, d: Dictionary, matchers) -> tuple[dict[int, tuple[Span, Entry]], set[int]]:
+    """Dictionary names in ``doc``: token index -> (matched span, entry), longest match first
+    (ours before Phoenix's on the same words), and the tokens of matches that are only part of a
+    longer organisation name the NER found ("Nigerian" in "Nigerian Air Force"): those code the
+    longer name, never an actor of their own. A country or city inside a longer place name
+    ("Jersey" in "New Jersey") is dropped."""
+    ours, phoenix = matchers
     spans = []
-    for match_id, start, end in matcher(doc):
+    for match_id, start, end in ours(doc):
         span = doc[start:end]
         span.label_ = doc.vocab.strings[match_id]
         spans.append(span)
+    ours_count = len(spans)
+    for surface, start, end in phoenix(doc):
+        span = doc[start:end]
+        if _written_as_name(span):
+            span.label_ = surface
+            spans.append(span)
+    phoenix_spans = {id(s) for s in spans[ours_count:]}
     out, partial = {}, set()
-    for span in filter_spans(spans):
-        entry = _pick(d.names[span.label_])
+    for span in filter_spans(spans):  # a stable sort: on the same words, ours (listed first) win
+        if id(span) in phoenix_spans:
+            entry = _pick(d.lower_names[span.label_])
+            if _ner_disagrees(span, entry):
+                continue
+        else:
+            entry = _pick(d.names[span.label_])
         start, end = span.start, span.end
         after = end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].pos_ == "PROPN" and doc[end - 1].ent_type_
         before = doc[start].ent_iob_ == "I" and start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_
@@ -116,20 +175,26 @@ def find_names(doc: Doc, d: Dictionary, matcher: PhraseMatcher) -> tuple[dict[in
             out[t.i] = (span, entry)
     # a lone surname of a known person ("Peskov", "Putin") when the parser sees a proper name,
     # unless the article names someone else with that surname ("Bernie Sanders" ... "Sanders")
-    others = {}
+    others: dict[str, list[Span]] = {}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
-            others.setdefault(ent[-1].text, set()).add(ent.text)
+            others.setdefault(ent[-1].text, []).append(ent)
     for t in doc:
-        if t.i in out or t.text not in d.surnames or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
+        if t.i in out or not (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.is_title)):
+            continue
+        # Phoenix's surnames (matched in any case) only where the parser sees a person: "Mosul" is a city
+        known = d.surnames.get(t.text) or ([d.lower_surnames[t.lower_]] if t.is_title and t.ent_type_ == "PERSON"
+                                           and t.lower_ in d.lower_surnames else None)
+        if not known:
             continue
         if t.ent_type_ and t.ent_type_ != "PERSON" and (t.ent_iob_ == "I" or (t.i + 1 < len(doc) and doc[t.i + 1].ent_iob_ == "I")):
             continue  # part of a longer non-person name
         prev = doc[t.i - 1] if t.i else None
         if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and prev.i not in out:
             continue  # another person with the same surname ("Hunter Biden")
-        entry = d.surnames[t.text][-1]
-        if others.get(t.text, set()) - d.person_names.get(entry.name, set()):
+        entry = known[-1]
+        own = d.person_names.get(entry.name, set())
+        if any(e.text not in own and out.get(e[-1].i, (None, None))[1] is not entry for e in others.get(t.text, ())):
             continue
         out[t.i] = (doc[t.i:t.i + 1], entry)
     return out, partial
@@ -194,9 +259,11 @@ def _entry_code(entry: Entry, date: str | None, agent: bool = False) -> tuple[st
         role = role_at(entry, date)
         if role is None:
             return None, None, None, None
-        if role.country.startswith(("IGO", "NGO")):
-            return role.country, None, role.sector, role.role
-        return role.country + (role.sector or ""), role.country, role.sector, role.role
+        return _role_code(role)
+    if entry.roles:  # an organisation whose status changed ("Taliban": insurgents, then the government)
+        held = role_at(entry, date)
+        if held is not None and not held.role.startswith("former"):
+            return _role_code(held)
     if entry.type == "country":
         if agent:
             return entry.country + "GOV", entry.country, "GOV", None
@@ -204,6 +271,16 @@ def _entry_code(entry: Entry, date: str | None, agent: bool = False) -> tuple[st
     if entry.type == "demonym":
         return entry.code, entry.country, None, None
     return entry.code, entry.country, entry.sector, None
+
+
+def _role_code(role) -> tuple[str | None, str | None, str | None, str | None]:
+    """(code, country, sector, role) of a dated role; an international body's or group's code
+    (IGOUNO, IMGMOSISI) stands as the whole code."""
+    if not role.country:
+        return role.sector, None, role.sector, role.role or None
+    if role.country.startswith(("IGO", "NGO", "IMG")) or len(role.country) != 3:
+        return role.country, None, role.sector, role.role or None
+    return role.country + (role.sector or ""), role.country, role.sector, role.role or None
 
 
 def _compose(country: str | None, sector: str | None) -> str | None:
@@ -368,6 +445,8 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
                      code, country, sector, role, rule=f"description:{tok.lower_}", entry=described,
                      number="it", key=described.key)
     rn = role_noun(tok, d)
+    if rn is not None and _named_body(tok, rn[1], an):
+        return _code_org(tok, an, d)  # "Democratic Liberation Front": a name that ends in a role noun
     if rn is not None:
         return _code_role(tok, rn, an, d)
     if tok.lower_ in ANAPHORIC_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts):
@@ -380,6 +459,21 @@ def _code(tok: Token, an: Analysis, d: Dictionary) -> Coded | None:
     if tok.ent_type_ in {"ORG", "NORP"}:
         return _code_org(tok, an, d)
     return None
+
+
+def _named_body(tok: Token, role_start: int, an: Analysis) -> bool:
+    """Whether the role noun ``tok`` ends an organisation's proper name: the NER's ORG goes on
+    to its left with words that are no dictionary name ("Democratic" in "Democratic Liberation
+    Front", not "Nigerian" in "Nigerian Air Force", which is Nigeria's air force)."""
+    if tok.ent_type_ != "ORG" or tok.pos_ != "PROPN":
+        return False
+    doc = tok.doc
+    i = role_start
+    while i > 0 and doc[i].ent_iob_ == "I" and doc[i - 1].ent_type_ == "ORG":
+        i -= 1
+        if doc[i].is_alpha and doc[i].lower_ != "the" and i not in an.names:
+            return True
+    return False
 
 
 def described_entry(tok: Token, an: Analysis, d: Dictionary) -> Entry | None:
@@ -454,6 +548,10 @@ def _code_person(tok: Token, an: Analysis, d: Dictionary) -> Coded:
             if inner is not None and inner.kind != "pronoun":
                 sig = _combine(sig, _Signal(inner.country, inner.sector))
                 role = role or inner.role
+        elif c.dep_ == "prep" and c.lower_ == "of" and role:  # "Prime Minister Jan Novak of Slovakia"
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    sig = _combine(sig, _modifier_signal(obj, an, d, set()))
     return Coded(start, tok.i + 1, tok.i, name, "name", "person", sig.code or _compose(sig.country, sig.sector),
                  sig.country, sig.sector, role, rule="ner:person", number="sg", key=f"person:{name}")
 
@@ -514,6 +612,48 @@ def _code_role(tok: Token, rn: tuple[RoleNoun, int, int], an: Analysis, d: Dicti
     elif not person and code and sig.country and sector:
         c.key = f"code:{code}"  # collective actors with the same code are one actor ("the Russian leadership")
     return c
+
+
+_STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
+
+
+def add_context_countries(doc: Doc, coded: list[Coded], linked: set[int] = frozenset()) -> None:
+    """Give a country to role-noun mentions whose phrase names none ("Authorities said", "the
+    military"): the country of the last earlier mention of the same sector that has one ("Kenyan
+    authorities ... authorities"), else, for a state's own institutions (government, military,
+    police, courts, legislature, intelligence), the article's main country (the one most
+    mentions belong to, when one clearly leads): journalists, business or civilians are not
+    bound to one state. Never the country of the mention's own clause subject ("The UK condemned
+    the attack on the government" is not about the UK's government). ``coded`` is in text order;
+    mentions in ``linked`` (indices) take their code from who coreference found they are. A body
+    with its own code ("NATO troops") keeps it."""
+    counts: dict[str, int] = {}
+    by_head = {c.head: c for c in coded}
+    for c in coded:
+        if c.country:
+            counts[c.country] = counts.get(c.country, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    main = ranked[0][0] if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    last_by_sector: dict[str, str] = {}
+    for i, c in enumerate(coded):
+        if c.country and c.sector:
+            last_by_sector[c.sector] = c.country
+        elif c.sector and not c.country and c.rule.startswith("role:") and c.code == c.sector and i not in linked:
+            country = last_by_sector.get(c.sector) or (main if c.sector in _STATE_SECTORS else None)
+            if country and country != _clause_subject_country(doc[c.head], by_head):
+                c.country, c.code, c.rule = country, country + c.sector, c.rule + "+context"
+
+
+def _clause_subject_country(tok: Token, by_head: dict[int, Coded]) -> str | None:
+    """The country of the subject of the clause ``tok`` is in, when that is not ``tok`` itself."""
+    verb = tok
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.i != tok.i:
+            subject = by_head.get(child.i)
+            return subject.country if subject is not None else None
+    return None
 
 
 def office_holder(d: Dictionary, country: str, role: str, date: str | None) -> Entry | None:

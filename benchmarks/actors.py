@@ -30,22 +30,6 @@ DEFAULT_GOLD = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) i
     / "gold" / "events" / "conflibert-cameo-ner-train.txt"
 
 
-def read_conll(path: Path) -> list[list[tuple[str, str]]]:
-    sents, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line:
-            if cur:
-                sents.append(cur)
-                cur = []
-            continue
-        tok, tag = line.rsplit(" ", 1) if " " in line else (line, "O")
-        cur.append((tok, tag))
-    if cur:
-        sents.append(cur)
-    return sents
-
-
 def gold_spans(sent: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]]:
     """The sentence text (tokens joined by spaces) and its (role, start, end) character spans."""
     offsets, pos = [], 0
@@ -119,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from newsevents import Settings
     from newsevents.actors import ActorStage, actor_phrases, phrase_extent
+    from newsevents.evaluation.gold import read_conll
     from newsevents.model import Article
     from newsevents.pipeline import Pipeline
 

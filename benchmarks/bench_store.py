@@ -1,48 +1,72 @@
-"""Store throughput on synthetic coded articles: write, re-write (skipped), query, stats, export.
+"""The store at scale: ingest rate, size, and the web page's queries with concurrent readers,
+alone and while a writer commits.
 
-Run: PYTHONPATH=src python benchmarks/bench_store.py [ARTICLES] [--commit-every N]
-Each article is ~2,500 characters with 12 actor mentions, 3 quotes, 2 places and 8 events drawn
-from 30 actors, 8 PLOVER types and 120 days, so events merge across articles as news does.
+Run: PYTHONPATH=src nice -n 5 python benchmarks/bench_store.py --events 1000000 [--readers 8]
+     [--seconds 20] [--keep STORE]
+
+1. Writes synthetic coded articles (8 events each, no NLP: ``store.write`` as ``newsevents
+   run`` calls it) until the store has ``--events`` event mentions; prints the ingest rate and
+   the file size. ``--keep PATH`` keeps the store there and reuses it on the next run.
+2. ``--readers`` threads ask the page's queries through the server's shared read connection
+   (:class:`~newsevents.store.SharedReads`, as ``newsevents serve`` does) for ``--seconds``:
+   a filtered events page with its total (a dyad), a deep page, a dyad timeline, an article,
+   the month-by-dyad stats, and an export of 100,000 event rows; prints p50/p95 of each.
+3. The same while another process writes (``share=True``, 64 articles a commit, as a run).
+
+Each synthetic article is ~1,300 characters with 8 events drawn from 30 actors, 8 PLOVER types,
+5 places and two years of dates, so events merge across articles as news does.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import random
+import statistics
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
-from newsevents.model import ActorRef, Article, Document, Event, Location, Mention, Quote, Sentence, Span, Tone
-from newsevents.store import DuckDBStore
+from newsevents.model import ActorRef, Article, Document, Event, Location, Quote, Sentence, Span, Tone
+from newsevents.store import DuckDBStore, SharedReads
+from newsevents.store.query import Filters
 
 ACTORS = [(f"{c}{s}", c, s) for c in ("RUS", "USA", "UKR", "CHN", "GBR", "FRA", "DEU", "TUR", "IRN", "ISR")
           for s in ("", "GOV", "MIL")]
 TYPES = [("0214", "REQUEST", 1, 3.4), ("040", "CONSULT", 1, 1.0), ("111", "ACCUSE", 3, -2.0),
          ("120", "REJECT", 3, -4.0), ("139", "THREATEN", 3, -7.0), ("051", "SUPPORT", 1, 3.4),
          ("190", "ASSAULT", 4, -10.0), ("057", "AGREE", 2, 8.0)]
-PLACES = [("Geneva", "CHE", 2660646), ("Brussels", "BEL", 2800866), ("Kyiv", "UKR", 703448)]
+PLACES = [("Geneva", "CHE", 2660646), ("Brussels", "BEL", 2800866), ("Kyiv", "UKR", 703448),
+          ("Moscow", "RUS", 524901), ("Washington", "USA", 4140963)]
+WORDS = ["officials", "said", "talks", "the", "forces", "on", "Monday", "border", "minister", "agreed"]
+DAYS = 730
+EVENTS_PER_ARTICLE = 8
+EXPORT_ROWS = 100_000
 
 
 def synthetic(i: int, rng: random.Random) -> Document:
-    sentences = [f"Sentence {j} of article {i}: {' '.join(rng.choice(['officials', 'said', 'talks', 'the', 'forces', 'on', 'Monday']) for _ in range(50))}."
-                 for j in range(8)]
+    sentences = [f"Sentence {j} of article {i}: {' '.join(rng.choice(WORDS) for _ in range(22))}."
+                 for j in range(EVENTS_PER_ARTICLE)]
     body = " ".join(sentences)
-    day = 1 + rng.randrange(120)
-    published = f"2022-{1 + (day - 1) // 30:02d}-{1 + (day - 1) % 30:02d}"
+    day = rng.randrange(DAYS)
+    published = f"{2022 + day // 365}-{1 + (day % 365) // 31:02d}-{1 + (day % 365) % 28:02d}"
     spans, pos = [], 0
     for s in sentences:
         spans.append(Span(s, pos, pos + len(s)))
         pos += len(s) + 1
+
     def ref(k: int, at: int) -> ActorRef:
         code, country, sector = ACTORS[k]
         return ActorRef(body[at:at + 8], at, at + 8, name=f"Actor {code}", code=code, country=country,
                         sector=sector or None)
+
     events = []
-    for j in range(8):
-        sp = spans[j]
+    for j, sp in enumerate(spans):
         cameo, plover, quad, gold = TYPES[rng.randrange(len(TYPES))]
-        place = PLACES[rng.randrange(3)] if rng.random() < 0.3 else None
+        place = PLACES[rng.randrange(len(PLACES))] if rng.random() < 0.3 else None
         loc = Location(body[sp.start:sp.start + 6], sp.start, sp.start + 6, name=place[0], country=place[1],
                        geonameid=place[2], feature="city") if place else None
         events.append(Event(id=f"e{j}", sentence=sp, trigger=Span(body[sp.start + 20:sp.start + 26], sp.start + 20,
@@ -50,50 +74,145 @@ def synthetic(i: int, rng: random.Random) -> Document:
                             target=ref(rng.randrange(len(ACTORS)), sp.start + 40), cameo=cameo, cameo_root=cameo[:2],
                             cameo_name=plover.title(), plover=plover, plover_mode=None, quad_class=quad,
                             goldstein=gold, location=loc, sentence_index=j))
-    actors = [Mention(body[s.start:s.start + 8], s.start, s.start + 8, name="x", code=ACTORS[k % 30][0])
-              for k, s in enumerate(spans + spans[:4])]
-    quotes = [Quote(content=spans[k], kind="direct", sentence=k) for k in range(3)]
-    return Document(article=Article(id=f"art{i:08d}", body=body, title=f"Article {i}", published=published,
+    return Document(article=Article(id=f"art{i:09d}", body=body, title=f"Article {i}", published=published,
                                     publisher=f"Outlet {i % 25}", url=f"https://example.org/{i}"),
                     sentences=[Sentence(s.text, s.start, s.end, index=k) for k, s in enumerate(spans)],
-                    actors=actors, quotes=quotes, events=events, tone=Tone(tone=rng.uniform(-5, 5)),
-                    stages=["bench"])
+                    quotes=[Quote(content=spans[0], kind="direct", sentence=0)], events=events,
+                    tone=Tone(tone=rng.uniform(-5, 5)), stages=["bench"])
+
+
+def build(path: Path, events: int, commit_every: int) -> None:
+    """Write articles until the store holds ``events`` mentions; print the rate."""
+    articles = -(-events // EVENTS_PER_ARTICLE)
+    with DuckDBStore(path, commit_every=commit_every) as store:
+        have = store.counts()["articles"]
+        if have >= articles:
+            print(f"store {path}: {have:,} articles already there")
+            return
+        rng = random.Random(13 + have)
+        writing = making = 0.0
+        for start in range(have, articles, commit_every):
+            t = time.perf_counter()
+            docs = [synthetic(i, rng) for i in range(start, min(start + commit_every, articles))]
+            t1 = time.perf_counter()
+            store.write(docs)
+            t2 = time.perf_counter()
+            making, writing = making + t1 - t, writing + t2 - t1
+            done = min(start + commit_every, articles) - have
+            if (start // commit_every) % 20 == 0:
+                print(f"  {done:,} articles, {done * EVENTS_PER_ARTICLE / writing:,.0f} events/s", flush=True)
+        n = store.counts()
+    written = articles - have
+    print(f"ingest: {written:,} articles = {written * EVENTS_PER_ARTICLE:,} mentions in {writing:.0f} s of "
+          f"store.write: {written / writing:,.0f} articles/s, {written * EVENTS_PER_ARTICLE / writing:,.0f} "
+          f"mentions/s (commit_every {commit_every}; making the Documents took another {making:.0f} s); "
+          f"{n['events']:,} events after merging")
+
+
+def queries(ids: list[str]) -> dict:
+    dyad = Filters.make(dyad="RUS-USA", limit=50)
+    timeline = Filters.make(dyad="RUS-USA", undirected=True)
+    rng = random.Random()
+
+    def page(s):
+        s.reader("events", dyad).read_all()
+        s.count("events", dyad)
+
+    def deep_page(s):
+        f = dyad.with_(offset=rng.randrange(0, 2_000))
+        s.reader("events", f).read_all()
+
+    return {
+        "events page (dyad, 50 rows + total)": page,
+        "events page, deep (offset <= 2,000)": deep_page,
+        "dyad timeline (by week)": lambda s: s.stats_reader("week", "none", False, timeline).read_all(),
+        "article view": lambda s: s.get_document(rng.choice(ids)),
+        "stats (month x country dyad)": lambda s: s.stats_reader("month", "dyad", True, Filters()).read_all(),
+        f"export {EXPORT_ROWS:,} event rows": lambda s: s.reader("events", Filters.make(limit=EXPORT_ROWS)).read_all(),
+    }
+
+
+def measure(path: Path, readers: int, seconds: float) -> dict[str, list[float]]:
+    """Each reader asks the queries in turn (the export one time in four) for ``seconds``."""
+    reads = SharedReads(path)
+    with reads.store() as s:
+        ids = s.sql("SELECT article_id FROM articles USING SAMPLE 1000").article_id.tolist()
+    kinds = queries(ids)
+    names = list(kinds)
+    times: dict[str, list[float]] = defaultdict(list)
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def reader(k: int) -> None:
+        turn = k
+        while time.monotonic() < stop:
+            name = names[turn % len(names)]
+            turn += 1
+            if name.startswith("export") and (turn // len(names)) % 4:
+                continue
+            t = time.perf_counter()
+            with reads.store() as s:
+                kinds[name](s)
+            with lock:
+                times[name].append(time.perf_counter() - t)
+
+    threads = [threading.Thread(target=reader, args=(k,)) for k in range(readers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    reads.close()
+    return times
+
+
+def writer(path: str, stop, commits) -> None:
+    """Another process writing as a run does: 64 articles a commit, taking turns with readers."""
+    rng = random.Random(os.getpid())
+    with DuckDBStore(path, commit_every=64, share=True) as store:
+        i = 10**8
+        while not stop.is_set():
+            store.write([synthetic(i + k, rng) for k in range(64)])
+            i += 64
+            commits.value += 1
+            time.sleep(0.5)  # a run's workers take seconds per commit; here the writer is busier
+
+
+def report(title: str, times: dict[str, list[float]]) -> None:
+    print(f"\n{title}")
+    print(f"| query | n | p50 ms | p95 ms |\n|---|---|---|---|")
+    for name, ts in times.items():
+        ts = sorted(ts)
+        p95 = ts[min(len(ts) - 1, int(len(ts) * 0.95))]
+        print(f"| {name} | {len(ts)} | {statistics.median(ts) * 1000:,.0f} | {p95 * 1000:,.0f} |")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("articles", type=int, nargs="?", default=5000)
-    ap.add_argument("--commit-every", type=int, default=64)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--events", type=int, default=100_000, help="event mentions in the store")
+    ap.add_argument("--readers", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--commit-every", type=int, default=2_000)
+    ap.add_argument("--keep", type=Path, help="keep the store here (and reuse it next time)")
     args = ap.parse_args()
-    rng = random.Random(13)
-    docs = [synthetic(i, rng) for i in range(args.articles)]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.duckdb"
-        with DuckDBStore(path, commit_every=args.commit_every) as s:
-            t = time.perf_counter()
-            counts = s.write(docs)
-            write = time.perf_counter() - t
-            t = time.perf_counter()
-            again = s.write(docs)
-            rewrite = time.perf_counter() - t
-            n = s.counts()
-            t = time.perf_counter()
-            dyad = s.events(source="RUS", target="USA")
-            q = time.perf_counter() - t
-            t = time.perf_counter()
-            weekly = s.stats(by="week", per="dyad", by_country=True)
-            st = time.perf_counter() - t
-            t = time.perf_counter()
-            rows = s.export("gdelt", str(Path(tmp) / "e.tsv"))
-            ex = time.perf_counter() - t
+        path = args.keep or Path(tmp) / "bench.duckdb"
+        build(path, args.events, args.commit_every)
         size = path.stat().st_size
-    print(f"articles {args.articles}, commit_every {args.commit_every}")
-    print(f"write: {write:.1f} s = {args.articles / write:.0f} articles/s ({counts.mentions} mentions -> "
-          f"{n['events']} events, {counts.merged} merged)")
-    print(f"re-write (all skipped): {rewrite:.2f} s = {args.articles / rewrite:.0f} articles/s, skipped {again.skipped}")
-    print(f"query RUS->USA: {len(dyad)} events in {q * 1000:.0f} ms; weekly dyad stats: {len(weekly)} rows in "
-          f"{st * 1000:.0f} ms; GDELT export: {rows} events in {ex:.2f} s")
-    print(f"file: {size / 1e6:.1f} MB ({size / args.articles / 1e3:.1f} kB/article)")
+        with DuckDBStore(path, read_only=True) as s:
+            n = s.counts()
+        print(f"store: {n['articles']:,} articles, {n['mentions']:,} mentions, {n['events']:,} events, "
+              f"{size / 1e6:,.0f} MB ({size / n['mentions']:,.0f} bytes a mention); load {os.getloadavg()[0]:.1f}")
+        report(f"{args.readers} concurrent readers, {args.seconds:.0f} s", measure(path, args.readers, args.seconds))
+        stop, commits = multiprocessing.Event(), multiprocessing.Value("i", 0)
+        proc = multiprocessing.Process(target=writer, args=(str(path), stop, commits))
+        proc.start()
+        try:
+            times = measure(path, args.readers, args.seconds)
+        finally:
+            stop.set()
+            proc.join()
+        report(f"{args.readers} concurrent readers while another process commits ({commits.value} commits of 64 "
+               f"articles in {args.seconds:.0f} s); load {os.getloadavg()[0]:.1f}", times)
 
 
 if __name__ == "__main__":

@@ -304,24 +304,6 @@ def test_fallback_is_asked_only_where_the_rules_were_unsure():
     assert unsure(principal("The minister said the situation was complicated."))  # a report of nothing coded
 
 
-def test_shipped_model_classes_clear_sentences_and_records_its_provenance():
-    from newsevents.events import sentence_match
-    from newsevents.events.quadmodel import features, load_model
-
-    model = load_model("")
-    if model is None:
-        pytest.skip("no quad-class model shipped in this checkout")
-    got = [model.classify(features(s, sentence_match(s)))[0] for s in map(parsed, (
-        "Israeli jets bombed Hamas positions in Gaza.", "Germany sent food and medicine to Ukraine.",
-        "The United States imposed sanctions on Iran."))]
-    assert got == [4, 2, 3]
-    assert model.meta["trained_on"] == "conflibert-cameo-class-train.tsv" and model.meta["sha256"]
-    assert model.meta["lexicon_sha256"]
-    if model.fallback is not None:
-        probs = model.fallback.predict(["Israeli jets bombed Hamas positions in Gaza."])
-        assert abs(sum(probs[0]) - 1) < 1e-4 and max(range(5), key=probs[0].__getitem__) == 4
-
-
 def test_shift_folds_keep_each_root_verb_whole():
     from newsevents.evaluation.events import shift_indices
 
@@ -333,10 +315,10 @@ def test_shift_folds_keep_each_root_verb_whole():
 
 def test_sentence_without_trigger_gets_a_model_class_but_no_event():
     from newsevents import Settings
-    from newsevents.events.quadmodel import load_model
+    from newsevents.events import typemodel
 
-    if load_model("") is None:
-        pytest.skip("no quad-class model shipped in this checkout")
+    if not typemodel.present(typemodel.model_dir()):
+        pytest.skip("no event type model shipped in this checkout")
     text = "Japanese engineers rebuilt three schools in Haiti with money from Tokyo."
     doc = newsevents.code_document(text)
     assert doc.events == [] and doc.sentences[0].quad_class == 2  # material cooperation, from the model

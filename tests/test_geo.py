@@ -125,6 +125,13 @@ CASES = [
      "Maryland"),
     ("Voters in London, Ontario, elected a new council; Toronto results came later.", "London", "CAN", "city", "Ontario"),
     ("The Prime Minister returned to London after talks in Brussels.", "London", "GBR", "city", None),
+    # a local town against its famous namesake, from the other places of the article alone (the
+    # rule resolver's weights sent all three to Europe; the learned ranker keeps them local)
+    ("A fire destroyed a barn near Dublin on Tuesday. Firefighters from Columbus and Worthington responded.",
+     "Dublin", "USA", "city", "Ohio"),
+    ("The council in Paris voted on Tuesday. Residents of Lamar County and Sulphur Springs objected.", "Paris", "USA",
+     "city", "Texas"),
+    ("The Vienna Town Council met with officials from Fairfax and Arlington.", "Vienna", "USA", "city", "Virginia"),
     # "A, B" with an abbreviation or postal code: both sides, whatever the NER said
     ("The plant in Charleston, W.Va., closed on Monday.", "Charleston", "USA", "city", "West Virginia"),
     ("The company moved to Austin, TX 78701 last year.", "TX", "USA", "admin1", "Texas"),

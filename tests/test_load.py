@@ -127,7 +127,7 @@ def requests_for(client_no: int, ids: list[str]) -> list[tuple[str, str, dict]]:
             params = {"actor": rng.choice(codes), "since": "2022-03-01", "limit": rng.choice([10, 50, 200])}
             if rng.random() < 0.5:
                 params = {"dyad": f"{rng.choice(codes)}-{rng.choice(codes)}", "undirected": "true",
-                          "cameo": rng.choice(["0", "1", "11", "04"]), "quad": rng.randint(1, 4)}
+                          "cameo": rng.choice(["01", "14", "11", "04"]), "quad": rng.randint(1, 4)}
             out.append(("events", "/api/events", {"params": params}))
         elif roll < 0.6:
             out.append(("article", f"/api/articles/{rng.choice(ids)}", {}))

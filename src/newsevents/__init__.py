@@ -88,13 +88,13 @@ def code_document(text: str, published: str | None = None, settings: Settings | 
 
 
 def open_store(path: str | Path | None = None, read_only: bool = False, settings: Settings | None = None,
-               wait: float = 0.0):
+               wait: float = 0.0, share: bool = False):
     """The store (a DuckDB file, created when missing; default ``settings.store_path``): write
     Documents into it, query events, mentions, quotes and articles as pandas DataFrames, export
     them. See :func:`newsevents.store.open_store` and docs/store.md."""
     from .store import open_store as _open_store
 
-    return _open_store(path, read_only=read_only, settings=settings, wait=wait)
+    return _open_store(path, read_only=read_only, settings=settings, wait=wait, share=share)
 
 
 __all__ = [

@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         if preload:  # spaCy takes seconds to load: do it while the user opens the page
             threading.Thread(target=service.pipeline, name="newsevents-preload", daemon=True).start()
         yield
+        service.close()
 
     app = FastAPI(title="newsevents", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=lifespan)

@@ -1,13 +1,15 @@
-"""What the routes share: the store, opened for each request, and the pipeline, loaded once.
+"""What the routes share: the store, read through one shared connection, and the pipeline,
+loaded once.
 
-DuckDB lets one process write a store file and no other process open it meanwhile, not even to
-read. So the API holds the store only while a request uses it: a batch run (``newsevents demo``,
-a long load) can take the file whenever no request is being answered, and a request that comes
-while a batch writes gets 503 (:class:`~newsevents.errors.StoreLocked`) at once rather than
-hanging. Requests answered at the same time share one DuckDB instance (DuckDB keeps it per file
-while a connection is open, so only the first pays the 20-55 ms it takes to start). A write
-(``POST /api/extract?store=true``) waits until no request reads: within one process DuckDB
-cannot hold a file read-only and read-write at once.
+DuckDB lets one process write a store file, and no other process open it meanwhile, not even
+to read. So the server takes turns with writers (see :mod:`newsevents.store.gate`): requests
+query one read-only connection (:class:`~newsevents.store.SharedReads`, its caches warm
+between requests), which the server closes as soon as a writer (``newsevents run``,
+``watch``, ``feeds``, or a ``POST /api/extract?store=true`` here) waits for the file, and
+opens again for the next request once the writer has committed: a batch run is never stopped
+by the server, and the page shows what it committed. A process that holds the file without
+taking turns (a Python session, an older newsevents) makes requests answer 503
+(:class:`~newsevents.errors.StoreLocked`) at once rather than hang.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from ..model import Article, Document
 from ..pipeline import Pipeline
 from ..settings import Settings
-from ..store import Store, open_store
+from ..store import SharedReads, Store, open_store
 
 
 class Service:
@@ -29,41 +31,23 @@ class Service:
         self.settings = settings
         self._pipeline = pipeline
         self._pipeline_lock = threading.Lock()
-        self._turn = threading.Condition()
-        self._readers = 0
-        self._writers = 0  # writing or waiting to: new readers wait for them (no starved writer)
-        self._writing = False
+        self.reads = SharedReads(settings.store_path, settings.commit_every, settings.merge_window_days)
 
     # ------------------------------------------------------------------ the store
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        """The store opened read-only for one request, closed (and unlocked) afterwards."""
-        with self._turn:
-            self._turn.wait_for(lambda: self._writers == 0)
-            self._readers += 1
-        try:
-            with open_store(self.settings.store_path, read_only=True, settings=self.settings) as store:
-                yield store
-        finally:
-            with self._turn:
-                self._readers -= 1
-                self._turn.notify_all()
+        """The store, read-only, for one request."""
+        with self.reads.store() as store:
+            yield store
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        """The store opened for writing once no other request uses it."""
-        with self._turn:
-            self._writers += 1
-            self._turn.wait_for(lambda: self._readers == 0 and not self._writing)
-            self._writing = True
-        try:
-            with open_store(self.settings.store_path, settings=self.settings) as store:
-                yield store
-        finally:
-            with self._turn:
-                self._writers -= 1
-                self._writing = False
-                self._turn.notify_all()
+        """The store opened for writing, taking turns with readers (ours and other processes')."""
+        with open_store(self.settings.store_path, settings=self.settings, share=True) as store:
+            yield store
+
+    def close(self) -> None:
+        self.reads.close()
 
     # ------------------------------------------------------------------ the pipeline
     @property

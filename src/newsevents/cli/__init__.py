@@ -18,6 +18,7 @@ from . import store as _store  # noqa: F401
 from . import serve as _serve  # noqa: F401
 from . import train as _train  # noqa: F401
 from . import run as _run  # noqa: F401
+from . import follow as _follow  # noqa: F401
 from . import actors as _actors  # noqa: F401
 
 

@@ -63,7 +63,7 @@ def demo(
                          if e.source and e.target and e.source.code and e.target.code)
             yield item
 
-    with bar, open_store(settings.store_path, settings=settings) as s:
+    with bar, open_store(settings.store_path, settings=settings, share=True) as s:
         written = s.write(documents())
         stored = s.counts()
         shape = s._reader(

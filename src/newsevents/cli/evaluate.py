@@ -57,31 +57,57 @@ GOLD_EVENTS = Path("../shared/gold/events")
 
 @evaluate_app.command("events")
 def events(
-    gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files.",
-                              exists=True, file_okay=False),
+    gold: Path = typer.Option(GOLD_EVENTS, "--gold", help="Folder with the ConfliBERT CAMEO class and NER files and "
+                              "plv-train.tsv.", exists=True, file_okay=False),
     limit: int = typer.Option(None, "--limit", help="Score only the first N sentences of each file."),
-    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated rules+model figures (0: rules only)."),
-    split: str = typer.Option("both", "--split", help="How the folds are drawn: random (stratified), shift "
-                              "(grouped by root-verb lemma: the proxy for text of another style) or both."),
-    fallback: bool = typer.Option(True, "--fallback/--no-fallback",
-                                  help="Include the model's sentence-embedding fallback."),
+    cv: int = typer.Option(5, "--cv", help="Folds for the cross-validated figures of the event type model (0: rules "
+                           "only and the shipped model, no cross-validation)."),
+    split: str = typer.Option("none", "--split", help="Also cross-validate the older quad-class model: random "
+                              "(stratified folds), shift (grouped by root-verb lemma), both or none."),
 ) -> None:
-    """Quad-class accuracy, macro-F1, per-class P/R/F1 and confusion matrix; source/target span P/R/F1.
+    """Each event gold set separately: rules alone, the event type model cross-validated and left out
+    of one set at a time (the honest figures), its calibration; source/target spans.
 
-    Example: newsevents evaluate events --gold ../shared/gold/events --cv 5 --split shift
+    Example: newsevents evaluate events --gold ../shared/gold/events --cv 5
     """
     from ..evaluation.events import SPLITS, evaluate_events
 
-    if split not in (*SPLITS, "both"):
-        raise typer.BadParameter(f"{split!r}: choose one of {', '.join(SPLITS)} or both", param_hint="--split")
-    splits = SPLITS if split == "both" else (split,)
-    result = evaluate_events(gold, limit=limit, cv=cv, splits=splits, fallback=fallback)
-    print_class_scores(result["classes"], "quad class, rules only (no training; written from the codebooks)")
-    model = "rules + model" if fallback else "rules + feature model (no fallback)"
+    if split not in (*SPLITS, "both", "none"):
+        raise typer.BadParameter(f"{split!r}: choose one of {', '.join(SPLITS)}, both or none", param_hint="--split")
+    splits = () if split == "none" else SPLITS if split == "both" else (split,)
+    result = evaluate_events(gold, limit=limit, cv=cv if splits else 0, splits=splits)
+    print_class_scores(result["classes"], "ConfliBERT quad class, rules only (no training; written from the codebooks)")
     for name, how in (("random", "random folds"), ("shift", "folds by root verb")):
         if f"classes_{name}" in result:
-            print_class_scores(result[f"classes_{name}"], f"quad class, {model}, {cv}-fold CV, {how}")
+            print_class_scores(result[f"classes_{name}"], f"quad class, rules + quad-class model, {cv}-fold CV, {how}")
     print_span_scores(result["spans"])
+    if cv > 1:
+        print_model_scores(gold, cv, limit)
+
+
+def print_model_scores(gold: Path, k: int, limit: int | None) -> None:
+    from ..evaluation.event_model import evaluate_model
+
+    console.rule("[bold]event type model (rules propose, the model decides)")
+    result = evaluate_model(gold, k=k, limit=limit, log=lambda m: console.print(m, highlight=False))
+    for title, group in (("rules alone, every line", result.rules), (f"{k}-fold CV grouped by sentence", result.cv),
+                         ("leave one set out (trained without the set scored)", result.loso),
+                         ("rules alone on the same lines", result.loso_rules)):
+        console.print(f"[bold]{title}", highlight=False)
+        for name, s in group.items():
+            console.print(f"  {describe(name, s)}", highlight=False)
+    console.print(f"calibration (expected calibration error of `confidence`, cross-validated): the rules' own "
+                  f"{result.ece_rules:.3f}; the model's probability {result.ece_before:.3f}, "
+                  f"{result.ece_after:.3f} after temperature {result.temperature:.2f}", highlight=False)
+
+
+def describe(name: str, s) -> str:
+    from ..evaluation.event_model import PlvScores
+
+    if isinstance(s, PlvScores):
+        return (f"{name}: PLV PLOVER type n={s.n} accuracy={s.accuracy:.3f} macro-F1={s.macro_f1:.3f} "
+                f"dyad linked={s.linked:.3f} commonest wrong {s.confused}")
+    return f"{name}: ConfliBERT quad class n={s.n} accuracy={s.accuracy:.3f} macro-F1={s.macro_f1:.3f}"
 
 
 def print_class_scores(c, title: str) -> None:

@@ -38,6 +38,9 @@ def run(
     input_format: str = InputFormatOption,
     text_field: str = TextFieldOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, and no line per skipped input."),
+    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another process that holds the store "
+                                                          "(a Python session, another tool) before giving up. A server "
+                                                          "and other runs take turns with this one: no need to wait."),
 ) -> None:
     """Run every stage over a corpus and write the results into the store, in parallel, resumably.
 
@@ -66,7 +69,7 @@ def run(
     bar = _Bar(quiet)
     try:
         with bar:
-            report = run_corpus(paths, settings, engine=engine, listener=bar, **options)
+            report = run_corpus(paths, settings, engine=engine, listener=bar, wait=wait, **options)
     except (StoreFault, WorkerError) as exc:
         if bar.report is not None:
             _summary(bar.report, settings.store_path)

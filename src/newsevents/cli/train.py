@@ -16,21 +16,20 @@ app.add_typer(train_app, name="train")
 @train_app.command("events")
 def events(
     gold: Path = typer.Option(Path("../shared/gold/events"), "--gold", exists=True, file_okay=False,
-                              help="Folder with conflibert-cameo-class-train.tsv."),
+                              help="Folder with the ConfliBERT class and NER files and plv-train.tsv."),
     out: Path = typer.Option(None, "--out", help="The model folder to write (default: the package's own)."),
-    encoder: bool = typer.Option(False, "--encoder", help="Also export the MiniLM encoder of the fallback into it "
-                                 "(needs the train extra); without it the fallback's head is refitted where the "
-                                 "folder has the encoder."),
+    encoder: bool = typer.Option(False, "--encoder", help="Export the MiniLM encoder into it again (needs the train "
+                                 "extra); it is exported anyway where the folder lacks it."),
 ) -> None:
-    """Fit the sentence quad-class model (logistic regression over the rules' evidence) on the gold file.
+    """Fit the event type model (frozen MiniLM with the dyad marked + the rules' evidence) on all the event gold.
 
     Example: newsevents train events --gold ../shared/gold/events
     """
-    from ..evaluation.gold import CLASS_FILE
-    from ..events.train import train
+    from ..evaluation.event_model import cross_validate
+    from ..events.typetrain import train
 
-    path = train(gold / CLASS_FILE, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events --split both`", highlight=False)
+    path = train(gold, cross_validate, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events`", highlight=False)
 
 
 @train_app.command("geo")

@@ -27,14 +27,14 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..geo.gazetteer import haversine
-from ..model import Article, Document, Location
+from ..model import Article, Location
 
 GWN_FILE = "GWN.xml"
 GEOVIRUS_FILE = "GeoVirus.xml"
@@ -186,6 +186,16 @@ class Countries:
         return {"PPLC": "PPL"}.get(self.gaz.code(row), self.gaz.code(row))
 
 
+def most_overlapping(span, others):
+    """The one of ``others`` (objects with start/end) overlapping ``span`` most, or None."""
+    best, overlap = None, 0
+    for o in others:
+        n = min(span.end, o.end) - max(span.start, o.start)
+        if n > overlap:
+            best, overlap = o, n
+    return best
+
+
 def score(gold: list[GoldArticle], predicted: Iterable[list[Location]], countries: bool = True) -> GeoResult:
     """Scores of ``predicted`` (one list of locations per gold article, in order); ``countries=False``
     for a set whose gold gives points only (no country accuracy)."""
@@ -197,11 +207,7 @@ def score(gold: list[GoldArticle], predicted: Iterable[list[Location]], countrie
     errors = []
     for art, pred in zip(gold, predicted):
         for g in art.toponyms:
-            best, overlap = None, 0
-            for p in pred:
-                o = min(g.end, p.end) - max(g.start, p.start)
-                if o > overlap:
-                    best, overlap = p, o
+            best = most_overlapping(g, pred)
             feat = country_of.feature_of(g) if countries else "point"
             for key in ("all", "type:" + g.type, "feature:" + feat,
                         "feature:subnational" if feat in ("ADM1", "ADM2", "PPL") else None):
@@ -301,11 +307,7 @@ def prepare(gold: list[GoldArticle], settings=None) -> list[Prepared]:
 
 def _gold_candidate(gaz, group, toponyms: list[GoldToponym]) -> int:
     for m in group.mentions:
-        best, overlap = None, 0
-        for g in toponyms:
-            o = min(g.end, m.end) - max(g.start, m.start)
-            if o > overlap:
-                best, overlap = g, o
+        best = most_overlapping(m, toponyms)
         if best is None:
             continue
         if best.geonameid:

@@ -128,10 +128,11 @@ def _gold_size(path: Path) -> str:
 def run_events(root: Path, limit: int | None, settings: Settings, cv: int = 5) -> dict[str, Any]:
     """Quad class of each gold sentence (ConfliBERT CAMEO class file), and the calibration of the
     confidence of the event that decides it: the rules alone on the whole file (they never saw
-    it), then rules + the quad-class model by ``cv``-fold cross-validation (the shipped model was
-    fitted on this file, so only cross-validated figures say anything about it)."""
+    it), then rules + the event type model by ``cv``-fold cross-validation (the shipped model was
+    fitted on this file and PLV, so only cross-validated figures say anything about it)."""
     from ..events.lines import code_lines
-    from .events import CLASS_FILE, LABELS, model_cv, quad_of_records, read_classes, score_classes
+    from .event_model import evaluate_model
+    from .events import CLASS_FILE, LABELS, quad_of_records, read_classes, score_classes
 
     path = _need(root / "events" / CLASS_FILE)
     texts, labels = read_classes(path)
@@ -139,9 +140,10 @@ def run_events(root: Path, limit: int | None, settings: Settings, cv: int = 5) -
     texts, labels = texts[:limit], labels[:limit]
     runs = [("rules only", list(code_lines(texts, settings=settings.with_(events_model="none"))), None)]
     if cv > 1 and len(texts) >= 10 * cv:  # a fold needs a few sentences of each class to fit a head on
-        kept: dict[int, dict] = {}
-        scores = model_cv(texts, labels, settings, cv, records=kept)
-        runs.append((f"rules + model, {cv}-fold cross-validation", [kept[i] for i in range(len(texts))], scores))
+        # the event type model, trained on all the event gold, cross-validated (folds by sentence)
+        result = evaluate_model(root / "events", k=cv, limit=limit, settings=settings, loso=False, log=lambda m: None)
+        records = [result.records[t] for t in texts]
+        runs.append((f"rules + model, {cv}-fold cross-validation", records, score_classes(labels, quad_of_records(records))))
     out = {
         "key": "events", "title": TITLES["events"], "gold": str(path), "gold_size": _gold_size(path),
         "items": f"{len(texts):,} of {total:,} sentences", "figures": [], "tables": [], "confusions": [],

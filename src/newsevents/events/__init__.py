@@ -25,7 +25,9 @@ from .args import Arguments, arguments, source_of
 from .spans import inner_split, np_bounds, split
 from .words import actor_like
 from .codebook import lookup
+from . import typemodel
 from .quadmodel import FALLBACK_BELOW, features, load_model
+from .typemodel import load_type_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
@@ -51,7 +53,12 @@ log = logging.getLogger(__name__)
 
 
 class EventStage:
-    """Fills ``doc.events`` and each ``Sentence.quad_class``."""
+    """Fills ``doc.events`` and each ``Sentence.quad_class``.
+
+    With the event type model (:mod:`.typemodel`, shipped) the rules propose and the model
+    decides each event's type and its sentence's class; without it (``events_model`` pointing at
+    a folder of the older quad-class model) that model classes sentences and the rules' codes stand.
+    """
 
     name = "events"
     language_bound = True  # reads English (see pipeline.py)
@@ -59,19 +66,27 @@ class EventStage:
     # quotes are optional (events inside one are linked to it), but then come first
     assigns = ("events", "sentences.quad_class", "quotes.events")
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, collect: bool = False):
         self.settings = settings
-        self.model = load_model(settings.events_model)
+        self.types = self.model = None
+        if settings.events_model == "none":
+            pass
+        elif type_model_present(settings.events_model):
+            self.types = load_type_model(settings.events_model)
+        else:
+            self.model = load_model(settings.events_model)
+        # candidates are built where a type model will read them (or a trainer asked for them)
+        self.collect = collect or self.types is not None
 
     def __call__(self, doc: Document) -> Document:
         ask = self.code_rules(doc)
         if ask:
-            self.ask_fallback(ask)
+            self.decide(ask)
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Like calling the stage on each Document, with the embedding fallback asked once for the
-        unsure sentences of several Documents: the encoder runs faster on batches of similar lengths."""
+        """Like calling the stage on each Document, with the model asked once for the candidates
+        of several Documents: the encoder runs faster on batches of similar lengths."""
         held: list[Document] = []
         ask: list = []
         for doc in docs:
@@ -84,17 +99,24 @@ class EventStage:
 
     def _flush(self, held: list[Document], ask: list) -> Iterator[Document]:
         if ask:
-            self.ask_fallback(ask)
+            self.decide(ask)
         yield from held
 
+    def decide(self, ask: list) -> None:
+        if self.types is not None:
+            for cand, p in zip(ask, self.types.probabilities(ask)):
+                typemodel.apply(cand, p)
+        elif self.model is not None:
+            self.ask_fallback(ask)
+
     def code_rules(self, doc: Document) -> list:
-        """Code ``doc`` with the rules and the feature model (events, sentence classes, quote
-        links); returns the (sentence, principal, feature model's class) triples that are left to
-        the embedding fallback."""
+        """Code ``doc`` with the rules (events, sentence classes, quote links); returns what is
+        left to a model: the type model's candidates, or the (sentence, principal, feature model's
+        class) triples for the quad-class model's embedding fallback."""
         if doc.parse is None or not doc.sentences:
             return []
         doc.events = []
-        ask = []  # (sentence, principal, the feature model's class) for the embedding fallback
+        ask = []
         for sentence in doc.sentences:
             sent = doc.parse.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None or len(sent) > self.settings.max_sentence_tokens:
@@ -108,7 +130,9 @@ class EventStage:
             principal = next((e for e in events if e.principal), None)
             if principal is not None:
                 sentence.quad_class = 0 if principal.negated else principal.quad_class
-            if self.model is not None and (principal is not None or names_an_actor(sent)):
+            if self.collect and (principal is not None or names_an_actor(sent)):
+                ask.extend(candidates(doc, sentence, sent, m, events))
+            elif self.model is not None and (principal is not None or names_an_actor(sent)):
                 self.classify(sentence, sent, m, principal, ask)
             # who did what to whom: an act with neither source nor target names no one; it still
             # classes the sentence ("... not the main goal of the consultations")
@@ -141,6 +165,28 @@ class EventStage:
             settle(sentence, principal, best if p[best] >= 0.5 else quad)
 
 
+def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
+    """What the type model decides in one sentence: the principal event the rules proposed, each
+    of its source/target pairs (the sentence's class goes with the first), or the sentence itself
+    when they proposed none. Spans are character offsets within the sentence text."""
+    text = doc.article.body[sentence.start:sentence.end]
+    feats = features(sent, m)
+
+    def local(span) -> tuple[int, int] | None:
+        return None if span is None else (span.start - sentence.start, span.end - sentence.start)
+
+    if not events:
+        return [typemodel.Candidate(text, {**feats, **typemodel.event_features(None)}, sentence=sentence)]
+    # the principal act and its other source/target pairs; a coordinated act or a meeting the
+    # subject took part in keeps the rules' code: the model reads the sentence as one act
+    # (it recoded "... at the talks with Russia" as the sentence's statement)
+    trigger = next((e.trigger for e in events if e.principal), events[0].trigger)
+    return [typemodel.Candidate(text, {**feats, **typemodel.event_features(e)},
+                                {"source": local(e.source), "target": local(e.target), "trigger": local(e.trigger)},
+                                event=e, sentence=sentence if e.principal else None)
+            for e in events if (e.trigger.start, e.trigger.end) == (trigger.start, trigger.end)]
+
+
 def settle(sentence, principal: Event | None, quad: int) -> None:
     """The sentence takes the model's class; the principal event keeps its codebook code but
     loses half its confidence where the two disagree."""
@@ -154,6 +200,10 @@ def unsure(principal: Event | None) -> bool:
     if principal is None:
         return True
     return "/fallback:" in principal.rule or (principal.cameo == "010" and ":report:" in principal.rule)
+
+
+def type_model_present(path: str) -> bool:
+    return typemodel.present(typemodel.model_dir(path or None))
 
 
 def sentence_match(sent) -> Match | None:
@@ -379,12 +429,53 @@ def names_an_actor(sent) -> bool:
     return any(t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") for t in sent)
 
 
+# What kills or destroys in a disaster report without anyone acting: hazards, accidents, disease
+# ("an explosion at a fireworks factory killed 12", "an outbreak of cholera has killed 30").
+HAZARDS = NATURE | {
+    "explosion", "blast", "fire", "blaze", "inferno", "outbreak", "epidemic", "pandemic", "disease", "cholera",
+    "ebola", "measles", "malaria", "covid", "coronavirus", "crash", "accident", "collision", "derailment",
+    "collapse", "stampede", "mudslide", "leak", "famine", "hunger", "heat", "cold", "illness", "infection",
+}
+# ... unless an armed act or an actor caused it ("a bomb blast", "a suicide explosion", "Israeli fire")
+ARMED = {"bomb", "bomber", "suicide", "car", "ied", "rocket", "missile", "shell", "shelling", "grenade", "mortar",
+         "drone", "airstrike", "strike", "attack", "gunman", "militant", "mine", "artillery", "gun", "terrorist"}
+# Weapons found, seized or defused are not an act against anyone ("police seized weapons",
+# "the army defused a bomb"): the finder's act has no target actor and the weapon did nothing.
+WEAPONS = {"weapon", "arm", "arms", "explosive", "ammunition", "bomb", "mine", "ied", "gun", "rifle", "grenade",
+           "rocket", "missile", "device", "cache", "shell", "firearm", "drug", "narcotic"}
+DISARMING = {"defuse", "find", "discover", "seize", "recover", "dismantle", "confiscate", "detect", "uncover",
+             "disarm", "neutralize", "neutralise", "deactivate", "clear", "destroy"}
+
+
 def political(sent, m: Match) -> bool:
-    """False for sport and weather sentences that happen to use conflict verbs."""
+    """False for sport and weather sentences that happen to use conflict verbs, for violence
+    with a hazard and no armed actor as its cause, and for weapons found or made safe."""
     if m.code[:2] >= "11" and sporting(sent):
         return False
-    src = source_of(m)
-    return not (src is not None and src.lemma_.lower() in NATURE)
+    if hazard(source_of(m), NATURE):
+        return False
+    inner = last(m)
+    if inner.code[:2] >= "17" and hazard(source_of(inner)):
+        return False
+    return not (inner.code[:2] >= "17" and disarming(inner))
+
+
+def hazard(tok, kinds: set[str] = HAZARDS) -> bool:
+    """A source noun phrase naming a hazard (one of ``kinds``) with no actor or weapon in it
+    ("heavy rain", not "Israeli fire")."""
+    if tok is None or tok.lemma_.lower() not in kinds:
+        return False
+    return not any(t.lemma_.lower() in ARMED or t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in tok.subtree)
+
+
+def disarming(m: Match) -> bool:
+    """"defused a bomb", "seized weapons and explosives": a weapon as the object of finding or
+    making safe (the weapon noun may be the trigger itself)."""
+    verb = m.trigger if m.trigger.pos_ in ("VERB", "AUX") else m.trigger.head
+    if verb.lemma_.lower() not in DISARMING:
+        return False
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return bool(objects) and all(o.lemma_.lower() in WEAPONS for o in objects)
 
 
 def last(m: Match) -> Match:

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import ModelError
 
 MAX_TOKENS = 64  # news sentences average ~35 word pieces; longer ones are cut
+LAYERS = 3  # of MiniLM's 6
 EMBEDDING_SIZE = 384  # all-MiniLM-L6-v2
 LENGTH_SLACK = 2  # word pieces of padding a batch may add to its shortest text
 FILES = ("encoder.onnx", "tokenizer.json", "head.json")
@@ -45,6 +46,38 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()  # embed() pads each batch itself
 
+    def batches(self, encodings, batch: int = 32):
+        """Runs of row indexes of nearly equal length (sorted), with their padded ids and mask."""
+        import numpy as np
+
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        k = 0
+        while k < len(order):
+            j = k + 1
+            while (j < len(order) and j - k < batch
+                   and len(encodings[order[j]].ids) - len(encodings[order[k]].ids) <= LENGTH_SLACK):
+                j += 1
+            rows = order[k:j]
+            ids = np.zeros((len(rows), len(encodings[rows[-1]].ids)), dtype=np.int64)  # pad id 0, masked
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(rows):
+                ids[r, :len(encodings[i].ids)] = encodings[i].ids
+                mask[r, :len(encodings[i].ids)] = 1
+            yield rows, ids, mask
+            k = j
+
+    def encode(self, texts: list[str]) -> list[tuple]:
+        """Per text: its sentence embedding, its word pieces' hidden states and their character
+        offsets (special pieces have empty offsets)."""
+        enc = self.tokenizer.encode_batch(texts)
+        out: list = [None] * len(texts)
+        for rows, ids, mask in self.batches(enc):
+            emb, hidden = self.session.run(["embedding", "hidden"], {"ids": ids, "mask": mask})
+            for r, i in enumerate(rows):
+                n = len(enc[i].ids)
+                out[i] = (emb[r], hidden[r, :n], enc[i].offsets)
+        return out
+
     def embed(self, texts: list[str], batch: int = 32):
         """One row per text, in order. Texts are run in batches of nearly equal length: padding
         costs the encoder as much as real word pieces (masked, it changes nothing in the result),
@@ -52,21 +85,9 @@ class Encoder:
         import numpy as np
 
         enc = self.tokenizer.encode_batch(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(enc[i].ids))
         out = np.zeros((len(texts), EMBEDDING_SIZE), dtype=np.float32)
-        k = 0
-        while k < len(order):
-            j = k + 1
-            while j < len(order) and j - k < batch and len(enc[order[j]].ids) - len(enc[order[k]].ids) <= LENGTH_SLACK:
-                j += 1
-            rows = order[k:j]
-            ids = np.zeros((len(rows), len(enc[rows[-1]].ids)), dtype=np.int64)  # pad id 0, masked
-            mask = np.zeros_like(ids)
-            for r, i in enumerate(rows):
-                ids[r, :len(enc[i].ids)] = enc[i].ids
-                mask[r, :len(enc[i].ids)] = 1
+        for rows, ids, mask in self.batches(enc, batch):
             out[rows] = self.session.run(["embedding"], {"ids": ids, "mask": mask})[0]
-            k = j
         return out
 
 
@@ -77,7 +98,7 @@ class Fallback:
         import numpy as np
 
         # keyed by where the encoder file really is: cross-validation folders link to one encoder
-        self.encoder = _encoder(str((folder / "encoder.onnx").resolve().parent))
+        self.encoder = shared_encoder(str((folder / "encoder.onnx").resolve().parent))
         head = json.loads((folder / "head.json").read_text(encoding="utf-8"))
         self.coef = np.array(head["coef"], dtype=np.float32)
         self.intercept = np.array(head["intercept"], dtype=np.float32)
@@ -97,7 +118,8 @@ def probabilities(emb, coef, intercept):
 
 
 @lru_cache(maxsize=2)
-def _encoder(folder: str) -> Encoder:
+def shared_encoder(folder: str) -> Encoder:
+    """One encoder per folder for the process (a session holds ~100 MB)."""
     return Encoder(Path(folder))
 
 
@@ -112,7 +134,9 @@ def _minilm_dir() -> Path:
 
 
 def export_encoder(out: str | Path) -> Path:
-    """Export all-MiniLM-L6-v2 with mean pooling to int8 ONNX (needs torch, transformers, onnx)."""
+    """Export all-MiniLM-L6-v2 to int8 ONNX (needs torch, transformers, onnx): two outputs, the
+    mean-pooled sentence embedding and the word pieces' hidden states (the event type model pools
+    the marked source, target and trigger from them)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import shutil
 
@@ -127,20 +151,22 @@ def export_encoder(out: str | Path) -> Path:
         def __init__(self):
             super().__init__()
             self.enc = AutoModel.from_pretrained(str(base))
+            # the first layers only: half the encoder's cost, which the pipeline's speed floor needs
+            self.enc.encoder.layer = self.enc.encoder.layer[:LAYERS]
 
         def forward(self, ids, mask):
             h = self.enc(input_ids=ids, attention_mask=mask).last_hidden_state
             m = mask.unsqueeze(-1).to(h.dtype)
             v = (h * m).sum(1) / m.sum(1).clamp(min=1e-6)
-            return v / v.norm(dim=1, keepdim=True).clamp(min=1e-12)
+            return v / v.norm(dim=1, keepdim=True).clamp(min=1e-12), h
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     full = out / "encoder.fp32.onnx"
     ids = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(Pooled().eval(), (ids, ids), str(full), input_names=["ids", "mask"], output_names=["embedding"],
+    torch.onnx.export(Pooled().eval(), (ids, ids), str(full), input_names=["ids", "mask"], output_names=["embedding", "hidden"],
                       dynamic_axes={"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"},
-                                    "embedding": {0: "batch"}}, opset_version=17, dynamo=False)
+                                    "embedding": {0: "batch"}, "hidden": {0: "batch", 1: "tokens"}}, opset_version=17, dynamo=False)
     quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
     full.unlink()
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")

@@ -6,9 +6,11 @@ the *other* names' first picks (their share in its country or a neighbour, in it
 whether it contains them, its distance to the nearest and the median of them, an "A, B"
 container pair) and its own prior (population, feature class, capital, alternate name or
 demonym, exact name); the rule resolver's own scores are deliberately not features, so the
-weights are learned from the data rather than copied from the rules. A logistic regression over those features (trained by
-``newsevents train geo`` on GeoWebNews and GeoVirus, weights in ``data/geo/ranker.json``) scores
-every candidate; the name takes its best-scoring candidate (one sense per name per article).
+weights are learned from the data rather than copied from the rules. A logistic regression over
+those features (trained by ``newsevents train geo`` on GeoWebNews and GeoVirus, weights in
+``data/geo/ranker.json``) scores every candidate; the name takes its best-scoring candidate (one
+sense per name per article). "A, B" ("Paris, Texas") is a constraint: when a reading lies inside
+the named container, the others are out.
 
 ``newsevents evaluate geo`` scores each gold set with a ranker trained on the other set only.
 """
@@ -27,13 +29,13 @@ import numpy as np
 
 from ..data import data_path
 from ..errors import ModelError
-from .gazetteer import EARTH_KM, F, Q_ALT, Q_DEM, Gazetteer, norm
+from .gazetteer import CODES, EARTH_KM, F, Q_ALT, Q_DEM, Gazetteer, norm
 from .mentions import Toponym
-from .resolve import confidence_of, pairs
+from .resolve import ALT_PENALTY, confidence_of, pairs
 
 RANKER_FILE = "ranker.json"
 FAR_KM = 20_000.0  # distance when there is no other place to measure against
-_OTHER_FEATURES = ("RGN", "H", "T", "S", "L")
+_IS_REGION = np.isin(np.arange(len(CODES)), [F[c] for c in ("RGN", "H", "T", "S", "L")])  # by feature index
 
 #: Names of the feature columns, in order (the weights file repeats them and loading checks it).
 FEATURE_NAMES: tuple[str, ...] = (
@@ -150,7 +152,7 @@ def _features(gaz: Gazetteer, key, ms, rows, quality, others, weights, pair_next
     n = len(rows)
     feat = gaz.feature[rows]
     pop = gaz.pop[rows]
-    prior = gaz.prior[rows] - np.where(quality == Q_ALT, 2.5, 0.0)
+    prior = gaz.prior[rows] - np.where(quality == Q_ALT, ALT_PENALTY, 0.0)
     country = gaz.country[rows].astype(np.int64)
     a1 = np.where(feat == F["ADM1"], rows, gaz.a1[rows])
     a2 = np.where(feat == F["ADM2"], rows, gaz.a2[rows])
@@ -165,7 +167,7 @@ def _features(gaz: Gazetteer, key, ms, rows, quality, others, weights, pair_next
     X[:, col["is_capital"]] = feat == F["PPLC"]
     X[:, col["is_town"]] = feat == F["PPL"]
     X[:, col["is_continent"]] = feat == F["CONT"]
-    X[:, col["is_region"]] = np.isin(feat, [F[c] for c in _OTHER_FEATURES])
+    X[:, col["is_region"]] = _IS_REGION[feat]
     X[:, col["alt_name"]] = quality == Q_ALT
     X[:, col["demonym"]] = quality == Q_DEM
     X[:, col["exact_name"]] = [norm(gaz.name(int(i))) == key for i in rows]
@@ -209,7 +211,10 @@ def _features(gaz: Gazetteer, key, ms, rows, quality, others, weights, pair_next
                               _xyz(gaz.lat[others[ok]], gaz.lon[others[ok]]))
             log_km = np.log10(1.0 + km)
             X[:, col["log_km_nearest"]] = log_km.min(1)
-            X[:, col["log_km_median"]] = np.median(log_km, axis=1)
+            # the median by sorting: np.median's generic machinery costs more than the sort on these sizes
+            srt = np.sort(log_km, axis=1)
+            half = srt.shape[1] // 2
+            X[:, col["log_km_median"]] = srt[:, half] if srt.shape[1] % 2 else (srt[:, half - 1] + srt[:, half]) / 2
         else:
             X[:, col["log_km_nearest"]] = X[:, col["log_km_median"]] = math.log10(1 + FAR_KM)
         X[:, col["log_km_nearest_gap"]] = X[:, col["log_km_nearest"]] - X[:, col["log_km_nearest"]].min()

@@ -83,7 +83,7 @@ class Listener:
 
 
 def run(paths: Iterable[str | Path], settings: Settings | None = None, *, store: Store | str | Path | None = None,
-        engine: str = "local", listener: Listener | None = None, **engine_options: Any) -> RunReport:
+        engine: str = "local", listener: Listener | None = None, wait: float = 0.0, **engine_options: Any) -> RunReport:
     """Run every stage over the articles under ``paths`` and write them to ``store`` (an open
     store, or a path; default ``settings.store_path``), skipping those it has.
 
@@ -91,6 +91,10 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None, *, store:
     (``workers``, ``scheduler``, ``shards``, ``keep_shards``: see
     :func:`newsevents.engines.open_engine`). Rejected inputs and failed articles are counted
     on the report and passed to ``listener``; the run goes on.
+
+    A store given as a path is opened for each transaction only, taking turns with readers (a
+    server) and other writers (see :mod:`newsevents.store.duck`); ``wait`` is how many seconds
+    to wait for a process that holds it without taking turns before giving up (StoreLocked).
     """
     from ..engines import open_engine
 
@@ -101,7 +105,7 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None, *, store:
     started = time.perf_counter()
     threading.Thread(target=_count, args=(paths, settings, report), daemon=True, name="newsevents-count").start()
     own_store = not isinstance(store, Store)
-    st = open_store(store or settings.store_path, settings=settings) if own_store else store
+    st = open_store(store or settings.store_path, settings=settings, wait=wait, share=True) if own_store else store
     try:
         with open_engine(engine, settings, st, **engine_options) as eng:
             report.workers = eng.workers

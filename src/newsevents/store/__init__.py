@@ -19,22 +19,25 @@ from pathlib import Path
 
 from ..settings import Settings
 from .base import Store, WriteCounts
-from .duck import DuckDBStore
+from .duck import DuckDBStore, SharedReads
 from .memory import MemoryStore
 from .query import Filters
 
-__all__ = ["DuckDBStore", "Filters", "MemoryStore", "Store", "WriteCounts", "open_store"]
+__all__ = ["DuckDBStore", "Filters", "MemoryStore", "SharedReads", "Store", "WriteCounts", "open_store"]
 
 
 def open_store(path: str | Path | None = None, read_only: bool = False, settings: Settings | None = None,
-               wait: float = 0.0) -> Store:
+               wait: float = 0.0, share: bool = False) -> Store:
     """The DuckDB store at ``path`` (default: ``settings.store_path``), created when missing.
 
-    ``read_only`` opens an existing store for queries. Another process writing the file raises
+    ``read_only`` opens an existing store for queries. ``share`` makes a writer open the file
+    for each transaction only, so that readers (``newsevents serve``, queries) and other
+    sharing writers use it in between (see :mod:`.duck`); without it the writer holds the
+    file until closed. Another process holding the file raises
     :class:`~newsevents.errors.StoreLocked` (after waiting up to ``wait`` seconds for it).
     ``":memory:"`` gives a DuckDB store that lives in memory.
     """
     settings = settings or Settings()
     return DuckDBStore(path or settings.store_path, read_only=read_only, commit_every=settings.commit_every,
-                       merge_window_days=settings.merge_window_days, wait=wait)
+                       merge_window_days=settings.merge_window_days, wait=wait, share=share)
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from itertools import islice
 from typing import Any
 
@@ -92,6 +92,9 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store (a DuckDB file is checkpointed and unlocked)."""
 
+    #: False for a writer that opens the file only in its transactions (it checks there).
+    _open_between_writes: bool = True
+
     #: Exceptions that mean "this data cannot be written" (as opposed to "the disk is gone").
     _data_errors: tuple[type[BaseException], ...] = (ValueError, TypeError)
 
@@ -132,7 +135,9 @@ class Store(abc.ABC):
             if not isinstance(d, Document):
                 raise TypeError(f"store.write takes Documents, got {type(d).__name__}")
             docs.append((d, text))
-        known = self.known_ids(d.article.id for d, _ in docs)
+        # Skip what is stored before making rows; a writer that shares the file has it only in
+        # its transactions, and checks there (another writer may have stored some meanwhile).
+        known = self.known_ids(d.article.id for d, _ in docs) if self._open_between_writes else set()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         prepared: list[tuple[str, Rows]] = []
         for d, text in docs:
@@ -148,6 +153,7 @@ class Store(abc.ABC):
             return counts
         try:
             with self._transaction():
+                prepared = self._unstored(prepared, counts)
                 counts.add(self._insert([rows for _, rows in prepared]))
         except self._data_errors as exc:
             if len(prepared) == 1:
@@ -162,6 +168,14 @@ class Store(abc.ABC):
                     self._failed(counts, article_id, exc)
         return counts
 
+    def _unstored(self, prepared: list[tuple[str, Rows]], counts: WriteCounts) -> list[tuple[str, Rows]]:
+        """``prepared`` less the articles stored since they were checked (by another writer)."""
+        if self._open_between_writes:
+            return prepared
+        stored = self.known_ids(article_id for article_id, _ in prepared)
+        counts.skipped += len(stored)
+        return [p for p in prepared if p[0] not in stored]
+
     @staticmethod
     def _failed(counts: WriteCounts, article_id: str, exc: BaseException) -> None:
         reason = f"{type(exc).__name__}: {exc}"
@@ -172,7 +186,7 @@ class Store(abc.ABC):
     def _insert(self, batch: list[Rows]) -> WriteCounts:
         rows: Rows = {t: [r for doc in batch for r in doc[t]] for t in DATA_TABLES}
         mentions = rows["mentions"]
-        candidates = self._candidates({m["merge_key"] for m in mentions})
+        candidates = self._candidates(mentions)
         created = assign(mentions, candidates, self.merge_window_days)
         for table in DATA_TABLES:
             if rows[table]:
@@ -182,13 +196,21 @@ class Store(abc.ABC):
         return WriteCounts(articles=len(batch), mentions=len(mentions), new_events=len(created),
                            merged=len(mentions) - len(created), quotes=len(rows["quotes"]))
 
-    def _candidates(self, keys: set[str]) -> dict[str, list[Candidate]]:
+    def _candidates(self, mentions: list[dict[str, Any]]) -> dict[str, list[Candidate]]:
+        """The stored events that ``mentions`` may merge with: the same merge key, and dates
+        that :func:`.merge.dates_compatible` accepts (an event's dates only widen, so this
+        leaves out none that could merge, and reads only those)."""
         out: dict[str, list[Candidate]] = defaultdict(list)
-        if not keys:
+        if not mentions:
             return out
+        pairs = sorted({(m["merge_key"], m["date"]) for m in mentions}, key=lambda p: (p[0], p[1] or date.min))
         found = self._rows(
-            "SELECT event_id, merge_key, date, date_last, place_name, place_country, place_geonameid, place_feature "
-            "FROM events WHERE merge_key IN (SELECT unnest(?::VARCHAR[]))", [sorted(keys)])
+            "SELECT DISTINCT e.event_num, e.event_id, e.merge_key, e.date, e.date_last, e.place_name, "
+            "e.place_country, e.place_geonameid, e.place_feature FROM events e JOIN "
+            "(SELECT unnest(?::VARCHAR[]) AS merge_key, unnest(?::DATE[]) AS day) m ON e.merge_key = m.merge_key "
+            "AND ((e.date IS NULL AND m.day IS NULL) OR (e.date >= m.day - ?::INTEGER "
+            "AND coalesce(e.date_last, e.date) <= m.day + ?::INTEGER)) ORDER BY e.event_num",
+            [[k for k, _ in pairs], [d for _, d in pairs], self.merge_window_days, self.merge_window_days])
         for r in found:
             place = {f: r[f"place_{f}"] for f in ("name", "country", "geonameid", "feature")}
             out[r["merge_key"]].append(Candidate(r["event_id"], r["merge_key"], r["date"], r["date_last"],

@@ -1,10 +1,17 @@
 """The default store: one DuckDB file, no server.
 
-DuckDB lets one process write a file at a time; a second writer (or a reader while a writer
-holds the file) gets :class:`~newsevents.errors.StoreLocked` with the other process's id, not
-a traceback. Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a
-transaction when it commits, so a process killed mid-batch leaves the store as it was before
-that batch.
+DuckDB lets one process write a file, or any number of processes read it, never both at once.
+Processes that share a store take turns (:mod:`.gate`): a writer opened with ``share=True``
+(every command that writes: ``run``, ``demo``, ``watch``, ``feeds``, the API) opens the file
+only for each transaction and closes it after the commit, and readers (the server's
+:class:`SharedReads`, the query commands) let go of the file while a writer waits for it. So
+a server never stops a run, and what the run commits is in the server's next answer. A store
+opened for writing without ``share`` (a Python session) holds the file until it is closed, as
+DuckDB does; anyone else then gets :class:`~newsevents.errors.StoreLocked` with that process's
+id (after waiting up to ``wait`` seconds for it), not a traceback.
+
+Writes go in one transaction per ``commit_every`` articles; DuckDB only logs a transaction
+when it commits, so a process killed mid-batch leaves the store as it was before that batch.
 
 What DuckDB raises is told apart (:func:`store_error`): a file it cannot read as a database,
 or whose blocks fail their checksums, is :class:`~newsevents.errors.StoreDamaged` (check,
@@ -32,8 +39,14 @@ import pyarrow as pa
 from ..errors import NewseventsError, SchemaMismatch, StoreDamaged, StoreError, StoreFault, StoreLocked
 from . import schema
 from .base import Store
+from .gate import Gate
 
 log = logging.getLogger(__name__)
+
+#: How long a process waits for the others that take turns with it (a reader's query, another
+#: writer's transaction) before it gives up (seconds); ``wait`` is how long it waits for a
+#: process that holds the file and does not take turns.
+PATIENCE = 120.0
 
 
 #: What readers let DuckDB hold (its cache of the file's blocks included), in one thread; a
@@ -50,15 +63,34 @@ class DuckDBStore(Store):
     _data_errors = (ValueError, TypeError, duckdb.DataError, duckdb.IntegrityError)
 
     def __init__(self, path: str | Path, read_only: bool = False, commit_every: int = 64,
-                 merge_window_days: int = 1, wait: float = 0.0, read_memory: str = READ_MEMORY):
+                 merge_window_days: int = 1, wait: float = 0.0, share: bool = False,
+                 read_memory: str = READ_MEMORY):
         self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
         self.read_only = read_only
         self.commit_every = commit_every
         self.merge_window_days = merge_window_days
+        self.wait = wait
+        #: A writer that opens the file for each transaction only, taking turns with readers.
+        self.share = share and not read_only and self.path != ":memory:"
+        self._gate = Gate(self.path) if self.path != ":memory:" else None
         self._lock = threading.RLock()
-        self._con = _connect(self.path, read_only, wait)
-        if read_only:
-            _bound_memory(self._con, read_memory)
+        self.read_memory = read_memory
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._watcher: threading.Thread | None = None
+        if self.share:
+            with self._session():
+                self._migrate()
+            return
+        if read_only or self._gate is None:
+            self._con = _connect(self.path, read_only, wait, self._gate)
+            if read_only:
+                _bound_memory(self._con, self.read_memory)
+        else:  # readers that take turns give way; then we keep the file until closed
+            try:
+                self._gate.take(time.monotonic() + max(wait, PATIENCE))
+                self._con = _connect(self.path, False, wait, self._gate, has_turn=self._gate.held)
+            finally:
+                self._gate.give()
         try:
             self._migrate()
         except duckdb.Error as exc:
@@ -67,6 +99,63 @@ class DuckDBStore(Store):
         except BaseException:
             self._con.close()
             raise
+
+    @property
+    def _open_between_writes(self) -> bool:
+        return not self.share
+
+    @classmethod
+    def _view(cls, path: str, cursor: duckdb.DuckDBPyConnection, commit_every: int = 64,
+              merge_window_days: int = 1) -> "DuckDBStore":
+        """A read-only store over ``cursor`` (of a connection someone else keeps)."""
+        store = cls.__new__(cls)
+        store.path, store.read_only, store.share, store.wait = path, True, False, 0.0
+        store.commit_every, store.merge_window_days = commit_every, merge_window_days
+        store._gate, store._lock, store._con = None, threading.RLock(), cursor
+        return store
+
+    @contextmanager
+    def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection. A sharing writer opens the file when it needs it, taking the
+        turn, and keeps it until someone else waits for it (see :meth:`_watch`)."""
+        with self._lock:
+            if self._con is None:
+                if self.read_only or not self.share:
+                    raise StoreError(f"{self.path} is closed")
+                self._gate.take(time.monotonic() + max(self.wait, PATIENCE))
+                try:
+                    self._con = _connect(self.path, False, self.wait, self._gate, has_turn=self._gate.held)
+                except BaseException:
+                    self._gate.give()
+                    raise
+                if self._watcher is None:
+                    self._watcher = threading.Thread(target=self._watch, name="newsevents-writer", daemon=True)
+                    self._watcher.start()
+            yield self._con
+
+    def _let_go_if_waited(self) -> None:
+        """After a transaction: close the file if someone waits for it (or nobody could say so)."""
+        if self.share and self._con is not None and (not self._gate.held or self._gate.others_waiting()):
+            self._let_go()
+
+    def _let_go(self) -> None:
+        con, self._con = self._con, None
+        try:
+            if con is not None:
+                con.close()
+        finally:
+            self._gate.give()
+
+    def _watch(self) -> None:
+        """Between transactions, hand the file to whoever waits for it."""
+        while self._watcher is not None:
+            time.sleep(0.02)
+            if self._con is not None and self._lock.acquire(blocking=False):
+                try:
+                    if self._con is not None and self._gate.others_waiting():
+                        self._let_go()
+                finally:
+                    self._lock.release()
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -111,19 +200,20 @@ class DuckDBStore(Store):
     # -- primitives -------------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._con.execute("BEGIN TRANSACTION")
+        with self._session() as con:
+            con.execute("BEGIN TRANSACTION")
             try:
                 yield
-                self._con.execute("COMMIT")
+                con.execute("COMMIT")
             except BaseException as exc:
                 try:
-                    self._con.execute("ROLLBACK")
+                    con.execute("ROLLBACK")
                 except duckdb.Error:  # the failed commit ended it, or the connection is gone
                     pass
                 if isinstance(exc, duckdb.Error) and not isinstance(exc, self._data_errors):
                     raise store_error(self.path, exc, writing=True) from exc
                 raise
+            self._let_go_if_waited()
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         incoming = pa.Table.from_pylist(rows, schema=schema.arrow_schema(table))
@@ -139,9 +229,9 @@ class DuckDBStore(Store):
             self._con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [values])
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._session() as con:
             try:
-                return self._con.sql(sql, params=params or None).to_arrow_table().to_pylist()
+                return con.sql(sql, params=params or None).to_arrow_table().to_pylist()
             except (duckdb.IOException, duckdb.InternalException, duckdb.FatalException) as exc:
                 raise store_error(self.path, exc) from None
             except duckdb.Error as exc:
@@ -150,6 +240,9 @@ class DuckDBStore(Store):
                 raise
 
     def _reader(self, sql: str, params: list[Any] | None = None) -> pa.RecordBatchReader:
+        if self.share:  # the file may be handed over meanwhile: read it all now
+            with self._session() as con:
+                return pa.RecordBatchReader.from_batches(*self._read_all(con, sql, params))
         # A cursor of its own: readers in other threads never share the writer's connection.
         with self._lock:
             cursor = _quiet(self._con.cursor())
@@ -174,10 +267,19 @@ class DuckDBStore(Store):
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
             raise store_error(self.path, exc) from None
 
+    def _read_all(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None):
+        table = con.sql(sql, params=params or None).to_arrow_table()
+        return table.schema, table.to_batches(READ_BATCH)
+
     def close(self) -> None:
+        self._watcher = None
         with self._lock:
             try:
-                self._con.close()
+                if self.share:
+                    self._let_go()
+                elif self._con is not None:
+                    self._con.close()
+                    self._con = None
             except duckdb.Error as exc:  # a connection a fault invalidated: nothing more to save
                 log.warning("closing %s: %s", self.path, exc)
 
@@ -224,25 +326,41 @@ def store_error(path: str, exc: BaseException, writing: bool = False) -> StoreEr
         "it can read; else restore it from a copy, or run the corpus again into a new store")
 
 
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, read_only: bool, wait: float, gate: Gate | None,
+             has_turn: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to ``wait`` seconds for a process that holds it, and longer
+    (PATIENCE) for processes that take turns and will let go: a writer holding the turn (for a
+    reader), readers (for a writer holding the turn)."""
     if path != ":memory:":
         p = Path(path)
         if read_only and not p.exists():
             raise StoreError(f"no store at {path}: run `newsevents demo` or write articles into it first")
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline, patient = started + wait, started + max(wait, PATIENCE)
+    if read_only and gate is not None:
+        gate.wait_for_writer(patient)
     while True:
         try:
             return _quiet(duckdb.connect(path, read_only=read_only))
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             text = str(exc)
-            if "lock" not in text.lower():
+            # ConnectionException: this very process has the file open the other way round.
+            if isinstance(exc, duckdb.IOException) and "lock" not in text.lower():
                 if _DAMAGE.search(text):
                     raise store_error(path, exc) from None
                 raise StoreError(f"cannot open the store {path}: {text}") from None
-            if time.monotonic() < deadline:
-                time.sleep(0.2)
+            now = time.monotonic()
+            if read_only and gate is not None and gate.writer_has_turn():
+                if gate.wait_for_writer(patient):  # a writer taking turns: it closes after its commit
+                    continue
+            elif not read_only and has_turn and now < patient and (
+                    isinstance(exc, duckdb.ConnectionException) or "read-only mode" in text):
+                time.sleep(0.02)  # readers: they let go as soon as they see our turn
+                continue
+            if now < deadline:
+                time.sleep(0.05)
                 continue
             pid = _PID.search(text)
             who = f"another process (PID {pid[1]})" if pid else "another process"
@@ -253,6 +371,80 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
             if _DAMAGE.search(str(exc)):
                 raise store_error(path, exc) from None
             raise StoreError(f"cannot open the store {path}: {exc}") from None
+
+
+class SharedReads:
+    """One read-only connection to a store file, shared by the threads of one process (the
+    server's requests), let go whenever a writer waits for the file and opened again for the
+    next request, so it sees what the writer committed.
+
+    ``with reads.store() as store:`` gives a read-only store over a cursor of it. While the
+    connection stays open, queries find DuckDB's caches warm; a writer waiting for its turn gets
+    the file once the queries under way have ended (new ones wait for the writer to commit).
+    """
+
+    def __init__(self, path: str | Path, commit_every: int = 64, merge_window_days: int = 1, wait: float = 0.0,
+                 poll: float = 0.02):
+        self.path = str(Path(path).expanduser())
+        self.commit_every, self.merge_window_days, self.wait, self.poll = commit_every, merge_window_days, wait, poll
+        self._gate = Gate(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._in_use = 0
+        self._turn = threading.Condition()
+        self._watcher: threading.Thread | None = None
+        self._closed = False
+
+    @contextmanager
+    def store(self) -> Iterator[DuckDBStore]:
+        with self._turn:
+            if self._con is not None and self._gate.writer_has_turn():
+                # Start nothing new on a file a writer waits for: let the queries under way end.
+                self._turn.wait_for(lambda: self._in_use == 0 or self._con is None)
+                self._let_go()
+            if self._con is None:
+                self._open()
+            self._in_use += 1
+            cursor = _quiet(self._con.cursor())
+        try:
+            yield DuckDBStore._view(self.path, cursor, self.commit_every, self.merge_window_days)
+        finally:
+            cursor.close()
+            with self._turn:
+                self._in_use -= 1
+                if self._in_use == 0 and self._gate.writer_has_turn():
+                    self._let_go()
+                self._turn.notify_all()
+
+    def _open(self) -> None:
+        con = _connect(self.path, True, self.wait, self._gate)
+        try:
+            DuckDBStore._view(self.path, con)._migrate()  # refuses a store of another schema version
+        except BaseException:
+            con.close()
+            raise
+        self._con = con
+        if self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, name="newsevents-reads", daemon=True)
+            self._watcher.start()
+
+    def _let_go(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def _watch(self) -> None:
+        """Between requests, hand the file to a writer that waits for it."""
+        while not self._closed:
+            time.sleep(self.poll)
+            with self._turn:
+                if self._con is not None and self._in_use == 0 and self._gate.writer_has_turn():
+                    self._let_go()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._turn:
+            self._turn.wait_for(lambda: self._in_use == 0, timeout=PATIENCE)
+            self._let_go()
 
 
 def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -15,6 +15,10 @@ from typing import Any
 
 from .query import Filters, check, where_clause
 
+#: An actor by its country, else its code unless that is a bare sector (GOV, CVL), for the network.
+#: (Facets count countries only: a code filter matches by prefix and by name, IGOUNO takes in
+#: IGOUNOHCR, so a count per code would not be the total its link gives.)
+_ACTOR = "coalesce({0}_country, CASE WHEN length({0}_code) > 3 THEN {0}_code END)"
 #: The facets of each kind of row: (facet, SQL of its value, the filter it stands for).
 _EVENT_PLACE = ("(SELECT event_id, place_country AS value FROM events{where} UNION "
                 "SELECT event_id, place_country FROM mentions WHERE event_id IN (SELECT event_id FROM events{where}))")
@@ -106,9 +110,7 @@ def network(store, f: Filters, top: int = 40) -> list[dict[str, Any]]:
     check("events", f)
     where, params = where_clause("events", f)
     sep = " AND " if where else " WHERE "
-    # an actor without a country counts by its code, unless the code is a bare sector (GOV, CVL)
-    side = "coalesce({0}_country, CASE WHEN length({0}_code) > 3 THEN {0}_code END)"
-    src, tgt = side.format("source"), side.format("target")
+    src, tgt = _ACTOR.format("source"), _ACTOR.format("target")
     sql = (
         "SELECT source, target, count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein FROM ("
         f"SELECT {src} AS source, {tgt} AS target, goldstein FROM events{where}{sep}{src} IS NOT NULL "

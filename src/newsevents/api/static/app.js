@@ -935,7 +935,7 @@ async function drawMap(params) {
     `${plural(places.placed, 'event')} of ${places.events} placed at ${plural(places.items.length, 'place')}` +
     ' (circle area: events; colour: their mean Goldstein, red conflict … blue cooperation); grey dots: ' +
     `${plural(places.named.length, 'place')} the reporting articles name. ` +
-    `${places.events - places.placed} without a place are not on the map; `, h('a', { href: browseLink }, 'list all of them'), '.');
+    `${places.events - places.placed} without a place are not on the map: `, h('a', { href: browseLink }, `all ${places.events} in Browse`), '.');
   mapTable(places.items, params);
   const narrow = map.clientWidth < 600;
   const spec = {

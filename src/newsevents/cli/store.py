@@ -22,10 +22,10 @@ OutputOption = typer.Option(None, "--output", "-o", help="Write here instead of 
 
 
 def _open(store: Path | None):
-    from ..store import open_store
+    from ..store.duck import ONE_READER_MEMORY, DuckDBStore
 
     settings = make_settings(store_path=str(store) if store else None)
-    return open_store(settings.store_path, read_only=True, settings=settings)
+    return DuckDBStore(settings.store_path, read_only=True, read_memory=ONE_READER_MEMORY)
 
 
 @app.command()

@@ -49,11 +49,22 @@ log = logging.getLogger(__name__)
 PATIENCE = 120.0
 
 
+#: What readers let DuckDB hold (its cache of the file's blocks included), in one thread; a
+#: larger sort or aggregate spills to a temporary folder. The readers of one process share it
+#: (the API's requests: 50 at once need more than one command); the command line, alone, gives
+#: ``ONE_READER_MEMORY``: with large selections read a slice of days at a time (:mod:`.stream`),
+#: ``newsevents query --format csv`` of a million events then peaks at 277 MB, the interpreter
+#: included (benchmarks/query_memory.py).
+READ_MEMORY = "256MB"
+ONE_READER_MEMORY = "48MB"
+
+
 class DuckDBStore(Store):
     _data_errors = (ValueError, TypeError, duckdb.DataError, duckdb.IntegrityError)
 
     def __init__(self, path: str | Path, read_only: bool = False, commit_every: int = 64,
-                 merge_window_days: int = 1, wait: float = 0.0, share: bool = False):
+                 merge_window_days: int = 1, wait: float = 0.0, share: bool = False,
+                 read_memory: str = READ_MEMORY):
         self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
         self.read_only = read_only
         self.commit_every = commit_every
@@ -63,6 +74,7 @@ class DuckDBStore(Store):
         self.share = share and not read_only and self.path != ":memory:"
         self._gate = Gate(self.path) if self.path != ":memory:" else None
         self._lock = threading.RLock()
+        self.read_memory = read_memory
         self._con: duckdb.DuckDBPyConnection | None = None
         self._watcher: threading.Thread | None = None
         if self.share:
@@ -72,7 +84,7 @@ class DuckDBStore(Store):
         if read_only or self._gate is None:
             self._con = _connect(self.path, read_only, wait, self._gate)
             if read_only:
-                _bound_memory(self._con)
+                _bound_memory(self._con, self.read_memory)
         else:  # readers that take turns give way; then we keep the file until closed
             try:
                 self._gate.take(time.monotonic() + max(wait, PATIENCE))
@@ -277,18 +289,19 @@ class DuckDBStore(Store):
 
 #: Rows per Arrow batch a reader hands out: an export holds one batch (and its CSV or JSON) at a time.
 READ_BATCH = 10_000
-#: What a reader lets DuckDB hold (its cache of the file's blocks included), in one thread; a
-#: larger sort or aggregate spills to a temporary folder. With large selections read a slice of
-#: days at a time (:mod:`.stream`), ``newsevents query --format csv`` of a million events peaks
-#: at 277 MB, the interpreter included (benchmarks/query_memory.py).
-READ_MEMORY = "48MB"
 
 
-def _bound_memory(con: duckdb.DuckDBPyConnection) -> None:
-    spill = Path(tempfile.gettempdir()) / f"newsevents-spill-{os.getpid()}"
-    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
-    con.execute("SET threads = 1")
-    con.execute("SET temp_directory = ?", [str(spill)])
+def _bound_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    # The settings belong to the DuckDB instance, which the readers of one process share (the
+    # API's requests): set them once; the spill folder cannot change once a sort has used it.
+    spill = str(Path(tempfile.gettempdir()) / f"newsevents-spill-{os.getpid()}")
+    try:
+        if con.execute("SELECT current_setting('temp_directory')").fetchone()[0] != spill:
+            con.execute("SET temp_directory = ?", [spill])
+        con.execute(f"SET memory_limit = '{limit}'")
+        con.execute("SET threads = 1")
+    except duckdb.Error as exc:  # a reader that could not be bounded still reads
+        log.warning("could not bound the reader's memory: %s", exc)
 
 
 _PID = re.compile(r"PID (\d+)")

@@ -44,7 +44,7 @@ MAX_VALUE = 1000
 _CODE = re.compile(r"^[A-Z0-9]{3,}$")
 #: Between the two actors of a dyad: - : > / or a dash (the page writes "Peskov–NATO").
 _DYAD = re.compile(r"\s*(?:->|[-:>/\u2010-\u2015\u2212])\s*")
-_CAMEO = re.compile(r"^\d{2,4}$")
+_CAMEO = re.compile(r"^\d{1,4}$")  # a code or any prefix of one (1: the roots 10-19)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _cameo(value: str) -> str:
     book = _codebook()
     if _CAMEO.match(value) and any(code.startswith(value) for code in book["codes"]):
         return value
-    raise InvalidFilter("cameo", f"unknown CAMEO code {value!r}: give a root or a code under one, 2 to 4 digits "
+    raise InvalidFilter("cameo", f"unknown CAMEO code {value!r}: give a code or a prefix of one, 1 to 4 digits "
                                  "(02, 021, 0214) from the CAMEO codebook",
                         [f"{root} {name}" for root, name in book["roots"].items()])
 

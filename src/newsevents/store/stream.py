@@ -20,7 +20,7 @@ import pyarrow as pa
 from . import query as q
 from .filters import Filters
 
-#: Rows per slice: a sort of this many rows stays within the reader's memory (duck.READ_MEMORY).
+#: Rows per slice: a sort of this many rows stays within the reader's memory (duck.ONE_READER_MEMORY).
 SLICE_ROWS = 50_000
 
 #: The column each kind is ordered by first (NULLs last), and the next one, which slices a day

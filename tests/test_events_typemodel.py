@@ -113,7 +113,7 @@ def test_shipped_model_decides_clear_events_and_records_its_provenance():
     for text, plover, quad in (("Israeli jets bombed Hamas positions in Gaza.", "ASSAULT", 4),
                                ("Germany sent food and medicine to Ukraine.", "AID", 2),
                                ("The United States imposed sanctions on Iran.", "COERCE", 3)):  # 163, as PLV has it
-        doc = newsevents.code_document(text)
+        doc = newsevents.code_document(text, settings=newsevents.Settings(events_model="shipped"))
         e = principal(doc)
         assert (e.plover, doc.sentences[0].quad_class) == (plover, quad), text
         assert typemodel.MODEL_ID in e.rule and 0 < e.confidence <= 1
@@ -124,7 +124,7 @@ def test_shipped_model_decides_clear_events_and_records_its_provenance():
                                   "Правительство России объявило о новых мерах поддержки."])
 def test_malformed_input_gets_no_event_and_no_crash(text):
     shipped()
-    doc = newsevents.code_document(text)
+    doc = newsevents.code_document(text, settings=newsevents.Settings(events_model="shipped"))
     assert doc.events == []
 
 

@@ -269,7 +269,7 @@ def evaluate_model(gold_dir, k: int = K, limit: int | None = None, settings=None
     lines = read_gold(gold_dir)
     if limit:
         lines = [line for name in SETS for line in [x for x in lines if x.set == name][:limit]]
-    folder = typemodel.model_dir(settings.events_model if settings and settings.events_model not in ("", "none") else None)
+    folder = typemodel.model_dir(settings.events_model if settings and settings.events_model not in ("", "none", "shipped") else None)
     encoder = shared_encoder(str(folder.resolve()))
     return cross_validate(prepare(lines, settings, log=log), encoder, k=k, loso=loso, log=log)
 

@@ -209,7 +209,7 @@ def model_cv(texts: Sequence[str], labels: Sequence[int], settings, k: int = 5, 
 
     if feats is None:
         feats, _ = line_features(texts, settings)
-    folder = model_dir(settings.events_model if settings.events_model not in ("", "none") else None)
+    folder = model_dir(settings.events_model if settings.events_model not in ("", "none", "shipped") else None)
     fallback = fallback and encoder.present(folder)
     emb = encoder.Encoder(folder, threads=2).embed(list(texts)) if fallback else None
 

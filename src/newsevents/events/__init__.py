@@ -69,12 +69,13 @@ class EventStage:
     def __init__(self, settings: Settings, collect: bool = False):
         self.settings = settings
         self.types = self.model = None
-        if settings.events_model == "none":
+        path = "" if settings.events_model == "shipped" else settings.events_model
+        if path == "none":
             pass
-        elif type_model_present(settings.events_model):
-            self.types = load_type_model(settings.events_model)
+        elif type_model_present(path):
+            self.types = load_type_model(path)
         else:
-            self.model = load_model(settings.events_model)
+            self.model = load_model(path)
         # candidates are built where a type model will read them (or a trainer asked for them)
         self.collect = collect or self.types is not None
 

@@ -85,8 +85,23 @@ def events(
         if f"classes_{name}" in result:
             print_class_scores(result[f"classes_{name}"], f"quad class, rules + quad-class model, {cv}-fold CV, {how}")
     print_span_scores(result["spans"])
+    print_challenge_scores()
     if cv > 1:
         print_model_scores(gold, cv, limit)
+
+
+def print_challenge_scores() -> None:
+    from ..evaluation.challenge import CHALLENGE, evaluate_challenge
+
+    console.rule("[bold]challenge set (our own snippets: checks the mechanisms, not a measure of generalisation)")
+    result = evaluate_challenge()
+    for name, title in (("rules", "rules"), ("keywords", "four-regex keyword baseline")):
+        s = result[name]
+        recall = ", ".join(f"{t} {r:.3f} ({n})" for t, (r, n) in s.recall.items())
+        principal = f"; principal event right {s.principal[0]:.3f} ({s.principal[1]})" if s.principal[1] else ""
+        console.print(f"{title}: n={s.n} recall {recall}{principal}; disaster false alarms {s.false_alarms[0]:.3f} "
+                      f"({s.false_alarms[1]})", highlight=False)
+    console.print(f"({CHALLENGE.name}; misses: python -m newsevents.evaluation.challenge)", highlight=False)
 
 
 def print_model_scores(gold: Path, k: int, limit: int | None) -> None:

@@ -440,17 +440,10 @@ HAZARDS = NATURE | {
 # ... unless an armed act or an actor caused it ("a bomb blast", "a suicide explosion", "Israeli fire")
 ARMED = {"bomb", "bomber", "suicide", "car", "ied", "rocket", "missile", "shell", "shelling", "grenade", "mortar",
          "drone", "airstrike", "strike", "attack", "gunman", "militant", "mine", "artillery", "gun", "terrorist"}
-# Weapons found, seized or defused are not an act against anyone ("police seized weapons",
-# "the army defused a bomb"): the finder's act has no target actor and the weapon did nothing.
-WEAPONS = {"weapon", "arm", "arms", "explosive", "ammunition", "bomb", "mine", "ied", "gun", "rifle", "grenade",
-           "rocket", "missile", "device", "cache", "shell", "firearm", "drug", "narcotic"}
-DISARMING = {"defuse", "find", "discover", "seize", "recover", "dismantle", "confiscate", "detect", "uncover",
-             "disarm", "neutralize", "neutralise", "deactivate", "clear", "destroy"}
-
-
 def political(sent, m: Match) -> bool:
-    """False for sport and weather sentences that happen to use conflict verbs, for violence
-    with a hazard and no armed actor as its cause, and for weapons found or made safe."""
+    """False for sport and weather sentences that happen to use conflict verbs, and for violence
+    with a hazard and no armed actor as its cause. (Weapons found or made safe are a coercive
+    act: see :func:`.rules.seized_weapons`.)"""
     if m.code[:2] >= "11" and sporting(sent):
         return False
     if hazard(source_of(m), NATURE):
@@ -458,7 +451,7 @@ def political(sent, m: Match) -> bool:
     inner = last(m)
     if inner.code[:2] >= "17" and hazard(source_of(inner)):
         return False
-    return not (inner.code[:2] >= "17" and disarming(inner))
+    return True
 
 
 def hazard(tok, kinds: set[str] = HAZARDS) -> bool:
@@ -467,16 +460,6 @@ def hazard(tok, kinds: set[str] = HAZARDS) -> bool:
     if tok is None or tok.lemma_.lower() not in kinds:
         return False
     return not any(t.lemma_.lower() in ARMED or t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in tok.subtree)
-
-
-def disarming(m: Match) -> bool:
-    """"defused a bomb", "seized weapons and explosives": a weapon as the object of finding or
-    making safe (the weapon noun may be the trigger itself)."""
-    verb = m.trigger if m.trigger.pos_ in ("VERB", "AUX") else m.trigger.head
-    if verb.lemma_.lower() not in DISARMING:
-        return False
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    return bool(objects) and all(o.lemma_.lower() in WEAPONS for o in objects)
 
 
 def last(m: Match) -> Match:

@@ -22,6 +22,7 @@ Each result is a :class:`Match`: the code plus the tokens the arguments are read
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .codebook import ROOT_QUAD
 from .lexicon import Entry, lemma, lexicon
@@ -111,6 +112,8 @@ def noun_entry(t) -> tuple[Entry, object] | None:
     if t.pos_ not in ("NOUN", "PROPN", "VERB") or t.dep_ in ("compound", "amod"):
         return None
     if t.pos_ == "VERB" and t.tag_ != "VBG":
+        return None
+    if t.ent_type_ in ("DATE", "TIME"):  # "March 8", "the strike anniversary": a date, not an act
         return None
     lex = lexicon()
     lem = t.lemma_.lower()
@@ -215,6 +218,21 @@ def weapons_phrase(o) -> bool:
         return True
     inner = [g for c in o.children if c.dep_ in ("prep", "acl") for g in c.children if g.dep_ in ("pobj", "dobj")]
     return any(weapons_phrase(g) or g.lemma_.lower() in WEAPONS for g in inner)
+
+
+class _VerbObjectHeads:
+    """The verbs of the verb+object entries ("hold" of "hold talks"), read when first asked."""
+
+    def __contains__(self, lem: str) -> bool:
+        return lem in _vo_heads()
+
+
+@lru_cache(maxsize=1)
+def _vo_heads() -> frozenset[str]:
+    return frozenset(k.split()[0] for k, _ in lexicon().verb_objects)
+
+
+VERB_OBJECT_HEADS = _VerbObjectHeads()
 
 
 def seized_weapons(t) -> tuple[Entry, object] | None:

@@ -170,7 +170,7 @@ def places(filters: Filters = Depends(unpaged_filters), svc: Service = Depends(s
     with svc.reading() as store:
         items = summary.places(store, filters)
         named = summary.named_places(store, filters)
-        total = store.count("events", filters.with_(limit=None, offset=None))
+        total = store.count("events", filters.unpaged())
     return {"items": items, "events": total, "placed": sum(p["events"] for p in items), "named": named}
 
 

@@ -228,6 +228,17 @@ class DuckDBStore(Store):
         with self._lock:
             self._con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [values])
 
+    def _clear(self, table: str) -> None:
+        with self._lock:
+            self._con.execute(f"DELETE FROM {table}")
+
+    def _compact_event_days(self) -> None:
+        with self._lock:  # in SQL, inside the writer's transaction: no rows through Python
+            self._con.execute(f"CREATE TEMP TABLE _event_days AS {schema.EVENT_DAYS_COMPACTED}")
+            self._con.execute("DELETE FROM event_days")
+            self._con.execute("INSERT INTO event_days SELECT * FROM _event_days")
+            self._con.execute("DROP TABLE _event_days")
+
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._session() as con:
             try:

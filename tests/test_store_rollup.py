@@ -133,8 +133,10 @@ def test_totals_and_stats_are_those_of_the_events(store, f):
 def test_pages_are_those_of_the_plain_query(store, f):
     every = store._reader(*q.select("events", f)).read_all().to_pylist()
     for limit, offset in [(1, None), (5, None), (5, 3), (20, 40), (1000, None)]:
-        page = store.reader("events", f.with_(limit=limit, offset=offset)).read_all().to_pylist()
-        assert page == every[offset or 0:(offset or 0) + limit]
+        want = every[offset or 0:(offset or 0) + limit]
+        assert store.reader("events", f.with_(limit=limit, offset=offset)).read_all().to_pylist() == want
+        page, total = store.page("events", f.with_(limit=limit, offset=offset))
+        assert (page.to_pylist(), total) == (want, len(every))
 
 
 @pytest.mark.parametrize("kind", ["events", "mentions", "quotes", "articles"])
@@ -209,3 +211,19 @@ def test_the_fast_paths_agree_while_another_process_commits(tmp_path):
         reads.close()
     assert proc.returncode == 0
     assert len(sizes) >= 2  # the reader saw the store grow
+
+
+def test_optimize_keeps_every_answer(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb", commit_every=8) as s:
+        s.write(articles(60))
+        f = Filters.make(actor="RUS", limit=6, offset=2)
+        before = [s.page("events", f), s.reader("mentions", f).read_all().to_pylist(),
+                  s.stats_reader("week", "dyad", False, f.unpaged()).read_all().to_pylist()]
+        rows = s.optimize()
+        assert rows["events"] == s.counts()["events"]
+        after = [s.page("events", f), s.reader("mentions", f).read_all().to_pylist(),
+                 s.stats_reader("week", "dyad", False, f.unpaged()).read_all().to_pylist()]
+        assert after[0][0].to_pylist() == before[0][0].to_pylist() and after[0][1] == before[0][1]
+        assert after[1:] == before[1:]
+        s.write(articles(10, seed=3))  # and writing goes on
+        assert s.count("events", f) == plain_count(s, f)

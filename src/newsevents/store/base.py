@@ -267,6 +267,11 @@ class Store(abc.ABC):
             self._delete("meta", "key", [rollup.META_KEY])
             self._append("meta", [{"key": rollup.META_KEY, "value": str(rows)}])
 
+    def optimize(self) -> dict[str, int]:
+        """Lay the tables out for fast reads (:meth:`.duck.DuckDBStore.optimize`); the rows and
+        every answer stay the same. A backend without a layout does nothing."""
+        return self.counts()
+
     def _compact_event_days(self) -> None:
         """Regroup ``event_days``: one row per day and actors (a backend may do it in place)."""
         grouped = self._rows(EVENT_DAYS_COMPACTED)
@@ -361,25 +366,36 @@ class Store(abc.ABC):
         from .stream import ordered_reader
 
         f = _filters(filters, kw)
-        if kind == "events" and f.limit is not None and f.limit + (f.offset or 0) <= PAGE_WINDOW_ROWS \
-                and rollup.answers(f):
-            page = self._events_page(f)
+        if kind == "events" and _windowed(f):
+            page, _ = self._events_page(f)
             if page is not None:
-                return page
+                return pa.RecordBatchReader.from_batches(page.schema, page.to_batches())
         return ordered_reader(self, kind, f)
 
-    def _events_page(self, f: q.Filters) -> pa.RecordBatchReader | None:
-        """A page of events read from the days that hold it (:func:`.rollup.page_window`); None
-        when it needs every day, or when the days gave less than a full page (a writer changed
-        the store in between): the caller then reads it plainly."""
+    def page(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> tuple[pa.Table, int]:
+        """One page of :meth:`reader` and the total it is taken from (:meth:`count`): what a
+        list on the web page shows."""
+        f = _filters(filters, kw)
+        if kind == "events" and _windowed(f):
+            page, total = self._events_page(f)
+            return (page if page is not None else self._plain(kind, f)), total
+        return self.reader(kind, f).read_all(), self.count(kind, f)
+
+    def _plain(self, kind: str, f: q.Filters) -> pa.Table:
+        from .stream import ordered_reader
+
+        return ordered_reader(self, kind, f).read_all()
+
+    def _events_page(self, f: q.Filters) -> tuple[pa.Table | None, int]:
+        """A page of events read from the days that hold it (:mod:`.rollup`), and the total;
+        the page is None when it reaches the undated events, or no window gave a full page."""
         q.check("events", f)
-        window = rollup.page_window(self, f)
-        if window is None:
-            return None
-        table = self._reader(*q.select("events", f, also=window)).read_all()
-        if table.num_rows < f.limit:
-            return None
-        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+        span = self._rows(*rollup.span_sql(f))[0]
+        for window in rollup.windows(span, f):
+            table = self._reader(*q.select("events", f, also=window)).read_all()
+            if table.num_rows == f.limit:
+                return table, span["total"]
+        return None, span["total"]
 
     def stats_reader(self, by: str = "month", per: str = "dyad", by_country: bool = False,
                      filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:
@@ -400,6 +416,11 @@ class Store(abc.ABC):
         from .export import export
 
         return export(self, format, path, _filters(filters, kw), table=table, header=header)
+
+
+def _windowed(f: q.Filters) -> bool:
+    """Whether a page of events is read from the days that hold it (:meth:`Store._events_page`)."""
+    return f.limit is not None and f.limit + (f.offset or 0) <= PAGE_WINDOW_ROWS and rollup.answers(f)
 
 
 def _filters(filters: q.Filters | None, kw: dict[str, Any]) -> q.Filters:

@@ -21,7 +21,8 @@ __all__ = ["Filters", "KINDS", "PERIODS", "GROUPINGS", "check", "count", "escape
 PERIODS = ("day", "week", "month", "year")
 GROUPINGS = ("dyad", "source", "target", "actor", "none")
 
-_ORDER = {
+#: The order each kind of row is listed in.
+ORDER = {
     "events": "date NULLS LAST, event_num",
     "mentions": "date NULLS LAST, article_id, idx",
     "quotes": "published_date NULLS LAST, article_id, idx",
@@ -97,7 +98,7 @@ def select(kind: str, f: Filters, cols: str | None = None, also: tuple[str, list
         params = params + list(also[1])
     if cols is None:
         cols = ", ".join(c for c in columns(kind) if c not in ("document", "merge_key"))
-    sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {_ORDER[kind]}"
+    sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {ORDER[kind]}"
     return sql + _page(f), params
 
 

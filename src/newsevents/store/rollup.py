@@ -19,10 +19,12 @@ What reads it (:func:`answers`: the filters are actors that resolve to codes, da
 
 - :func:`count_sql`: the total of an events page;
 - :func:`stats_sql`: ``stats`` (timelines, dyads per month), with the same columns and order;
-- :func:`page_window`: the days that hold the first ``offset + limit`` events of a page, so the
-  page reads those days only (with the events table ordered by date, DuckDB's zone maps skip
-  the other row groups). The page checks that the window gave a full page, and reads without
-  it otherwise, so the rows are always those of the plain query.
+- :func:`span_sql` and :func:`windows`: the total of a page and the days that likely hold its
+  rows (the first ``offset + limit`` events from the first day of the selection, or from the
+  row ``after`` names), so the page reads those days only (with the events table in date
+  order, DuckDB's zone maps skip the other row groups: :meth:`.duck.DuckDBStore.optimize`).
+  A window that gives less than a full page is widened; the rows are always those of the
+  plain query, since a full page of the events up to a day holds the first rows of the list.
 
 Means (``mean_goldstein``, ``weighted_goldstein``) come from sums in another order than the
 plain ``avg``: they agree to floating-point rounding (1e-12), so a mean that falls exactly
@@ -31,7 +33,10 @@ between two thousandths may round the other way.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from ..errors import SettingsError
@@ -43,6 +48,8 @@ from .schema import DAY_KEYS
 COMPACT_GROWTH = 2.0
 #: ... and at least this many rows more (a small store is not regrouped at every commit).
 COMPACT_MIN = 10_000
+#: How many more days than the density of the selected events says a page's window spans.
+WINDOW_SLACK = 1.5
 #: The key in ``meta`` that holds the row count after the last regrouping.
 META_KEY = "event_days_compacted"
 
@@ -130,26 +137,34 @@ def stats_sql(f: Filters, by: str, per: str, by_country: bool) -> tuple[str, lis
     return sql + page, params
 
 
-def page_window(store, f: Filters) -> tuple[str, list[Any]] | None:
-    """A condition on the events' date that keeps the first ``offset + limit`` events ``f``
-    selects (after ``f.after``, when given), from the events per day; None when the page needs
-    every day (it reaches the undated events, or the end)."""
-    need = (f.offset or 0) + (f.limit or 0)
+def span_sql(f: Filters) -> tuple[str, list[Any]]:
+    """The events ``f`` selects: ``total`` (``after`` aside), and from the day of ``f.after``
+    on (every day without it) how many have a date, the first and the last day."""
     where, params = where_clause("events", f.unpaged())
-    start = _after_day(f)
-    if start is False:  # after an undated event come undated events only
-        return None
-    if start is not None:
-        where += (" AND " if where else " WHERE ") + "date >= ?"
-        params = params + [start]
-    days = store._rows(f"SELECT date AS day, sum(events) AS n FROM event_days{where}{' AND' if where else ' WHERE'} "
-                       "date IS NOT NULL GROUP BY date HAVING sum(events) > 0 ORDER BY date", params)
-    seen = 0
-    for r in days:
-        seen += r["n"]
-        if seen >= need:
-            return "date BETWEEN ? AND ?", [days[0]["day"], r["day"]]
-    return None
+    start = _after_day(f) or date.min
+    return ("SELECT CAST(coalesce(sum(events), 0) AS BIGINT) AS total, "
+            "CAST(coalesce(sum(events) FILTER (WHERE date >= ?), 0) AS BIGINT) AS dated, "
+            f"min(date) FILTER (WHERE date >= ?) AS first, max(date) AS last FROM event_days{where}",
+            [start, start, *params])
+
+
+def windows(span: dict[str, Any], f: Filters) -> Iterator[tuple[str, list[Any]]]:
+    """Conditions on the events' date, each wider than the last, that likely hold the first
+    ``offset + limit`` events ``f`` selects from ``span`` (:func:`span_sql`) on: the days the
+    events' density says, then four times as many. None when the page reaches the undated
+    events (read it plainly)."""
+    need = (f.offset or 0) + (f.limit or 0)
+    if span["first"] is None or span["dated"] < need or _after_day(f) is False:
+        return
+    first, last = span["first"], span["last"]
+    days = (last - first).days + 1
+    width = max(1, math.ceil(days * need / span["dated"] * WINDOW_SLACK))
+    while True:
+        end = last if width >= days else first + timedelta(days=width - 1)
+        yield "date BETWEEN ? AND ?", [first, end]
+        if end >= last:
+            return
+        width *= 4
 
 
 def _after_day(f: Filters):

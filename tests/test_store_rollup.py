@@ -227,3 +227,13 @@ def test_optimize_keeps_every_answer(tmp_path):
         assert after[1:] == before[1:]
         s.write(articles(10, seed=3))  # and writing goes on
         assert s.count("events", f) == plain_count(s, f)
+
+
+@pytest.mark.parametrize("f", FILTERS[:4], ids=lambda f: ",".join(f.used()) or "none")
+def test_exports_sliced_by_the_days_of_event_days_are_the_plain_list(store, f, monkeypatch):
+    from newsevents.store import stream
+
+    monkeypatch.setattr(stream, "SLICE_ROWS", 15)  # many slices, days cut further by event number
+    every = store._reader(*q.select("events", f)).read_all().to_pylist()
+    assert store.reader("events", f).read_all().to_pylist() == every
+    assert store.reader("events", f.with_(limit=60, offset=7)).read_all().to_pylist() == every[7:67]

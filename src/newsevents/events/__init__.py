@@ -32,7 +32,7 @@ from .quadmodel import FALLBACK_BELOW, features, load_model
 from .typemodel import load_type_model
 from .lexicon import lemma, lexicon
 from .rules import (ROLE_MODALITY, SEIZING, VERB_OBJECT_HEADS, Match, analyze, code_sentence, negated, noun_entry,
-                    weapons_phrase)
+                    participle_of, weapons_phrase)
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
@@ -183,9 +183,13 @@ class EventStage:
 HAPPENINGS = {"14", "17", "18", "19", "20"}
 
 
+HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
+
+
 def happening(e: Event) -> bool:
-    """A protest, coercion or violence that happened, whoever did it."""
-    return e.cameo_root in HAPPENINGS and not e.negated
+    """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
+    agreement was signed in the capital")."""
+    return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
 
 
 def kept(e: Event) -> bool:
@@ -323,10 +327,11 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
         if t.i in used or len(out) >= OTHER_AT_MOST:
             continue
         r = None
-        if t.tag_ == "VBN" and t.dep_ in ("amod", "acl") and lemma(t) in SEIZING and weapons_phrase(t.head):
+        seized = participle_of(t) if t.dep_ in ("amod", "acl") else None
+        if seized in SEIZING and weapons_phrase(t.head):
             # "the seized weapons", "an explosive device found outside the court"
-            r = Match(SEIZING[lemma(t)], trigger=t, pred=t, noun=t.head, key=f"{lemma(t)} weapon",
-                      rule=f"event:{lemma(t)} weapon", base=SEIZING[lemma(t)])
+            r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
+                      rule=f"event:{seized} weapon", base=SEIZING[seized])
         elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
             r = analyze(t, 0, set(used))
         elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):
@@ -412,9 +417,13 @@ def factual(t) -> bool:
 HAPPENINGS = {"14", "17", "18", "19", "20"}
 
 
+HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
+
+
 def happening(e: Event) -> bool:
-    """A protest, coercion or violence that happened, whoever did it."""
-    return e.cameo_root in HAPPENINGS and not e.negated
+    """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
+    agreement was signed in the capital")."""
+    return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
 
 
 def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
@@ -544,10 +553,11 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
         if t.i in used or len(out) >= OTHER_AT_MOST:
             continue
         r = None
-        if t.tag_ == "VBN" and t.dep_ in ("amod", "acl") and lemma(t) in SEIZING and weapons_phrase(t.head):
+        seized = participle_of(t) if t.dep_ in ("amod", "acl") else None
+        if seized in SEIZING and weapons_phrase(t.head):
             # "the seized weapons", "an explosive device found outside the court"
-            r = Match(SEIZING[lemma(t)], trigger=t, pred=t, noun=t.head, key=f"{lemma(t)} weapon",
-                      rule=f"event:{lemma(t)} weapon", base=SEIZING[lemma(t)])
+            r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
+                      rule=f"event:{seized} weapon", base=SEIZING[seized])
         elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
             r = analyze(t, 0, set(used))
         elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):

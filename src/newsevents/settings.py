@@ -67,6 +67,10 @@ class Settings:
     # sample, see docs/quotes.md), "shipped" the shipped weights, or a folder written by
     # `newsevents train quotes`.
     quotes_model: str = "none"
+    # The learned source/target span tagger of the events stage (a CRF over the parse and the rules'
+    # reading, see docs/events.md): "none" the rules' spans alone, "shipped" the shipped weights, or
+    # a folder written by `newsevents train spans`.
+    event_spans: str = "none"
     stages: tuple[str, ...] = STAGES
     # --- batch runs and the store ---
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)

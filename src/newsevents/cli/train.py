@@ -71,3 +71,23 @@ def quotes(
     path = train(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {plain(path)}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev --quotes-model shipped`",
                   highlight=False)
+
+
+@train_app.command("spans")
+def spans(
+    gold: Path = typer.Option(Path("../shared/gold/events"), "--gold", exists=True, file_okay=False,
+                              help="Folder with the ConfliBERT NER file and plv-train.tsv."),
+    out: Path = typer.Option(None, "--out", help="The folder to write the weights to (default: the package's own)."),
+    folds: int = typer.Option(0, "--folds", help="Also cross-validate with this many folds and leave each set out, "
+                              "and keep the figures in the provenance (0: skip)."),
+) -> None:
+    """Fit the source/target span tagger (a CRF over the parse and the rules' reading) on the ConfliBERT NER
+    file and PLV's marked dyads.
+
+    Example: newsevents train spans --gold ../shared/gold/events
+    """
+    from ..events.spantrain import train
+
+    path = train(gold, out=out, measure_k=folds, log=lambda m: console.print(m, highlight=False))
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events` (the span tagger's figures) and use "
+                  "it with the setting event_spans='shipped'", highlight=False)

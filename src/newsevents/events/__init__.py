@@ -19,13 +19,14 @@ from collections.abc import Iterable, Iterator
 
 from ..actors import mentions_in, resolve_span
 from ..model import ActorRef, Document, Event, Span, span_of
+from ..errors import ModelError
 from ..settings import Settings
 from ..vocab import FIRST_PLURAL, SPEAKING_SECTORS
 from .args import Arguments, arguments, source_of
 from .spans import inner_split, np_bounds, split
 from .words import actor_like
 from .codebook import lookup
-from . import typemodel
+from . import spantagger, typemodel
 from .quadmodel import FALLBACK_BELOW, features, load_model
 from .typemodel import load_type_model
 from .rules import ROLE_MODALITY, Match, analyze, code_sentence, noun_entry
@@ -78,6 +79,14 @@ class EventStage:
             self.model = load_model(path)
         # candidates are built where a type model will read them (or a trainer asked for them)
         self.collect = collect or self.types is not None
+        # the learned span tagger moves the rules' sources and targets before the type model reads them
+        self.spans = None
+        if settings.event_spans != "none":
+            spans_path = "" if settings.event_spans == "shipped" else settings.event_spans
+            if not spantagger.present(spans_path or None):
+                raise ModelError(f"no span tagger in {spantagger.model_dir(spans_path or None)} "
+                                 f"({spantagger.MODEL_FILE}); build it with `newsevents train spans`")
+            self.spans = spantagger.load_tagger(spans_path)
 
     def __call__(self, doc: Document) -> Document:
         ask = self.code_rules(doc)
@@ -118,6 +127,7 @@ class EventStage:
             return []
         doc.events = []
         ask = []
+        arrays = None  # the parse's token attributes, read once where the span tagger needs them
         for sentence in doc.sentences:
             sent = doc.parse.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None or len(sent) > self.settings.max_sentence_tokens:
@@ -125,6 +135,9 @@ class EventStage:
             try:
                 m = sentence_match(sent)
                 events = code_match(doc, sent, m, sentence.index, len(doc.events))
+                if self.spans is not None and events:
+                    arrays = arrays or spantagger.token_arrays(doc.parse)
+                    spantagger.apply(self.spans, doc, sent, [e for e in events if e.source or e.target], arrays)
             except Exception:  # one odd parse must not cost a corpus run its article
                 log.warning("events: sentence %d of %s not coded", sentence.index, doc.article.source, exc_info=True)
                 continue

@@ -175,3 +175,11 @@ def test_malformed_sentences_inside_an_article_get_no_event_with_the_model_on():
     assert {e.sentence_index for e in doc.events} <= {doc.sentences[0].index, doc.sentences[-1].index}
     assert all(e.rule.endswith("|" + typemodel.MODEL_ID) for e in doc.events if e.principal)
     assert [e.plover for e in doc.events if e.principal] == ["ASSAULT", "ASSAULT"]
+
+
+def test_the_rules_root_stands_where_it_is_the_models_likeliest_root():
+    from newsevents.events.typemodel import decision
+
+    p = probs(r04=0.30, r07=0.25, r06=0.19, r08=0.16)  # material cooperation sums higher than 04 alone
+    assert quad_then_root(p) == ("07", 2)
+    assert decision(p, "04") == ("04", 1) and decision(p, "07") == ("07", 2) and decision(p, None) == ("07", 2)

@@ -237,7 +237,8 @@ def cross_validate(prep: Prepared, vectors: str = typemodel.DEFAULT_VECTORS, enc
     for t, attr in ((1.0, "ece_before"), (result.temperature, "ece_after")):
         conf, correct = [], []
         for p, i in zip(softmax(logits / t), oof_rows):
-            root, _ = typemodel.quad_then_root(p)
+            e = prep.examples[i][1].event
+            root, _ = typemodel.decision(p, e.cameo_root if typemodel.decided(e) else None)
             conf.append(float(p[typemodel.ROOTS.index(root)]))
             correct.append(root in prep.lines[i].allowed)
         setattr(result, attr, ece(conf, correct))

@@ -97,6 +97,17 @@ def quad_then_root(p) -> tuple[str, int]:
     return root, quad
 
 
+def decision(p, rules_root: str | None = None) -> tuple[str, int]:
+    """:func:`quad_then_root`, except that the rules' root stands where it is the model's single
+    likeliest root ("visited Chile": 04 at 0.30, but 06, 07 and 08 summed higher). Cross-validated
+    this lifted PLV from 0.770 to 0.774 and ConfliBERT left out from 0.668 to 0.678 (ConfliBERT
+    within its folds 0.948 to 0.947)."""
+    best = ROOTS[max(range(len(ROOTS)), key=lambda i: p[i])]
+    if rules_root is not None and best == rules_root:
+        return best, ROOT_QUAD[best]
+    return quad_then_root(p)
+
+
 class TypeModel:
     """Root probabilities of candidates: token vectors plus the rules' evidence, one linear layer."""
 
@@ -271,7 +282,7 @@ def apply(cand: Candidate, p) -> None:
     e = cand.event
     if e is not None and e.negated:  # a negated act classes its sentence neutral by rule
         return
-    root, quad = quad_then_root(p)
+    root, quad = decision(p, e.cameo_root if decided(e) else None)
     confidence = round(float(p[ROOTS.index(root)]), 2)
     if cand.sentence is not None:
         cand.sentence.quad_class = quad

@@ -93,8 +93,23 @@ def events(
     if "span_model" in result:
         console.rule("[bold]span tagger against the rules (ConfliBERT NER; PLV's marked dyads)")
         print_span_model(result["span_model"], cv)
+    print_challenge_scores()
     if cv > 1:
         print_model_scores(gold, cv, limit)
+
+
+def print_challenge_scores() -> None:
+    from ..evaluation.challenge import CHALLENGE, evaluate_challenge
+
+    console.rule("[bold]challenge set (our own snippets: checks the mechanisms, not a measure of generalisation)")
+    result = evaluate_challenge()
+    for name, title in (("rules", "rules"), ("keywords", "four-regex keyword baseline")):
+        s = result[name]
+        recall = ", ".join(f"{t} {r:.3f} ({n})" for t, (r, n) in s.recall.items())
+        principal = f"; principal event right {s.principal[0]:.3f} ({s.principal[1]})" if s.principal[1] else ""
+        console.print(f"{title}: n={s.n} recall {recall}{principal}; disaster false alarms {s.false_alarms[0]:.3f} "
+                      f"({s.false_alarms[1]})", highlight=False)
+    console.print(f"({CHALLENGE.name}; misses: python -m newsevents.evaluation.challenge)", highlight=False)
 
 
 def print_span_model(result: dict, k: int) -> None:

@@ -140,7 +140,7 @@ class EventStage:
                 events = code_match(doc, sent, m, sentence.index, len(doc.events))
                 if self.spans is not None and events:
                     arrays = arrays or spantagger.token_arrays(doc.parse)
-                    spantagger.apply(self.spans, doc, sent, [e for e in events if e.source or e.target], arrays)
+                    spantagger.apply(self.spans, doc, sent, [e for e in events if kept(e)], arrays)
             except Exception:  # one odd parse must not cost a corpus run its article
                 log.warning("events: sentence %d of %s not coded", sentence.index, doc.article.source, exc_info=True)
                 continue
@@ -151,11 +151,7 @@ class EventStage:
                 ask.extend(candidates(doc, sentence, sent, m, events))
             elif self.model is not None and (principal is not None or names_an_actor(sent)):
                 self.classify(sentence, sent, m, principal, ask)
-            # who did what to whom: an act with neither source nor target names no one; it still
-            # classes the sentence ("... not the main goal of the consultations"). A protest or
-            # violence is news without them ("protests erupted in several cities").
-            events = [e for e in events if e.source is not None or e.target is not None or happening(e)
-                      or "/also:" in e.rule]
+            events = [e for e in events if kept(e)]
             if events and not any(e.principal for e in events):
                 events[0].principal = True
             for k, e in enumerate(events):
@@ -194,6 +190,14 @@ def happening(e: Event) -> bool:
     """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
     agreement was signed in the capital")."""
     return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
+
+
+def kept(e: Event) -> bool:
+    """Who did what to whom: an act with neither source nor target names no one and is not
+    emitted; it still classes the sentence ("... not the main goal of the consultations"). A
+    protest or violence is news without them ("protests erupted in several cities"), and so is
+    an act reported beside the principal one."""
+    return e.source is not None or e.target is not None or happening(e) or "/also:" in e.rule
 
 
 def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:

@@ -788,3 +788,16 @@ def test_challenge_set_reads_and_the_keyword_baseline_scores_it():
     assert len(snippets) >= 100 and sum(s.disaster for s in snippets) >= 15
     base = keyword_baseline(snippets)
     assert set(base.recall) >= {"ASSAULT", "PROTEST", "COERCE", "AGREE"} and base.false_alarms[1] == sum(s.disaster for s in snippets)
+
+
+def test_a_crowd_protesting_demonstrates_and_a_state_protesting_complains():
+    assert principal("Thousands of nurses protested against the pay freeze outside parliament.").plover == "PROTEST"
+    assert principal("Japan protested against the seizure of its fishing boat.").plover == "ACCUSE"
+
+
+def test_hyphenated_event_nouns_split_by_the_tokenizer_are_found():
+    assert "PROTEST" in kinds("Miners began a sit-in at the company headquarters.")
+
+
+def test_an_agreement_signed_is_an_event_without_named_parties():
+    assert principal("A trade agreement was signed in Nairobi on Friday.").cameo == "057"

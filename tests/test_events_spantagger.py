@@ -30,6 +30,18 @@ def test_reconcile_moves_bounds_of_overlapping_spans_only():
     assert spantagger.reconcile(pairs, [("T", 0, 3)]) == {}
 
 
+def test_reconcile_keeps_a_compound_actor_the_rules_split():
+    # "the USA and NATO": the rules give one event per actor; a tagged span over both moves neither
+    pairs = [((0, 1), (4, 6)), ((0, 1), (7, 8))]
+    assert spantagger.reconcile(pairs, [("S", 0, 1), ("T", 4, 8)]) == {}
+
+
+def test_well_formed_drops_spans_that_run_into_a_verb_or_lack_a_noun():
+    pos = ["DET", "PROPN", "VERB", "ADP", "NOUN", "ADJ"]
+    tagged = [("S", 0, 2), ("S", 0, 3), ("T", 3, 5), ("T", 5, 6), ("T", 4, 5)]
+    assert spantagger.well_formed(tagged, pos) == [("S", 0, 2), ("T", 4, 5)]
+
+
 def test_reconcile_fills_the_principals_empty_target_with_an_unused_tagged_span():
     pairs = [((0, 2), None)]
     assert spantagger.reconcile(pairs, [("S", 0, 2), ("T", 0, 1), ("T", 6, 9)]) == {("T", None, 0): (6, 9)}
@@ -128,6 +140,16 @@ def test_malformed_input_gets_no_crash_with_the_tagger(tiny_model, text):
 def test_a_missing_tagger_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="newsevents train spans"):
         newsevents.code_document("The army shelled the town.", settings=Settings(event_spans=str(tmp_path)))
+
+
+def test_shipped_tagger_keeps_the_sample_articles_events():
+    if not spantagger.present():
+        pytest.skip("no span tagger shipped in this checkout")
+    from newsevents.data import SAMPLE_ARTICLE, data_path
+
+    text = data_path("samples", SAMPLE_ARTICLE).read_text(encoding="utf-8")
+    read = lambda doc: [(e.cameo, e.source and e.source.text, e.target and e.target.text) for e in doc.events]
+    assert read(newsevents.extract(text, settings=Settings(event_spans="shipped"))) == read(newsevents.extract(text))
 
 
 def test_shipped_tagger_codes_the_sample_sentences():

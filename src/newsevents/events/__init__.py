@@ -32,7 +32,7 @@ from .quadmodel import FALLBACK_BELOW, features, load_model
 from .typemodel import load_type_model
 from .lexicon import lemma, lexicon
 from .rules import (ROLE_MODALITY, SEIZING, VERB_OBJECT_HEADS, Match, analyze, code_sentence, negated, noun_entry,
-                    weapons_phrase)
+                    participle_of, weapons_phrase)
 
 # Words that mark a sentence as sport, not politics ("United beat Chelsea", "a strike on goal").
 SPORT_WORDS = {
@@ -140,7 +140,7 @@ class EventStage:
                 events = code_match(doc, sent, m, sentence.index, len(doc.events))
                 if self.spans is not None and events:
                     arrays = arrays or spantagger.token_arrays(doc.parse)
-                    spantagger.apply(self.spans, doc, sent, [e for e in events if e.source or e.target], arrays)
+                    spantagger.apply(self.spans, doc, sent, [e for e in events if kept(e)], arrays)
             except Exception:  # one odd parse must not cost a corpus run its article
                 log.warning("events: sentence %d of %s not coded", sentence.index, doc.article.source, exc_info=True)
                 continue
@@ -151,11 +151,7 @@ class EventStage:
                 ask.extend(candidates(doc, sentence, sent, m, events))
             elif self.model is not None and (principal is not None or names_an_actor(sent)):
                 self.classify(sentence, sent, m, principal, ask)
-            # who did what to whom: an act with neither source nor target names no one; it still
-            # classes the sentence ("... not the main goal of the consultations"). A protest or
-            # violence is news without them ("protests erupted in several cities").
-            events = [e for e in events if e.source is not None or e.target is not None or happening(e)
-                      or "/also:" in e.rule]
+            events = [e for e in events if kept(e)]
             if events and not any(e.principal for e in events):
                 events[0].principal = True
             for k, e in enumerate(events):
@@ -187,9 +183,21 @@ class EventStage:
 HAPPENINGS = {"14", "17", "18", "19", "20"}
 
 
+HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
+
+
 def happening(e: Event) -> bool:
-    """A protest, coercion or violence that happened, whoever did it."""
-    return e.cameo_root in HAPPENINGS and not e.negated
+    """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
+    agreement was signed in the capital")."""
+    return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
+
+
+def kept(e: Event) -> bool:
+    """Who did what to whom: an act with neither source nor target names no one and is not
+    emitted; it still classes the sentence ("... not the main goal of the consultations"). A
+    protest or violence is news without them ("protests erupted in several cities"), and so is
+    an act reported beside the principal one."""
+    return e.source is not None or e.target is not None or happening(e) or "/also:" in e.rule
 
 
 def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
@@ -319,10 +327,11 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
         if t.i in used or len(out) >= OTHER_AT_MOST:
             continue
         r = None
-        if t.tag_ == "VBN" and t.dep_ in ("amod", "acl") and lemma(t) in SEIZING and weapons_phrase(t.head):
+        seized = participle_of(t) if t.dep_ in ("amod", "acl") else None
+        if seized in SEIZING and weapons_phrase(t.head):
             # "the seized weapons", "an explosive device found outside the court"
-            r = Match(SEIZING[lemma(t)], trigger=t, pred=t, noun=t.head, key=f"{lemma(t)} weapon",
-                      rule=f"event:{lemma(t)} weapon", base=SEIZING[lemma(t)])
+            r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
+                      rule=f"event:{seized} weapon", base=SEIZING[seized])
         elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
             r = analyze(t, 0, set(used))
         elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):
@@ -408,9 +417,13 @@ def factual(t) -> bool:
 HAPPENINGS = {"14", "17", "18", "19", "20"}
 
 
+HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
+
+
 def happening(e: Event) -> bool:
-    """A protest, coercion or violence that happened, whoever did it."""
-    return e.cameo_root in HAPPENINGS and not e.negated
+    """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
+    agreement was signed in the capital")."""
+    return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
 
 
 def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
@@ -540,10 +553,11 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
         if t.i in used or len(out) >= OTHER_AT_MOST:
             continue
         r = None
-        if t.tag_ == "VBN" and t.dep_ in ("amod", "acl") and lemma(t) in SEIZING and weapons_phrase(t.head):
+        seized = participle_of(t) if t.dep_ in ("amod", "acl") else None
+        if seized in SEIZING and weapons_phrase(t.head):
             # "the seized weapons", "an explosive device found outside the court"
-            r = Match(SEIZING[lemma(t)], trigger=t, pred=t, noun=t.head, key=f"{lemma(t)} weapon",
-                      rule=f"event:{lemma(t)} weapon", base=SEIZING[lemma(t)])
+            r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
+                      rule=f"event:{seized} weapon", base=SEIZING[seized])
         elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
             r = analyze(t, 0, set(used))
         elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):

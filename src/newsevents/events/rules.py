@@ -120,6 +120,9 @@ def noun_entry(t) -> tuple[Entry, object] | None:
     for m in t.children:
         if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i:
             e = lex.nouns.get(f"{m.lemma_.lower()} {lem}")
+            if e is None and t.i - m.i == 2 and t.doc[m.i + 1].text == "-":
+                # the tokenizer splits "sit-in", "cease-fire", "walk-out" at the hyphen
+                e = lex.nouns.get(f"{m.lower_}-{t.lower_}") or lex.nouns.get(f"{m.lemma_.lower()}{lem}")
             if e:
                 return e, m
     for p in t.children:
@@ -233,6 +236,18 @@ def _vo_heads() -> frozenset[str]:
 
 
 VERB_OBJECT_HEADS = _VerbObjectHeads()
+
+
+def participle_of(t) -> str | None:
+    """The verb lemma of a past participle used as an adjective ("the *seized* weapons"), which
+    the tagger may read as an adjective with itself as lemma."""
+    if t.tag_ == "VBN":
+        return lemma(t)
+    if t.pos_ == "ADJ" and t.lower_.endswith("ed"):
+        for stem in (t.lower_[:-1], t.lower_[:-2]):
+            if stem in SEIZING or stem in lexicon().verbs:
+                return stem
+    return None
 
 
 def seized_weapons(t) -> tuple[Entry, object] | None:
@@ -529,6 +544,8 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             result = _DEMAND.get(result[:2], "100")
         else:
             result = apply_modal(result, mod)
+    if result[:2] == "11" and key and key.split()[0] in STREET_PROTEST_VERBS and crowd(clause_subject(t)):
+        result, base = "141", "141"  # "hundreds of students protested against ...": a demonstration
     m = Match(result, trigger=t, pred=t if t.pos_ != "NOUN" or t.dep_ == "ROOT" else t.head, role=role or "",
               key=key or "", noun=noun, content=content, negated=was_negated, modal=mod,
               rule=f"{role or 'event'}:{key}", base=base, extra=[extra] if extra is not None else [])
@@ -537,6 +554,35 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
     elif hit is None and code and t.pos_ in ("NOUN", "PROPN"):
         m.noun = t  # a noun governing an act ("a plan to withdraw"): nominal, as its arguments are read
     return m
+
+
+# verbs of protest that are a demonstration when a crowd does them, a complaint when a state does
+STREET_PROTEST_VERBS = {"protest", "demonstrate", "rally", "march"}
+CROWD_WORDS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "crowd", "crowds", "protester",
+               "protestor", "demonstrator", "resident", "student", "worker", "farmer", "teacher", "nurse", "doctor",
+               "villager", "people", "supporter", "activist", "youth", "woman", "women", "employee", "driver",
+               "trader", "miner", "citizen", "mourner", "fan", "member", "thousands"}
+
+
+def clause_subject(t):
+    """The grammatical subject of ``t``'s clause, climbing from an infinitive or conjunct."""
+    for _ in range(3):
+        if t.dep_ == "acl":  # the parser's reading of "Hundreds of students protested ..." as a noun phrase
+            return t.head
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None or t.dep_ not in ("xcomp", "advcl", "conj") or t.head is t:
+            return subj
+        t = t.head
+    return None
+
+
+def crowd(subj) -> bool:
+    """People in numbers, not a state or an office ("hundreds of students", "residents")."""
+    if subj is None or subj.ent_type_ in ("GPE", "ORG", "PERSON", "NORP"):
+        return False
+    heads = [subj, *(g for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    return any(h.lemma_.lower() in CROWD_WORDS or h.lower_ in CROWD_WORDS for h in heads) and subj.tag_ == "NNS" \
+        or subj.lower_ in ("thousands", "hundreds", "dozens")
 
 
 PEACEKEEPING = {"peacekeeping", "peacekeeper", "peacekeep", "peace-keeping", "blue-helmet"}

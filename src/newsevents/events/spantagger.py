@@ -49,30 +49,24 @@ class _Arrays:
 
 
 def token_arrays(parse) -> _Arrays:
+    """The parse's token attributes as lists of strings: one ``Doc.to_array`` call and one string
+    lookup per distinct value (reading a Token object per word per attribute costs)."""
     from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LOWER, POS, SHAPE, TAG
 
-    rows = parse.to_array([LOWER, POS, TAG, DEP, HEAD, ENT_TYPE, ENT_IOB, SHAPE]).tolist()
+    n = len(parse)
+    if not n:
+        return _Arrays([], [], [], [], [], [], [], [])
+    cols = parse.to_array([LOWER, POS, TAG, DEP, HEAD, ENT_TYPE, ENT_IOB, SHAPE]).T.tolist()
     strings = parse.vocab.strings
-    names: dict[int, str] = {0: ""}
 
-    def text(h: int) -> str:
-        got = names.get(h)
-        if got is None:
-            got = names[h] = strings[h]
-        return got
+    def named(col: list[int], cut: int | None = None) -> list[str]:
+        names = {h: (strings[h] if h else "")[:cut] for h in set(col)}
+        return [names[h] for h in col]
 
-    out = _Arrays([], [], [], [], [], [], [], [])
-    for i, (lo, po, ta, de, he, en, io, sh) in enumerate(rows):
-        out.low.append(text(lo))
-        out.pos.append(text(po))
-        out.tag.append(text(ta))
-        out.dep.append(text(de))
-        out.head.append(i + he if he < 2 ** 63 else i + he - 2 ** 64)
-        out.ent.append(text(en))
-        out.iob.append("BIO"[io - 1] if io in (1, 2, 3) else "O")
-        sh = text(sh)
-        out.shape.append(sh[:4])
-    return out
+    head = [i + (h if h < 2 ** 63 else h - 2 ** 64) for i, h in enumerate(cols[4])]
+    iob = ["BIO"[v - 1] if v in (1, 2, 3) else "O" for v in cols[6]]
+    return _Arrays(named(cols[0]), named(cols[1]), named(cols[2]), named(cols[3]), head, named(cols[5]), iob,
+                   named(cols[7], 4))
 
 
 def bio(n: int, spans: list[tuple[str, int, int]], offset: int = 0) -> list[str]:
@@ -171,6 +165,23 @@ def spans_of(tags: list[str], offset: int = 0) -> list[tuple[str, int, int]]:
     return out
 
 
+#: Parts of speech a phrase neither starts nor ends with (a tagged span that does ran into a verb,
+#: a preposition or a conjunction: "President Trump called", "the gunmen in").
+_EDGE_POS = {"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}
+_NOMINAL = {"NOUN", "PROPN", "PRON", "NUM"}
+
+
+def well_formed(tagged: list[tuple[str, int, int]], pos: list[str], offset: int = 0) -> list[tuple[str, int, int]]:
+    """The tagged spans that look like a noun phrase: one with a noun, a name, a pronoun or a
+    number, starting and ending with none of ``_EDGE_POS`` (``pos`` from token ``offset``)."""
+    out = []
+    for r, a, b in tagged:
+        p = pos[a - offset:b - offset]
+        if p and p[0] not in _EDGE_POS and p[-1] not in _EDGE_POS and any(x in _NOMINAL for x in p):
+            out.append((r, a, b))
+    return out
+
+
 class SpanTagger:
     """The CRF with its tagger; :meth:`tag` labels one sentence."""
 
@@ -215,7 +226,8 @@ def reconcile(rule_pairs: list[tuple[tuple[int, int] | None, tuple[int, int] | N
     the spans that change:
 
     - a rule span that a tagged span of its role overlaps takes the tagged span (the one that
-      overlaps it most): the bounds are the CRF's;
+      overlaps it most): the bounds are the CRF's, unless the tagged span overlaps several of
+      the rules' spans (a compound actor the rules split);
     - a principal (first) event's role left empty, or filled with a span the CRF tags nowhere,
       takes a tagged span of that role that no event's span overlaps (the first in the sentence);
       not with ``fill`` False (a mutual act: its other party is its counterpart, not a target).
@@ -223,6 +235,7 @@ def reconcile(rule_pairs: list[tuple[tuple[int, int] | None, tuple[int, int] | N
     changes: dict = {}
     by_role = {r: [(a, b) for role, a, b in tagged if role == r] for r in ROLES}
     used = {r: set() for r in ROLES}
+    olds = {r: {pair[j] for pair in rule_pairs if pair[j] is not None} for j, r in enumerate(ROLES)}
     for k, pair in enumerate(rule_pairs):
         for r, old in zip(ROLES, pair):
             if old is None:
@@ -230,7 +243,9 @@ def reconcile(rule_pairs: list[tuple[tuple[int, int] | None, tuple[int, int] | N
             best = max(by_role[r], key=lambda t: _overlap(t, old), default=None)
             if best is not None and _overlap(best, old) > 0:
                 used[r].add(best)
-                if best != old:
+                # one tagged span over several of the rules' ("the USA and NATO" over "the USA",
+                # "NATO"): the rules split a compound actor on purpose, one event per actor
+                if best != old and sum(1 for o in olds[r] if _overlap(best, o)) == 1:
                     changes[(r, old, k)] = best
     if rule_pairs and fill:
         for r_index, r in enumerate(ROLES):
@@ -286,7 +301,10 @@ def apply(tagger: SpanTagger, doc, sent, events: list, ar: _Arrays | None = None
         return 0
     ordered = sorted(events, key=lambda e: not e.principal)
     pairs, fill, feats = sentence_inputs(doc, ordered, sent.start, sent.end, ar)
-    changes = reconcile(pairs, spans_of(tagger.tag(feats), sent.start), fill)
+    if ar is None:
+        ar = token_arrays(doc.parse)
+    tagged = well_formed(spans_of(tagger.tag(feats), sent.start), ar.pos, 0)
+    changes = reconcile(pairs, tagged, fill)
     if not changes:
         return 0
     parse = doc.parse

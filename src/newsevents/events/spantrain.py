@@ -28,7 +28,7 @@ from ..evaluation.gold import NER_FILE, read_conll
 from ..model import Article
 from ..settings import Settings
 from .spantagger import LABELS, MODEL_FILE, MODEL_ID, PROVENANCE_FILE, ROLES, token_arrays, bio, reconcile, \
-    sentence_inputs, spans_of, token_span
+    sentence_inputs, spans_of, token_span, well_formed
 
 PLV_FILE = "plv-train.tsv"
 #: L-BFGS with elastic net; the L1 term keeps the weights small (about 110 kB). Weaker
@@ -184,7 +184,8 @@ def predicted_sets(prep: Prepared, tagger_path: str | Path, only: set[int] | Non
             continue
         words = prep.words[s.line]
         got = out.setdefault(s.line, set())
-        tagged = spans_of(tagger.tag(s.features), s.start)
+        pos = [next(f[2:] for f in tok if f.startswith("p=")) for tok in s.features]
+        tagged = well_formed(spans_of(tagger.tag(s.features), s.start), pos, s.start)
         if mode == "tags":
             got.update((r, norm(text_of(words, a, b))) for r, a, b in tagged)
             continue

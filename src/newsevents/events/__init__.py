@@ -310,6 +310,39 @@ PROTESTERS = {"protester", "protestor", "demonstrator", "marcher", "striker", "r
 OTHER_AT_MOST = 3  # events per sentence besides the principal chain's, the first of each PLOVER type
 
 
+class _Heads:
+    """Words that can head a lexicon entry, built on first use: a cheap test before the parse is
+    walked (``other_acts`` looks at every word of every sentence)."""
+
+    def __init__(self, build):
+        self.build, self.words = build, None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            self.words = self.build()
+        return word in self.words
+
+
+def _verb_heads() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset({k.split()[0] for k in lex.verbs} | {k.split()[0] for k, _ in lex.verb_objects})
+
+
+def _noun_heads() -> frozenset[str]:
+    from .rules import GENERIC_EVENT_HEADS
+
+    words = set(GENERIC_EVENT_HEADS) | PROTESTERS
+    for k in lexicon().nouns:
+        parts = k.split()
+        words.add(parts[0] if " of " in k else parts[-1])
+        words.add(parts[-1].split("-")[-1])  # "sit-in" is split at the hyphen: its head reads "in"
+    return frozenset(words)
+
+
+VERB_HEADS = _Heads(_verb_heads)
+NOUN_HEADS = _Heads(_noun_heads)
+
+
 def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Arguments]]:
     """Acts of the kinds in ``OTHER_ROOTS`` that the sentence reports outside the chain of its
     principal event ``m`` (and of the events ``coded`` already), one per PLOVER type not coded
@@ -334,9 +367,10 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
             # "the seized weapons", "an explosive device found outside the court"
             r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
                       rule=f"event:{seized} weapon", base=SEIZING[seized])
-        elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
+        elif t.pos_ in ("VERB", "AUX") and lemma(t) in VERB_HEADS:
             r = analyze(t, 0, set(used))
-        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):
+        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod") and (
+                t.lemma_.lower() in NOUN_HEADS or t.lower_ in NOUN_HEADS):
             if t.lemma_.lower() in PROTESTERS and protest_of is None:
                 protest_of = t
                 continue
@@ -536,6 +570,39 @@ PROTESTERS = {"protester", "protestor", "demonstrator", "marcher", "striker", "r
 OTHER_AT_MOST = 3  # events per sentence besides the principal chain's, the first of each PLOVER type
 
 
+class _Heads:
+    """Words that can head a lexicon entry, built on first use: a cheap test before the parse is
+    walked (``other_acts`` looks at every word of every sentence)."""
+
+    def __init__(self, build):
+        self.build, self.words = build, None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            self.words = self.build()
+        return word in self.words
+
+
+def _verb_heads() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset({k.split()[0] for k in lex.verbs} | {k.split()[0] for k, _ in lex.verb_objects})
+
+
+def _noun_heads() -> frozenset[str]:
+    from .rules import GENERIC_EVENT_HEADS
+
+    words = set(GENERIC_EVENT_HEADS) | PROTESTERS
+    for k in lexicon().nouns:
+        parts = k.split()
+        words.add(parts[0] if " of " in k else parts[-1])
+        words.add(parts[-1].split("-")[-1])  # "sit-in" is split at the hyphen: its head reads "in"
+    return frozenset(words)
+
+
+VERB_HEADS = _Heads(_verb_heads)
+NOUN_HEADS = _Heads(_noun_heads)
+
+
 def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Arguments]]:
     """Acts of the kinds in ``OTHER_ROOTS`` that the sentence reports outside the chain of its
     principal event ``m`` (and of the events ``coded`` already), one per PLOVER type not coded
@@ -560,9 +627,10 @@ def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Argument
             # "the seized weapons", "an explosive device found outside the court"
             r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
                       rule=f"event:{seized} weapon", base=SEIZING[seized])
-        elif t.pos_ in ("VERB", "AUX") and (lemma(t) in lex.verbs or lemma(t) in VERB_OBJECT_HEADS):
+        elif t.pos_ in ("VERB", "AUX") and lemma(t) in VERB_HEADS:
             r = analyze(t, 0, set(used))
-        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):
+        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod") and (
+                t.lemma_.lower() in NOUN_HEADS or t.lower_ in NOUN_HEADS):
             if t.lemma_.lower() in PROTESTERS and protest_of is None:
                 protest_of = t
                 continue

@@ -31,7 +31,7 @@ from ..data import data_path
 from ..nlp import sentence_numbers
 from ..vocab import QUOTE_MARKS, SUBJECT_PRONOUNS
 from .cues import (
-    _ANSWERING, Cue, _asked, _content, _light, _prepositional, _RELATIVE, _without_asides, lexicon, lemma, speaker_of,
+    _ANSWERING, _ASKED, Cue, _asked, _content, _light, _prepositional, _RELATIVE, _without_asides, lexicon, lemma, speaker_of,
     subtree, trimmed,
 )
 
@@ -106,6 +106,13 @@ def _possible(tok) -> bool:
     return False
 
 
+def _answered(noun) -> bool:
+    """The noun is what a verb of answering answers ('answering the question', 'responded to
+    questions')."""
+    head = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return lemma(head) in _ANSWERING
+
+
 def _owner(doc, tok) -> tuple[int, int] | None:
     """The possessor of a noun cue ('Trump's claim'), without its 's."""
     poss = [c for c in tok.children if c.dep_ == "poss"]
@@ -156,10 +163,12 @@ def candidates(doc, skip: set[int], in_quote: list[bool], contents: list[tuple[i
         tok = doc[i]
         if not _possible(tok):
             continue
+        lem = lemma(tok)
+        if lem in _ASKED and _answered(tok):
+            continue  # "responded to questions about the deal": the questions are someone else's
         frames = _frames(tok)
         if not frames:
             continue
-        lem = lemma(tok)
         base = _token_features(doc, tok, rates, contents)
         if sents[i] in cued:
             base.append("cued_sentence")

@@ -2,14 +2,17 @@
 alone and while a writer commits.
 
 Run: PYTHONPATH=src nice -n 5 python benchmarks/bench_store.py --events 1000000 [--readers 8]
-     [--seconds 20] [--keep STORE]
+     [--seconds 20] [--keep STORE] [--copies 10] [--optimize]
 
 1. Writes synthetic coded articles (8 events each, no NLP: ``store.write`` as ``newsevents
    run`` calls it) until the store has ``--events`` event mentions; prints the ingest rate and
    the file size. ``--keep PATH`` keeps the store there and reuses it on the next run.
+   ``--copies K`` then copies every row K times in SQL (10 M mentions from 1 M written: the
+   write path is what limits a build); ``--optimize`` rewrites the tables in date order.
 2. ``--readers`` threads ask the page's queries through the server's shared read connection
    (:class:`~newsevents.store.SharedReads`, as ``newsevents serve`` does) for ``--seconds``:
-   a filtered events page with its total (a dyad), a deep page, a dyad timeline, an article,
+   a filtered events page with its total (a dyad), a deep page (by offset, and by keyset:
+   ``after=`` a row), a dyad timeline, an article,
    the month-by-dyad stats, and an export of 100,000 event rows; prints p50/p95 of each.
 3. The same while another process writes (``share=True``, 64 articles a commit, as a run).
 
@@ -32,6 +35,7 @@ from pathlib import Path
 
 from newsevents.model import ActorRef, Article, Document, Event, Location, Quote, Sentence, Span, Tone
 from newsevents.store import DuckDBStore, SharedReads
+from newsevents.store import query as q
 from newsevents.store.query import Filters
 
 ACTORS = [(f"{c}{s}", c, s) for c in ("RUS", "USA", "UKR", "CHN", "GBR", "FRA", "DEU", "TUR", "IRN", "ISR")
@@ -109,22 +113,64 @@ def build(path: Path, events: int, commit_every: int) -> None:
           f"{n['events']:,} events after merging")
 
 
-def queries(ids: list[str]) -> dict:
+def copy_rows(path: Path, copies: int, tables: tuple[str, ...] = ("articles", "mentions", "events")) -> None:
+    """Make the store ``copies`` times as large in SQL: each copy of an article, its mentions and
+    its events gets new ids (``~2``, ``~3`` ...) and event numbers, on the same days; ``event_days``
+    is then made again from the events. The queries then read what a store of that size holds;
+    only the ingest rate is not measured (that of the first copy is printed). ``tables`` may
+    leave out the articles and mentions (on a slow disk: the page's queries read the events)."""
+    import duckdb
+
+    from newsevents.store.schema import EVENT_DAYS_OF_EVENTS, columns
+
+    con = duckdb.connect(str(path))
+    con.execute("SET memory_limit = '3GB'")  # a copy is written a table and a copy at a time
+    have = con.execute("SELECT count(*) FROM events WHERE event_id LIKE '%~%'").fetchone()[0]
+    if have:
+        print(f"store {path}: copies already made")
+        return
+    t = time.perf_counter()
+    top = con.execute("SELECT max(event_num) FROM events").fetchone()[0]
+    renamed = {"articles": {"article_id": "article_id || '~' || k"},
+               "mentions": {"article_id": "article_id || '~' || k", "mention_id": "mention_id || '~' || k",
+                            "event_id": "event_id || '~' || k"},
+               "events": {"event_id": "event_id || '~' || k", "event_num": f"event_num + (k - 1) * {top}",
+                          "first_mention": "first_mention || '~' || k"}}
+    for table in set(renamed) - set(tables):
+        del renamed[table]
+    for table, changes in renamed.items():
+        cols = ", ".join(changes.get(c, c) for c in columns(table))
+        original = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for k in range(2, copies + 1):
+            con.execute(f"INSERT INTO {table} SELECT {cols} FROM (SELECT *, {k} AS k FROM {table} LIMIT {original})")
+            con.execute("CHECKPOINT")
+        print(f"  {table}: {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:,} rows", flush=True)
+    con.execute("DELETE FROM event_days")
+    con.execute(f"INSERT INTO event_days BY NAME {EVENT_DAYS_OF_EVENTS}")
+    con.execute("CHECKPOINT")
+    con.close()
+    print(f"copied {copies - 1} times in {time.perf_counter() - t:,.0f} s")
+
+
+def queries(ids: list[str], cursors: list[str]) -> dict:
     dyad = Filters.make(dyad="RUS-USA", limit=50)
     timeline = Filters.make(dyad="RUS-USA", undirected=True)
     rng = random.Random()
 
     def page(s):
-        s.reader("events", dyad).read_all()
-        s.count("events", dyad)
+        s.page("events", dyad)  # the rows and their total, as GET /api/events answers
 
     def deep_page(s):
         f = dyad.with_(offset=rng.randrange(0, 2_000))
         s.reader("events", f).read_all()
 
+    def keyset_page(s):
+        s.reader("events", dyad.with_(after=rng.choice(cursors))).read_all()
+
     return {
         "events page (dyad, 50 rows + total)": page,
         "events page, deep (offset <= 2,000)": deep_page,
+        "events page, deep (after= a row <= 2,000)": keyset_page,
         "dyad timeline (by week)": lambda s: s.stats_reader("week", "none", False, timeline).read_all(),
         "article view": lambda s: s.get_document(rng.choice(ids)),
         "stats (month x country dyad)": lambda s: s.stats_reader("month", "dyad", True, Filters()).read_all(),
@@ -137,7 +183,9 @@ def measure(path: Path, readers: int, seconds: float) -> dict[str, list[float]]:
     reads = SharedReads(path)
     with reads.store() as s:
         ids = s.sql("SELECT article_id FROM articles USING SAMPLE 1000").article_id.tolist()
-    kinds = queries(ids)
+        first = s._reader(*q.select("events", Filters.make(dyad="RUS-USA", limit=2_000), cols="date, event_num"))
+        cursors = [q.page_key("events", r) for r in first.read_all().to_pylist()]
+    kinds = queries(ids, cursors)
     names = list(kinds)
     times: dict[str, list[float]] = defaultdict(list)
     lock = threading.Lock()
@@ -193,10 +241,24 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--commit-every", type=int, default=2_000)
     ap.add_argument("--keep", type=Path, help="keep the store here (and reuse it next time)")
+    ap.add_argument("--copies", type=int, default=1,
+                    help="then copy every row this many times in SQL (new ids, the same days): a store of "
+                         "COPIES x EVENTS mentions without writing them one by one")
+    ap.add_argument("--copy-tables", default="articles,mentions,events",
+                    help="the tables --copies copies (events alone: the page's queries read only them)")
+    ap.add_argument("--optimize", action="store_true", help="then rewrite the tables in date order (store.optimize)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "bench.duckdb"
         build(path, args.events, args.commit_every)
+        if args.copies > 1:
+            copy_rows(path, args.copies, tuple(args.copy_tables.split(",")))
+        if args.optimize:
+            t = time.perf_counter()
+            with DuckDBStore(path) as s:
+                s.optimize()
+            print(f"optimize (events and mentions rewritten in date order): {time.perf_counter() - t:,.0f} s; "
+                  f"load {os.getloadavg()[0]:.1f}")
         size = path.stat().st_size
         with DuckDBStore(path, read_only=True) as s:
             n = s.counts()

@@ -52,6 +52,25 @@ def test_articles_are_paged_without_their_bodies(client):
     assert sorted(ids) == sorted(d.article.id for d in corpus())
     assert "body" not in first["items"][0] and "document" not in first["items"][0]
     assert ok(client.get("/api/articles"))["limit"] == 50
+    # keyset paging: `next` gives what offset + limit gives; the last page has none
+    assert first["next"] and rest["next"] is None
+    after = ok(client.get("/api/articles", params={"limit": 3, "after": first["next"]}))
+    assert (after["items"], after["total"]) == (rest["items"], 4)
+
+
+@pytest.mark.parametrize("kind", ["events", "mentions", "quotes"])
+def test_keyset_pages_are_the_offset_pages(client, kind):
+    every = ok(client.get(f"/api/{kind}", params={"limit": 1000}))["items"]
+    seen, after = [], None
+    while True:
+        page = ok(client.get(f"/api/{kind}", params={"limit": 2, **({"after": after} if after else {})}))
+        seen += page["items"]
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert seen == every and every
+    bad = client.get(f"/api/{kind}", params={"after": "not-a-row"})
+    assert bad.status_code == 422 and "after" in bad.text
 
 
 def test_one_article_is_the_document_it_was_stored_as(client):
@@ -276,7 +295,7 @@ def test_openapi_docs_describe_every_route(client):
                                   "/api/export/manifest", "/api/facets", "/api/places", "/api/network"}
     params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert params >= {"actor", "source", "target", "dyad", "undirected", "cameo", "plover", "quad", "since", "until",
-                      "place", "text", "event", "article", "limit", "offset"}
+                      "place", "text", "event", "article", "limit", "offset", "after"}
     assert "text/html" in spec["paths"]["/api/extract"]["post"]["requestBody"]["content"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text

@@ -322,7 +322,7 @@ def test_sentence_without_trigger_gets_a_model_class_but_no_event():
     text = "Japanese engineers rebuilt three schools in Haiti with money from Tokyo."
     doc = newsevents.code_document(text, settings=Settings(events_model="shipped"))
     assert doc.events == [] and doc.sentences[0].quad_class == 2  # material cooperation, from the model
-    assert newsevents.code_document(text).sentences[0].quad_class is None  # the default: rules alone
+    assert newsevents.code_document(text, settings=Settings(events_model="none")).sentences[0].quad_class is None
 
 
 def test_consultations_aim_at_counterparts_not_topics():
@@ -707,3 +707,97 @@ def test_subjects_on_an_auxiliary_and_the_state_where_someone_was_arrested():
     assert (e.source.text, e.target.text) == ("Uganda", "The opposition leader")
     e = principal("The opposition leader was arrested in Uganda by military police.")
     assert e.source.text == "military police"
+
+
+# --- event semantics: several events, reported acts, intent, weapons, hazards (issue 24) --------
+
+def kinds(text: str) -> set[str]:
+    return {e.plover for e in code(text) if e.plover}
+
+
+def test_a_protest_and_the_force_against_it_are_two_events():
+    events = code("A march against the new labour law ended when riot police opened fire on the crowd.")
+    assert {"PROTEST", "ASSAULT"} <= {e.plover for e in events}
+    also = next(e for e in events if e.plover == "PROTEST")
+    assert not also.principal and "/also:" in also.rule
+
+
+def test_protesters_named_as_a_target_report_a_protest():
+    events = code("Soldiers fired rubber bullets at demonstrators outside the ministry.")
+    protest = next(e for e in events if e.plover == "PROTEST")
+    assert protest.source.text == "demonstrators"
+
+
+def test_a_protest_noun_heading_the_sentence_is_an_event_without_named_actors():
+    assert "PROTEST" in kinds("Demonstrations spread to four provinces on Thursday.")
+
+
+def test_what_a_statement_is_about_is_not_another_event():
+    # "the bombing" is what was condemned (reported elsewhere in the article), not a second act
+    assert kinds("Kenya and Uganda condemned the bombing.") == {"ACCUSE"}
+
+
+def test_acts_that_did_not_happen_are_not_other_events():
+    # the talks were refused, the strike only called for: neither happened
+    assert "CONSULT" not in kinds("The junta refused to hold talks, and arrested two union leaders.")
+    assert "PROTEST" not in kinds("The union called for a strike after police detained its leader.")
+
+
+@pytest.mark.parametrize("text", [
+    "Police seized 200 kilograms of explosives in a raid on a warehouse.",
+    "Engineers defused a landmine on the road to the airport.",
+    "Border guards discovered a cache of rifles under a truckload of vegetables.",
+])
+def test_weapons_found_seized_or_defused_are_coercion(text):
+    e = principal(text)
+    assert e.plover == "COERCE" and e.cameo_root == "17"
+
+
+def test_a_statement_gives_way_to_the_act_it_reports():
+    e = principal("The defence ministry released a statement saying its troops had captured two rebel commanders.")
+    assert e.cameo_root != "01" and e.modality == "reported"
+    assert e.reporter is not None and e.reporter.text == "The defence ministry"
+
+
+def test_a_noun_of_intent_governs_the_act_it_names():
+    e = principal("The government announced a plan to release 300 prisoners.")
+    assert e.cameo.startswith("03") and e.plover == "AGREE"
+    e = principal("Moscow issued a threat to cut gas supplies.")
+    assert e.plover == "THREATEN"
+
+
+@pytest.mark.parametrize("text", [
+    "Heavy rains and mudslides killed 14 people in the hills.",
+    "A ferry sank in a storm, killing 30 passengers.",
+    "A minibus overturned on the highway, killing nine people.",
+    "An outbreak of dengue fever has killed 40 people since June.",
+])
+def test_a_hazard_that_kills_is_not_an_assault(text):
+    assert not kinds(text) & {"ASSAULT", "PROTEST", "COERCE", "AGREE"}
+
+
+def test_violence_with_an_armed_or_human_cause_stays_an_assault():
+    assert "ASSAULT" in kinds("Looters torched three shops in the market.") | kinds("Hackers launched attacks on bank websites.")
+    assert "ASSAULT" in kinds("A roadside bomb killed four policemen.")
+
+
+def test_challenge_set_reads_and_the_keyword_baseline_scores_it():
+    from newsevents.evaluation.challenge import keyword_baseline, read_challenge
+
+    snippets = read_challenge()
+    assert len(snippets) >= 100 and sum(s.disaster for s in snippets) >= 15
+    base = keyword_baseline(snippets)
+    assert set(base.recall) >= {"ASSAULT", "PROTEST", "COERCE", "AGREE"} and base.false_alarms[1] == sum(s.disaster for s in snippets)
+
+
+def test_a_crowd_protesting_demonstrates_and_a_state_protesting_complains():
+    assert principal("Thousands of nurses protested against the pay freeze outside parliament.").plover == "PROTEST"
+    assert principal("Japan protested against the seizure of its fishing boat.").plover == "ACCUSE"
+
+
+def test_hyphenated_event_nouns_split_by_the_tokenizer_are_found():
+    assert "PROTEST" in kinds("Miners began a sit-in at the company headquarters.")
+
+
+def test_an_agreement_signed_is_an_event_without_named_parties():
+    assert principal("A trade agreement was signed in Nairobi on Friday.").cameo == "057"

@@ -58,17 +58,20 @@ class Settings:
     # almost always tables, lists or run-on junk; coding them is slow and wrong).
     max_sentence_tokens: int = 150
     actors_files: tuple[str, ...] = ()  # user actor dictionaries (YAML), merged over the shipped one
-    # The event type model of the events stage: "none" the rules alone (the default: with the model
-    # the full pipeline ran at 0.47x bare spaCy on VOA news, under the 0.6x floor, and trained without
-    # a set it does not beat the rules on that set; see docs/events.md), "shipped" (or "") the shipped
-    # model, or a folder written by `newsevents train events`.
-    events_model: str = "none"
+    # The event type model of the events stage: "shipped" (or "") the shipped model (the default:
+    # it reads the parse's own token vectors, so it costs ~3% of the pipeline's time; see
+    # docs/events.md), "none" the rules alone, or a folder written by `newsevents train events`.
+    events_model: str = "shipped"
     # The learned attribution reading of the quotes stage (see docs/quotes.md): "shipped" (the
     # default) the cue classifier over the parse's predicates and the rules' quotes
-    # (data/quotes/predicates.json; PolNeAR dev content F1 0.753 against 0.736 for the rules
+    # (data/quotes/predicates.json; PolNeAR dev content F1 0.754 against 0.736 for the rules
     # alone), "crf" the CRF tagger over the rules (0.742), "none" the rules alone, or a folder
     # written by `newsevents train quotes` (either kind).
     quotes_model: str = "shipped"
+    # The learned source/target span tagger of the events stage (a CRF over the parse and the rules'
+    # reading, see docs/events.md): "none" the rules' spans alone, "shipped" the shipped weights, or
+    # a folder written by `newsevents train spans`.
+    event_spans: str = "none"
     stages: tuple[str, ...] = STAGES
     # --- batch runs and the store ---
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)

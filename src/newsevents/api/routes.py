@@ -37,7 +37,7 @@ from ..pipeline import STAGE_FACTORIES
 from ..store import Filters
 from ..store import summary
 from ..store.export import Export
-from ..store.query import GROUPINGS, KINDS, PERIODS
+from ..store.query import GROUPINGS, KINDS, PERIODS, page_key
 from ..store.filters import MAX_ROWS
 from .params import StrictRoute, filter_params
 from .service import Service
@@ -54,12 +54,15 @@ STATS_ROWS = 10_000
 
 class Page(BaseModel):
     """One page of rows: ``items`` are rows as ``newsevents query --format jsonl`` gives them;
-    ``total`` counts every row that passes the filters."""
+    ``total`` counts every row that passes the filters; ``next``, when there may be more, is the
+    ``after`` that gives the following page (as ``offset=offset+limit`` does, at the cost of the
+    first page however far down)."""
 
     items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
+    next: str | None = None  # ?after= this gives the following page (keyset paging); None on the last page
 
 
 class Stats(BaseModel):
@@ -93,9 +96,11 @@ def rows(table: pa.Table, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
 
 def _page(svc: Service, kind: str, filters: Filters, drop: tuple[str, ...] = ()) -> dict[str, Any]:
     with svc.reading() as store:
-        table = store.reader(kind, filters).read_all()
-        total = store.count(kind, filters)
-    return {"items": rows(table, drop), "total": total, "limit": filters.limit, "offset": filters.offset or 0}
+        table, total = store.page(kind, filters)
+    n = table.num_rows
+    following = page_key(kind, table.slice(n - 1, 1).to_pylist()[0]) if n and n == filters.limit else None
+    return {"items": rows(table, drop), "total": total, "limit": filters.limit, "offset": filters.offset or 0,
+            "next": following}
 
 
 @router.get("/articles", tags=["store"], response_model=Page, summary="List and search stored articles")
@@ -170,7 +175,7 @@ def places(filters: Filters = Depends(unpaged_filters), svc: Service = Depends(s
     with svc.reading() as store:
         items = summary.places(store, filters)
         named = summary.named_places(store, filters)
-        total = store.count("events", filters.with_(limit=None, offset=None))
+        total = store.count("events", filters.unpaged())
     return {"items": items, "events": total, "placed": sum(p["events"] for p in items), "named": named}
 
 

@@ -69,6 +69,10 @@ def events(
                            "only and the shipped model, no cross-validation)."),
     split: str = typer.Option("none", "--split", help="Also cross-validate the older quad-class model: random "
                               "(stratified folds), shift (grouped by root-verb lemma), both or none."),
+    spans: bool = typer.Option(True, "--spans/--no-spans", help="Score the learned span tagger against the rules on "
+                               "the ConfliBERT NER file and PLV (cross-validated with --cv, and each set left out)."),
+    event_spans: str = typer.Option("none", "--event-spans", help="The span tagger the pipeline's span figures use: "
+                                    "none (the rules), shipped, or a folder written by `newsevents train spans`."),
 ) -> None:
     """Each event gold set separately: rules alone, the event type model cross-validated and left out
     of one set at a time (the honest figures), its calibration; source/target spans.
@@ -80,14 +84,51 @@ def events(
     if split not in (*SPLITS, "both", "none"):
         raise typer.BadParameter(f"{split!r}: choose one of {', '.join(SPLITS)}, both or none", param_hint="--split")
     splits = () if split == "none" else SPLITS if split == "both" else (split,)
-    result = evaluate_events(gold, limit=limit, cv=cv if splits else 0, splits=splits)
+    result = evaluate_events(gold, make_settings(event_spans=event_spans), limit=limit, cv=cv, splits=splits,
+                             span_model=spans)
     print_class_scores(result["classes"], "ConfliBERT quad class, rules only (no training; written from the codebooks)")
     for name, how in (("random", "random folds"), ("shift", "folds by root verb")):
         if f"classes_{name}" in result:
             print_class_scores(result[f"classes_{name}"], f"quad class, rules + quad-class model, {cv}-fold CV, {how}")
     print_span_scores(result["spans"])
+    if "span_model" in result:
+        console.rule("[bold]span tagger against the rules (ConfliBERT NER; PLV's marked dyads)")
+        print_span_model(result["span_model"], cv)
+    print_challenge_scores()
     if cv > 1:
         print_model_scores(gold, cv, limit)
+
+
+def print_challenge_scores() -> None:
+    from ..evaluation.challenge import CHALLENGE, evaluate_challenge
+
+    console.rule("[bold]challenge set (our own snippets: checks the mechanisms, not a measure of generalisation)")
+    result = evaluate_challenge()
+    for name, title in (("rules", "rules"), ("keywords", "four-regex keyword baseline")):
+        s = result[name]
+        recall = ", ".join(f"{t} {r:.3f} ({n})" for t, (r, n) in s.recall.items())
+        principal = f"; principal event right {s.principal[0]:.3f} ({s.principal[1]})" if s.principal[1] else ""
+        console.print(f"{title}: n={s.n} recall {recall}{principal}; disaster false alarms {s.false_alarms[0]:.3f} "
+                      f"({s.false_alarms[1]})", highlight=False)
+    console.print(f"({CHALLENGE.name}; misses: python -m newsevents.evaluation.challenge)", highlight=False)
+
+
+def print_span_model(result: dict, k: int) -> None:
+    """Exact and overlap F1, sources and targets apart: the rules, then rules + tagger."""
+    for name, title in (("conflibert", "ConfliBERT NER"), ("plv", "PLV marked dyads")):
+        got = result[name]
+        for key, how in (("cv", f"{k}-fold CV (trained on the other folds and all of the other set)"),
+                         ("loso", "trained on the other set only")):
+            if key not in got:
+                continue
+            console.print(f"[bold]{title} ({got['lines']} lines), {how}", highlight=False)
+            for who in ("rules", "learned"):
+                s = got[key][who]
+                console.print(f"  {who:8s} " + "  ".join(
+                    f"{role}: exact {s[part]['exact'][2]:.3f} overlap {s[part]['overlap'][2]:.3f}"
+                    for part, role in (("all", "all"), ("S", "source"), ("T", "target"))), highlight=False)
+    console.print("PLV marks one dyad a sentence: a right span of another event counts as a false positive there.",
+                  highlight=False)
 
 
 def print_model_scores(gold: Path, k: int, limit: int | None) -> None:

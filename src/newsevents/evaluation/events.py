@@ -156,13 +156,15 @@ SPLITS = ("random", "shift")
 
 
 def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = None, cv: int = 5,
-                    splits: Sequence[str] = SPLITS, fallback: bool = True) -> dict:
+                    splits: Sequence[str] = SPLITS, fallback: bool = True, span_model: bool = False) -> dict:
     """Code the gold sentences with the pipeline and score them.
 
     ``classes``: rules only (the model switched off) on the whole file. ``classes_random`` and
     ``classes_shift`` (with ``cv`` = k > 1): rules plus the quad-class model, k-fold on each
     split of ``splits``; ``fallback=False`` leaves out the embedding fallback. ``spans``: the
-    pipeline as shipped (the model does not move spans).
+    pipeline as ``settings`` has it (``event_spans``). ``span_model``: the learned span tagger
+    against the rules (:func:`newsevents.events.spantrain.measure`: the ConfliBERT NER file and PLV's
+    marked dyads, each ``cv``-fold and trained on the other set only).
     """
     from ..errors import SettingsError
     from ..events.lines import code_lines
@@ -188,6 +190,11 @@ def evaluate_events(gold_dir: str | Path, settings=None, limit: int | None = Non
             out[f"classes_{split}"] = model_cv(texts, labels, settings, folds=folds, feats=feats, fallback=fallback)
     ner_records = list(code_lines([" ".join(t for t, _ in s) for s in conll], settings=settings))
     out["spans"] = score_spans([gold_spans(s) for s in conll], ner_records)
+    if span_model:
+        from ..events.spantrain import measure
+
+        # the span tagger against the rules on both span sets, cross-validated (cv > 1) and leaving one out
+        out["span_model"] = measure(gold_dir, settings.with_(event_spans="none"), k=cv, limit=limit)
     return out
 
 

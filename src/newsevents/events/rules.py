@@ -22,6 +22,7 @@ Each result is a :class:`Match`: the code plus the tokens the arguments are read
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .codebook import ROOT_QUAD
 from .lexicon import Entry, lemma, lexicon
@@ -112,11 +113,16 @@ def noun_entry(t) -> tuple[Entry, object] | None:
         return None
     if t.pos_ == "VERB" and t.tag_ != "VBG":
         return None
+    if t.ent_type_ in ("DATE", "TIME"):  # "March 8", "the strike anniversary": a date, not an act
+        return None
     lex = lexicon()
     lem = t.lemma_.lower()
     for m in t.children:
         if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i:
             e = lex.nouns.get(f"{m.lemma_.lower()} {lem}")
+            if e is None and t.i - m.i == 2 and t.doc[m.i + 1].text == "-":
+                # the tokenizer splits "sit-in", "cease-fire", "walk-out" at the hyphen
+                e = lex.nouns.get(f"{m.lower_}-{t.lower_}") or lex.nouns.get(f"{m.lemma_.lower()}{lem}")
             if e:
                 return e, m
     for p in t.children:
@@ -185,11 +191,86 @@ def intransitive(t) -> bool:
     return sum(1 for d in t.subtree if d.i > t.i and d.pos_ in ("NOUN", "PROPN") and d.dep_ != "compound") <= 1
 
 
+# Weapons found, seized or made safe are a coercive act on whoever held them (CAMEO 1711
+# confiscate property, 171 seize or damage property: PLOVER COERCE), whatever the verb would
+# code by itself ("detonated", "destroyed"), as ACLED's "disrupted weapons use" counts them.
+WEAPONS = {"weapon", "arm", "arms", "explosive", "ammunition", "munition", "ordnance", "bomb", "mine", "landmine",
+           "ied", "gun", "rifle", "pistol", "grenade", "rocket", "missile", "launcher", "device", "shell", "firearm",
+           "detonator", "bullet", "cartridge", "mortar", "drug", "narcotic"}
+# what weapons are found in: "a cache of weapons", "an arms depot", "a depot containing rifles"
+ARMS_HOLDERS = {"cache", "stockpile", "depot", "haul", "stash", "arsenal", "consignment", "shipment", "store",
+                "quantity", "number", "lot", "batch", "cargo", "factory", "workshop", "dump"}
+SEIZING = {"seize": "1711", "confiscate": "1711", "find": "1711", "discover": "1711", "recover": "1711",
+           "uncover": "1711", "detect": "1711", "intercept": "1711", "impound": "1711", "capture": "1711",
+           "unearth": "1711", "defuse": "171", "dismantle": "171", "neutralize": "171", "neutralise": "171",
+           "deactivate": "171", "destroy": "171", "disable": "171"}
+
+
+def weapons_phrase(o) -> bool:
+    """A noun phrase of weapons: "rifles", "an explosive device", "a cache of weapons", "an arms
+    depot", "a depot containing rifles"."""
+    lem = o.lemma_.lower()
+    mods = [c for c in o.children if c.dep_ in ("compound", "amod", "nmod") and c.i < o.i]
+    if lem in WEAPONS or o.lower_ in WEAPONS:
+        # "an explosive device", "mortar shells"; but a device or shell of something else is not
+        return lem not in ("device", "shell", "mine", "store") or any(m.lemma_.lower() in WEAPONS or m.lower_ in
+                                                                      ("improvised", "explosive") for m in mods)
+    if lem not in ARMS_HOLDERS:
+        return False
+    if any(m.lemma_.lower() in WEAPONS or m.lower_ in WEAPONS for m in mods):
+        return True
+    inner = [g for c in o.children if c.dep_ in ("prep", "acl") for g in c.children if g.dep_ in ("pobj", "dobj")]
+    return any(weapons_phrase(g) or g.lemma_.lower() in WEAPONS for g in inner)
+
+
+class _VerbObjectHeads:
+    """The verbs of the verb+object entries ("hold" of "hold talks"), read when first asked."""
+
+    def __contains__(self, lem: str) -> bool:
+        return lem in _vo_heads()
+
+
+@lru_cache(maxsize=1)
+def _vo_heads() -> frozenset[str]:
+    return frozenset(k.split()[0] for k, _ in lexicon().verb_objects)
+
+
+VERB_OBJECT_HEADS = _VerbObjectHeads()
+
+
+def participle_of(t) -> str | None:
+    """The verb lemma of a past participle used as an adjective ("the *seized* weapons"), which
+    the tagger may read as an adjective with itself as lemma."""
+    if t.tag_ == "VBN":
+        return lemma(t)
+    if t.pos_ == "ADJ" and t.lower_.endswith("ed"):
+        for stem in (t.lower_[:-1], t.lower_[:-2]):
+            if stem in SEIZING or stem in lexicon().verbs:
+                return stem
+    return None
+
+
+def seized_weapons(t) -> tuple[Entry, object] | None:
+    """"police seized a cache of weapons", "a roadside bomb was defused": the entry and the weapons."""
+    if t.pos_ not in ("VERB", "AUX"):
+        return None
+    code = SEIZING.get(lemma(t))
+    if code is None:
+        return None
+    for o in t.children:
+        if o.dep_ in ("dobj", "nsubjpass") and weapons_phrase(o):
+            return Entry(code, "", f"{lemma(t)} weapon"), o
+    return None
+
+
 def verb_entry(t) -> tuple[Entry, object, object] | None:
     """(entry, matched object token, extra trigger token) for a verbal or adjectival head."""
     judged = judgement(t)
     if judged:
         return judged[0], None, judged[1]
+    seized = seized_weapons(t)
+    if seized:
+        return seized[0], seized[1], None
     lex = lexicon()
     keys = verb_keys(t)
     objs = objects(t)
@@ -397,8 +478,10 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
     if hit is None or role in CONTENT_ROLES:
         # "is willing to send ...": the clause may hang on the predicate adjective
         heads = [t, extra] if extra is not None and extra.pos_ == "ADJ" else [t]
+        # a noun's clause is its "acl": "a plan *to withdraw* troops", "the threat *to close* the border"
+        clausal = ("xcomp", "ccomp", "acl") if t.pos_ in ("NOUN", "PROPN") else ("xcomp", "ccomp")
         for c in (c for h in heads for c in h.children):
-            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "acomp" and c.pos_ in ("VERB", "ADJ")):
+            if c.dep_ in clausal or (c.dep_ == "acomp" and c.pos_ in ("VERB", "ADJ")):
                 r = analyze(c, depth + 1, visited)
                 if r is not None:
                     content = r
@@ -412,6 +495,13 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
         if content is None:
             for o in objects(t):
                 ne = noun_entry(o)
+                if ne and ne[0].role in CONTENT_ROLES:
+                    # "announced a plan to withdraw", "rejected the demand for talks": the noun
+                    # governs an event of its own
+                    r = analyze(o, depth + 1, visited)
+                    if r is not None:
+                        content = r
+                        break
                 if ne and ne[0].code:
                     # "there can be no talks": the talks are negated, nobody rejected them
                     content = Match(ne[0].code, trigger=o, pred=t, key=ne[0].key, noun=o, negated=negated(o),
@@ -427,7 +517,9 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
     if hit is None and content is not None and not code:
         result, role, key = content.code, "light", content.key
     elif hit is None:
-        result = code  # an event noun heading the clause ("Air strikes on X")
+        # an event noun heading the clause ("Air strikes on X"); a noun of intent, threat or demand
+        # combines with the act it governs as its verb would ("a plan to withdraw troops": 035)
+        result = combine(code, role, key, content) if role in CONTENT_ROLES else code
     else:
         result = combine(code, role, key, content)
     if result is None:
@@ -452,12 +544,45 @@ def analyze(t, depth: int = 0, visited: set | None = None) -> Match | None:
             result = _DEMAND.get(result[:2], "100")
         else:
             result = apply_modal(result, mod)
+    if result[:2] == "11" and key and key.split()[0] in STREET_PROTEST_VERBS and crowd(clause_subject(t)):
+        result, base = "141", "141"  # "hundreds of students protested against ...": a demonstration
     m = Match(result, trigger=t, pred=t if t.pos_ != "NOUN" or t.dep_ == "ROOT" else t.head, role=role or "",
               key=key or "", noun=noun, content=content, negated=was_negated, modal=mod,
               rule=f"{role or 'event'}:{key}", base=base, extra=[extra] if extra is not None else [])
     if hit is None and content is None:
         m.noun, m.pred = t, t  # a nominal clause head
+    elif hit is None and code and t.pos_ in ("NOUN", "PROPN"):
+        m.noun = t  # a noun governing an act ("a plan to withdraw"): nominal, as its arguments are read
     return m
+
+
+# verbs of protest that are a demonstration when a crowd does them, a complaint when a state does
+STREET_PROTEST_VERBS = {"protest", "demonstrate", "rally", "march"}
+CROWD_WORDS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "crowd", "crowds", "protester",
+               "protestor", "demonstrator", "resident", "student", "worker", "farmer", "teacher", "nurse", "doctor",
+               "villager", "people", "supporter", "activist", "youth", "woman", "women", "employee", "driver",
+               "trader", "miner", "citizen", "mourner", "fan", "member", "thousands"}
+
+
+def clause_subject(t):
+    """The grammatical subject of ``t``'s clause, climbing from an infinitive or conjunct."""
+    for _ in range(3):
+        if t.dep_ == "acl":  # the parser's reading of "Hundreds of students protested ..." as a noun phrase
+            return t.head
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None or t.dep_ not in ("xcomp", "advcl", "conj") or t.head is t:
+            return subj
+        t = t.head
+    return None
+
+
+def crowd(subj) -> bool:
+    """People in numbers, not a state or an office ("hundreds of students", "residents")."""
+    if subj is None or subj.ent_type_ in ("GPE", "ORG", "PERSON", "NORP"):
+        return False
+    heads = [subj, *(g for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    return any(h.lemma_.lower() in CROWD_WORDS or h.lower_ in CROWD_WORDS for h in heads) and subj.tag_ == "NNS" \
+        or subj.lower_ in ("thousands", "hundreds", "dozens")
 
 
 PEACEKEEPING = {"peacekeeping", "peacekeeper", "peacekeep", "peace-keeping", "blue-helmet"}
@@ -490,12 +615,50 @@ def reported_must(m: Match) -> Match:
     return m
 
 
+def bare_statement(m: Match) -> bool:
+    """A plain statement (CAMEO 010: "said", "issued a statement") with nothing coded under it;
+    the other 01 codes (deny, consider, claim responsibility) are events of their own."""
+    return not m.negated and all(n.code == "010" and (n.content is None or n.content.code == "010") for n in m.chain())
+
+
+def reported_elsewhere(m: Match) -> Match:
+    """A statement is the principal event only when it reports nothing we code: in "the ministry
+    issued a statement saying security forces had detained 25 militants" or "sent a letter
+    threatening to ..." the parser hangs the reported act on a participle of the statement noun
+    or verb, not in the clause the report role reads. Its clausal complement was read already."""
+    if not bare_statement(m):
+        return m
+    node = m
+    while node.content is not None:
+        node = node.content
+    used = {n.trigger.i for n in m.chain()}
+    v = node.trigger
+    heads = [v, *(o for o in v.children if o.dep_ in ("dobj", "nsubjpass") and o.pos_ in ("NOUN", "PROPN"))]
+    for c in (c for h in heads for c in h.children):
+        if c.dep_ not in ("acl", "advcl") or c.tag_ not in ("VBG", "VBN") or c.i in used:
+            continue
+        r = analyze(c, 1, set(used))
+        if r is None or bare_statement(r):
+            continue
+        wrapped = Match(r.code, trigger=v, pred=node.pred, role="report", key=node.key, content=r,
+                        rule=f"report:{node.key}+reported:{r.key}", base=r.code, extra=node.extra)
+        if node is m:
+            return wrapped
+        node.role, node.content, node.code = "report", r, r.code
+        for n in m.chain():
+            if n.role in ("report", "light", "aspect"):
+                n.code = r.code
+        return m
+    return m
+
+
 def code_sentence(sent) -> Match | None:
     """The principal event of a sentence (a spaCy Span), or None."""
     m = analyze(sent.root)
     if m is not None:
+        m = reported_elsewhere(reported_must(m))
         m.rule = "main:" + m.rule
-        return refine(reported_must(m), sent)
+        return refine(m, sent)
     cands = []
     heads = {t.i: t.head.i for t in sent}  # walking Token.head would make a Token per step
     for t in sent:  # fallback: the trigger nearest the root

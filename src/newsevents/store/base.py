@@ -25,11 +25,16 @@ import pyarrow as pa
 from ..errors import StoreError
 from ..model import Document
 from . import query as q
+from . import rollup
 from .merge import Candidate, assign, summarise
 from .rows import Rows, document_rows
-from .schema import DATA_TABLES, columns
+from .schema import DATA_TABLES, EVENT_DAYS_COMPACTED, columns
 
 log = logging.getLogger(__name__)
+
+#: The largest page (offset and limit together) read from the days that hold it; a larger one
+#: is read as an export is (:mod:`.stream`).
+PAGE_WINDOW_ROWS = 50_000
 
 #: Columns of a mention that summarising an event reads.
 _SUMMARY_COLUMNS = [c for c in columns("mentions") if c not in ("sentence_start", "sentence_end", "trigger")]
@@ -79,6 +84,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def _delete(self, table: str, column: str, values: list[Any]) -> None:
         """Delete the rows whose ``column`` is one of ``values``."""
+
+    @abc.abstractmethod
+    def _clear(self, table: str) -> None:
+        """Delete every row of ``table``."""
 
     @abc.abstractmethod
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -230,7 +239,8 @@ class Store(abc.ABC):
         if old_ids:
             ids = [old_ids]
             known = {r["event_id"]: r for r in self._rows(
-                "SELECT event_id, event_num, added_at FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
+                f"SELECT event_id, event_num, added_at, {', '.join(rollup.EVENT_COLUMNS)} FROM events "
+                "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
             for m in self._rows(f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM mentions "
                                 "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", ids):
                 by_event[m["event_id"]].append(m)
@@ -240,6 +250,33 @@ class Store(abc.ABC):
         if old_ids:
             self._delete("events", "event_id", old_ids)
         self._append("events", events)
+        self._update_event_days([known[e] for e in old_ids], events)
+
+    def _update_event_days(self, removed: list[dict[str, Any]], added: list[dict[str, Any]]) -> None:
+        """Keep ``event_days`` current: the replaced event rows out, the new ones in (see
+        :mod:`.rollup`); regroup it when it has grown enough since it last was."""
+        changes = rollup.deltas(removed, added)
+        if changes:
+            self._append("event_days", changes)
+        rows = self._rows("SELECT count(*) AS n FROM event_days")[0]["n"]
+        found = self._rows("SELECT value FROM meta WHERE key = ?", [rollup.META_KEY])
+        last = int(found[0]["value"]) if found else 0
+        if rows >= max(last * rollup.COMPACT_GROWTH, last + rollup.COMPACT_MIN):
+            self._compact_event_days()
+            rows = self._rows("SELECT count(*) AS n FROM event_days")[0]["n"]
+            self._delete("meta", "key", [rollup.META_KEY])
+            self._append("meta", [{"key": rollup.META_KEY, "value": str(rows)}])
+
+    def optimize(self) -> dict[str, int]:
+        """Lay the tables out for fast reads (:meth:`.duck.DuckDBStore.optimize`); the rows and
+        every answer stay the same. A backend without a layout does nothing."""
+        return self.counts()
+
+    def _compact_event_days(self) -> None:
+        """Regroup ``event_days``: one row per day and actors (a backend may do it in place)."""
+        grouped = self._rows(EVENT_DAYS_COMPACTED)
+        self._clear("event_days")
+        self._append("event_days", grouped)
 
     def import_shards(self, url: str, delete: bool = False,
                       progress: Callable[[WriteCounts], None] | None = None) -> WriteCounts:
@@ -298,7 +335,10 @@ class Store(abc.ABC):
     def count(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> int:
         """How many ``kind`` rows pass the filters, ``limit`` and ``offset`` aside (the total that
         pages of ``query(kind, limit=..., offset=...)`` are taken from)."""
-        return self._reader(*q.count(kind, _filters(filters, kw))).read_all().column("n")[0].as_py()
+        f = _filters(filters, kw)
+        if kind == "events" and rollup.answers(f):
+            return self._reader(*rollup.count_sql(f)).read_all().column("n")[0].as_py()
+        return self._reader(*q.count(kind, f)).read_all().column("n")[0].as_py()
 
     def events(self, filters: q.Filters | None = None, **kw: Any):
         """Events merged across articles (one row per event, with its counts)."""
@@ -325,12 +365,49 @@ class Store(abc.ABC):
         selection is read a slice of days at a time, see :mod:`.stream`)."""
         from .stream import ordered_reader
 
-        return ordered_reader(self, kind, _filters(filters, kw))
+        f = _filters(filters, kw)
+        # A keyset page of events reads the days from its cursor on; a page from the top is one
+        # query, where DuckDB's top-N stops reading once later row groups cannot make the page
+        # (on a table in date order: as fast, without the query for the days).
+        if kind == "events" and f.after and _windowed(f):
+            page, _ = self._events_page(f)
+            if page is not None:
+                return pa.RecordBatchReader.from_batches(page.schema, page.to_batches())
+        return ordered_reader(self, kind, f)
+
+    def page(self, kind: str = "events", filters: q.Filters | None = None, **kw: Any) -> tuple[pa.Table, int]:
+        """One page of :meth:`reader` and the total it is taken from (:meth:`count`): what a
+        list on the web page shows."""
+        f = _filters(filters, kw)
+        if kind == "events" and _windowed(f):
+            page, total = self._events_page(f)
+            return (page if page is not None else self._plain(kind, f)), total
+        return self.reader(kind, f).read_all(), self.count(kind, f)
+
+    def _plain(self, kind: str, f: q.Filters) -> pa.Table:
+        from .stream import ordered_reader
+
+        return ordered_reader(self, kind, f).read_all()
+
+    def _events_page(self, f: q.Filters) -> tuple[pa.Table | None, int]:
+        """A page of events read from the days that hold it (:mod:`.rollup`), and the total;
+        the page is None when it reaches the undated events, or no window gave a full page."""
+        q.check("events", f)
+        span = self._rows(*rollup.span_sql(f))[0]
+        for window in rollup.windows(span, f):
+            table = self._reader(*q.select("events", f, also=window)).read_all()
+            if table.num_rows == f.limit:
+                return table, span["total"]
+        return None, span["total"]
 
     def stats_reader(self, by: str = "month", per: str = "dyad", by_country: bool = False,
                      filters: q.Filters | None = None, **kw: Any) -> pa.RecordBatchReader:
-        """Like :meth:`stats`, as Arrow record batches."""
-        return self._reader(*q.stats(_filters(filters, kw), by, per, by_country))
+        """Like :meth:`stats`, as Arrow record batches (from ``event_days`` when the filters are
+        actors and dates: :mod:`.rollup`)."""
+        f = _filters(filters, kw)
+        if rollup.answers(f):
+            return self._reader(*rollup.stats_sql(f, by, per, by_country))
+        return self._reader(*q.stats(f, by, per, by_country))
 
     def sql(self, sql: str, params: list[Any] | None = None):
         """Any read-only SQL over the tables (see docs/store.md), as a pandas DataFrame."""
@@ -342,6 +419,11 @@ class Store(abc.ABC):
         from .export import export
 
         return export(self, format, path, _filters(filters, kw), table=table, header=header)
+
+
+def _windowed(f: q.Filters) -> bool:
+    """Whether a page of events is read from the days that hold it (:meth:`Store._events_page`)."""
+    return f.limit is not None and f.limit + (f.offset or 0) <= PAGE_WINDOW_ROWS and rollup.answers(f)
 
 
 def _filters(filters: q.Filters | None, kw: dict[str, Any]) -> q.Filters:

@@ -37,7 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import NewseventsError, SchemaMismatch, StoreDamaged, StoreError, StoreFault, StoreLocked
-from . import schema
+from . import rollup, schema
 from .base import Store
 from .gate import Gate
 
@@ -227,6 +227,48 @@ class DuckDBStore(Store):
     def _delete(self, table: str, column: str, values: list[Any]) -> None:
         with self._lock:
             self._con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [values])
+
+    def optimize(self) -> dict[str, int]:
+        """Rewrite the tables that pages and exports read in the order they read them (events
+        and mentions by date, ``event_days`` regrouped by date), so that DuckDB's zone maps (each
+        row group's lowest and highest date) skip the days a page or a date filter leaves out;
+        returns the rows of each. One transaction, taking turns like any write: readers see the
+        store before or after. Rows written later are appended at the end; a store filled as the
+        news comes stays nearly in order, one filled out of order may be optimized again."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; open it with read_only=False to optimize it")
+        from .query import ORDER
+
+        out = {}
+        with self._transaction():
+            con = self._con
+            con.execute(f"CREATE TEMP TABLE _event_days AS {schema.EVENT_DAYS_COMPACTED}")
+            con.execute("DELETE FROM event_days")
+            con.execute("INSERT INTO event_days SELECT * FROM _event_days")
+            con.execute("DROP TABLE _event_days")
+            for table in ("events", "mentions"):
+                # CREATE TABLE AS keeps the types; neither table has a key or an index to carry over.
+                con.execute(f"CREATE TABLE _sorted AS SELECT * FROM {table} ORDER BY {ORDER[table]}")
+                con.execute(f"DROP TABLE {table}")
+                con.execute(f"ALTER TABLE _sorted RENAME TO {table}")
+            for table in ("events", "mentions", "event_days"):
+                out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            con.execute("DELETE FROM meta WHERE key = ?", [rollup.META_KEY])
+            con.execute("INSERT INTO meta VALUES (?, ?)", [rollup.META_KEY, str(out["event_days"])])
+        with self._session() as con:
+            con.execute("CHECKPOINT")  # give the old tables' blocks back
+        return out
+
+    def _clear(self, table: str) -> None:
+        with self._lock:
+            self._con.execute(f"DELETE FROM {table}")
+
+    def _compact_event_days(self) -> None:
+        with self._lock:  # in SQL, inside the writer's transaction: no rows through Python
+            self._con.execute(f"CREATE TEMP TABLE _event_days AS {schema.EVENT_DAYS_COMPACTED}")
+            self._con.execute("DELETE FROM event_days")
+            self._con.execute("INSERT INTO event_days SELECT * FROM _event_days")
+            self._con.execute("DROP TABLE _event_days")
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._session() as con:

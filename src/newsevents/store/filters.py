@@ -91,6 +91,9 @@ PARAMS: tuple[Param, ...] = (
           kinds=("articles",)),
     Param("limit", "At most this many rows.", int, short="-n"),
     Param("offset", "Skip this many rows first (with limit: a page of the result).", int),
+    Param("after", "Keyset paging: the rows after this one in the list's order, given as the `next` of the "
+                   "previous page (the last row's date and key: 2022-01-05~15604 for an event). Unlike offset, "
+                   "a page far down costs what the first one does."),
 )
 BY_FIELD = {p.field: p for p in PARAMS}
 BY_OPTION = {p.option: p for p in PARAMS}
@@ -120,6 +123,7 @@ class Filters:
     language: tuple[str, ...] = ()  # articles: ISO 639-1 codes of the detected language
     limit: int | None = None
     offset: int | None = None  # skip this many rows first (pages of ``limit`` rows)
+    after: str | None = None  # keyset paging: the rows after this one (query.page_key of the last row)
 
     @classmethod
     def make(cls, **values: Any) -> "Filters":
@@ -144,6 +148,10 @@ class Filters:
 
     def with_(self, **changes: Any) -> "Filters":
         return replace(self, **changes)
+
+    def unpaged(self) -> "Filters":
+        """The same selection, every row of it (no limit, offset or keyset start)."""
+        return replace(self, limit=None, offset=None, after=None)
 
     def used(self) -> list[str]:
         """The fields that select something (differ from their default)."""

@@ -44,6 +44,9 @@ class MemoryStore(Store):
         drop = set(values)
         self.tables[table] = [r for r in self.tables[table] if r[column] not in drop]
 
+    def _clear(self, table: str) -> None:
+        self.tables[table] = []
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect()
         for table, rows in self.tables.items():

@@ -8,24 +8,83 @@ escaped, never wildcards.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from ..errors import SettingsError
+from ..errors import InvalidFilter, SettingsError
 from .filters import KINDS, Filters, check, is_code, resolve_actor, resolve_place, split_dyad
 from .schema import columns
 
-__all__ = ["Filters", "KINDS", "PERIODS", "GROUPINGS", "check", "count", "escape_like", "is_code", "select", "stats",
-           "where_clause"]
+__all__ = ["Filters", "KINDS", "PERIODS", "GROUPINGS", "check", "count", "escape_like", "is_code", "page_key",
+           "parse_after", "select", "stats", "where_clause"]
 
 PERIODS = ("day", "week", "month", "year")
 GROUPINGS = ("dyad", "source", "target", "actor", "none")
 
-_ORDER = {
+#: The order each kind of row is listed in.
+ORDER = {
     "events": "date NULLS LAST, event_num",
     "mentions": "date NULLS LAST, article_id, idx",
     "quotes": "published_date NULLS LAST, article_id, idx",
     "articles": "published_date NULLS LAST, article_id",
 }
+
+
+#: The columns of each kind's order, as keyset paging (``after``) names a row: the day first
+#: (NULLs last), then the rest, which is unique.
+KEYSET = {
+    "events": (("date", "date"), ("event_num", int)),
+    "mentions": (("date", "date"), ("article_id", str), ("idx", int)),
+    "quotes": (("published_date", "date"), ("article_id", str), ("idx", int)),
+    "articles": (("published_date", "date"), ("article_id", str)),
+}
+#: Between the values of a keyset cursor (unreserved in a URL).
+_SEP = "~"
+
+
+def page_key(kind: str, row: dict[str, Any]) -> str:
+    """The ``after`` value that starts the page following ``row`` (a row of ``kind``)."""
+    out = []
+    for column, _ in KEYSET[kind]:
+        value = row[column]
+        out.append("" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value))
+    return _SEP.join(out)
+
+
+def parse_after(kind: str, value: str) -> list[Any]:
+    """The values of the order's columns that an ``after`` cursor names (the date None for an
+    undated row); InvalidFilter when it is not a cursor of ``kind``."""
+    keys = KEYSET[kind]
+    day, _, rest = value.partition(_SEP)
+    parts = rest.rsplit(_SEP, len(keys) - 2) if rest else []
+    try:
+        if len(parts) != len(keys) - 1:
+            raise ValueError
+        values: list[Any] = [date.fromisoformat(day) if day else None]
+        for (_, kind_of), part in zip(keys[1:], parts):
+            values.append(int(part) if kind_of is int else part)
+        return values
+    except ValueError:
+        example = {"events": "2022-01-05~15604", "mentions": "2022-01-05~ARTICLE~3",
+                   "quotes": "2022-01-05~ARTICLE~0", "articles": "2022-01-05~ARTICLE"}[kind]
+        raise InvalidFilter("after", f"after {value!r} is not a row of {kind}: give the `next` of the previous "
+                                     f"page, e.g. {example} (its date, empty when undated, then "
+                                     f"{', '.join(c for c, _ in keys[1:])})") from None
+
+
+def _after_clause(kind: str, value: str) -> Clause:
+    """The rows that come after the row ``value`` names, in the order of :func:`select`."""
+    (day, _), *rest = KEYSET[kind]
+    values = parse_after(kind, value)
+    later, args = None, []
+    for (column, _), v in reversed(list(zip(rest, values[1:]))):
+        if later is None:
+            later, args = f"{column} > ?", [v]
+        else:
+            later, args = f"({column} > ? OR ({column} = ? AND {later}))", [v, v, *args]
+    if values[0] is None:
+        return f"({day} IS NULL AND {later})", args
+    return f"({day} > ? OR ({day} = ? AND {later}) OR {day} IS NULL)", [values[0], values[0], *args]
 
 
 def select(kind: str, f: Filters, cols: str | None = None, also: tuple[str, list[Any]] | None = None,
@@ -39,14 +98,14 @@ def select(kind: str, f: Filters, cols: str | None = None, also: tuple[str, list
         params = params + list(also[1])
     if cols is None:
         cols = ", ".join(c for c in columns(kind) if c not in ("document", "merge_key"))
-    sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {_ORDER[kind]}"
+    sql = f"SELECT {cols} FROM {kind}{where} ORDER BY {ORDER[kind]}"
     return sql + _page(f), params
 
 
 def count(kind: str, f: Filters) -> tuple[str, list[Any]]:
     """SQL counting every ``kind`` row that passes ``f`` (``limit`` and ``offset`` aside)."""
     check(kind, f)
-    where, params = where_clause(kind, f.with_(limit=None, offset=None))
+    where, params = where_clause(kind, f.unpaged())
     return f"SELECT count(*) AS n FROM {kind}{where}", params
 
 
@@ -114,6 +173,9 @@ def where_clause(kind: str, f: Filters) -> tuple[str, list[Any]]:
         add("kind = ?", f.quote_kind)
     if f.language:
         add(_in("language", f.language), *f.language)
+    if f.after:
+        clause, args = _after_clause(kind, f.after)
+        add(clause, *args)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -192,7 +254,7 @@ def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = F
     if per not in GROUPINGS:
         raise SettingsError(f"unknown grouping {per!r}; valid: {', '.join(GROUPINGS)}")
     check("events", f)
-    where, params = where_clause("events", f.with_(limit=None, offset=None))
+    where, params = where_clause("events", f.unpaged())
     level = "country" if by_country else "code"
     base = f"SELECT *, source_{level} AS source, target_{level} AS target FROM events{where}"
     if per == "actor":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 #: Bump with every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _actor(prefix: str) -> list[tuple[str, str]]:
@@ -97,6 +97,15 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("confidence", "DOUBLE"), ("is_root", "BOOLEAN"), ("first_published", "DATE"), ("source_url", "VARCHAR"),
         ("evidence", "VARCHAR"), ("first_mention", "VARCHAR"), ("added_at", "TIMESTAMP"),
     ],
+    # Events per day and pair of actors as coded, kept current on write (:mod:`.rollup`): the
+    # counts, totals and timelines of actor and date filters without reading the events.
+    "event_days": [
+        ("date", "DATE"), *[(f"{side}_{c}", "VARCHAR") for side in ("source", "target")
+                            for c in ("code", "country", "name")],
+        ("events", "BIGINT"), ("mentions", "BIGINT"), ("goldstein_sum", "DOUBLE"), ("goldstein_n", "BIGINT"),
+        ("goldstein_weighted", "DOUBLE"), ("neutral", "BIGINT"), ("verbal_cooperation", "BIGINT"),
+        ("material_cooperation", "BIGINT"), ("verbal_conflict", "BIGINT"), ("material_conflict", "BIGINT"),
+    ],
 }
 
 #: Primary keys (an index each; kept to what must be unique so bulk inserts stay fast).
@@ -106,25 +115,49 @@ PRIMARY_KEYS = {"meta": "key", "articles": "article_id"}
 DATA_TABLES = ("articles", "actors", "entities", "quotes", "locations", "mentions")
 
 #: version -> SQL statements that bring a store at ``version - 1`` to ``version``. Version 1
-#: is the first schema: it is created from TABLES, so it has no statements.
+#: is the first schema: it is created from TABLES, so it has no statements. Version 2 adds
+#: ``event_days``, filled from the events already stored.
 MIGRATIONS: dict[int, list[str]] = {}
+
+#: What ``event_days`` is grouped by: the day and the actors as an actor filter reads them.
+DAY_KEYS = ["date", "source_code", "source_country", "source_name", "target_code", "target_country", "target_name"]
+_QUADS = ["neutral", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]
+#: The ``event_days`` rows of the events table (a migration fills the table with them).
+EVENT_DAYS_OF_EVENTS = (
+    f"SELECT {', '.join(DAY_KEYS)}, count(*) AS events, sum(num_mentions) AS mentions, "
+    "coalesce(sum(goldstein), 0) AS goldstein_sum, count(goldstein) AS goldstein_n, "
+    "coalesce(sum(goldstein * num_mentions), 0) AS goldstein_weighted, "
+    + ", ".join(f"count(*) FILTER (WHERE quad_class = {i}) AS {name}" for i, name in enumerate(_QUADS))
+    + f" FROM events GROUP BY ALL ORDER BY date"
+)
+#: ``event_days`` regrouped: one row per day and actors, the days whose events moved left out.
+EVENT_DAYS_COMPACTED = (
+    f"SELECT {', '.join(DAY_KEYS)}, "
+    + ", ".join(f"CAST(sum({c}) AS {'DOUBLE' if c.startswith('goldstein_') and c != 'goldstein_n' else 'BIGINT'}) "
+                f"AS {c}" for c in ("events", "mentions", "goldstein_sum", "goldstein_n", "goldstein_weighted", *_QUADS))
+    + f" FROM event_days GROUP BY ALL HAVING sum(events) <> 0 ORDER BY date"
+)
+
+
+def _create(table: str) -> str:
+    cols = [f'"{name}" {kind}' for name, kind in TABLES[table]]
+    if table in PRIMARY_KEYS:
+        cols.append(f"PRIMARY KEY ({PRIMARY_KEYS[table]})")
+    return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})"
 
 
 def create_statements() -> list[str]:
     """``CREATE TABLE`` statements for the current schema."""
-    out = []
-    for table, columns in TABLES.items():
-        cols = [f'"{name}" {kind}' for name, kind in columns]
-        if table in PRIMARY_KEYS:
-            cols.append(f"PRIMARY KEY ({PRIMARY_KEYS[table]})")
-        out.append(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})")
-    return out
+    return [_create(table) for table in TABLES]
 
 
 _ARROW = {
     "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
     "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string()),
 }
+
+
+MIGRATIONS[2] = [_create("event_days"), f"INSERT INTO event_days BY NAME {EVENT_DAYS_OF_EVENTS}"]
 
 
 def arrow_schema(table: str) -> pa.Schema:

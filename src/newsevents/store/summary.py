@@ -39,7 +39,7 @@ TOP = 12
 def facets(store, kind: str, f: Filters, top: int = TOP) -> list[dict[str, Any]]:
     """Per facet of ``kind``: the ``top`` most frequent values among the rows ``f`` selects, with
     their counts (``[{"facet", "filter", "values": [{"value", "n"}]}]``)."""
-    f = f.with_(limit=None, offset=None)
+    f = f.unpaged()
     check(kind, f)
     where, params = where_clause(kind, f)
     out = []
@@ -70,7 +70,7 @@ def places(store, f: Filters, examples: int = 5) -> list[dict[str, Any]]:
     """The places of the events ``f`` selects that have coordinates: name, country, lat, lon,
     the number of events, their mean Goldstein, and the first ``examples`` events there (date,
     CAMEO name, evidence and its mention, for a link to the sentence)."""
-    f = f.with_(limit=None, offset=None)
+    f = f.unpaged()
     check("events", f)
     where, params = where_clause("events", f)
     sep = " AND " if where else " WHERE "
@@ -89,7 +89,7 @@ def named_places(store, f: Filters, top: int = 500) -> list[dict[str, Any]]:
     """The places named in the articles that report the events ``f`` selects (where the news
     is about, beyond where each event happened): name, country, lat, lon, how often they are
     named and in how many articles; the ``top`` most named."""
-    f = f.with_(limit=None, offset=None)
+    f = f.unpaged()
     check("events", f)
     where, params = where_clause("events", f)
     sql = (
@@ -106,7 +106,7 @@ def network(store, f: Filters, top: int = 40) -> list[dict[str, Any]]:
     actors' countries (their codes where they have none: IGOWSTNAT; bare sectors such as GOV are
     left out), each with its events
     and their mean Goldstein."""
-    f = f.with_(limit=None, offset=None)
+    f = f.unpaged()
     check("events", f)
     where, params = where_clause("events", f)
     sep = " AND " if where else " WHERE "

@@ -1,7 +1,7 @@
 """Throughput of batch runs against the floor: bare spaCy parsing the same texts.
 
 Run: PYTHONPATH=src python benchmarks/throughput.py [--articles 2000] [--corpus FILE.jsonl]
-     [--repeat N] [--only bare-1,pipeline-1,...] [--profile]
+     [--repeat N] [--only bare-1,pipeline-1,...] [--profile] [--events-model shipped|none]
 
 It makes a corpus (or takes one): articles of news length (~580 words) built from the bundled
 sample (three official statements per article, now and then the canonical article, in varying
@@ -70,12 +70,12 @@ def bodies(corpus: Path) -> list[str]:
 
 # ---------------------------------------------------------------- one configuration (a child process)
 
-def one(config: str, corpus: Path, texts_path: Path) -> dict:
+def one(config: str, corpus: Path, texts_path: Path, events_model: str = "shipped") -> dict:
     from newsevents.settings import Settings
 
     kind, workers = config.rsplit("-", 1)
     workers = int(workers)
-    settings = Settings(workers=workers)
+    settings = Settings(workers=workers, events_model=events_model)
     if kind == "bare":
         texts = json.loads(texts_path.read_text("utf-8"))
         started = time.perf_counter()
@@ -96,13 +96,14 @@ def one(config: str, corpus: Path, texts_path: Path) -> dict:
     return {"articles": report.written, "seconds": seconds}
 
 
-def measure(config: str, corpus: Path, texts_path: Path) -> dict:
+def measure(config: str, corpus: Path, texts_path: Path, events_model: str = "shipped") -> dict:
     """Run ``config`` in a fresh process; sample the memory of its whole process tree."""
     import psutil
 
     load = os.getloadavg()[0]
     proc = subprocess.Popen([sys.executable, __file__, "--one", config, "--corpus", str(corpus),
-                             "--texts", str(texts_path)], stdout=subprocess.PIPE, text=True)
+                             "--texts", str(texts_path), "--events-model", events_model],
+                            stdout=subprocess.PIPE, text=True)
     top = psutil.Process(proc.pid)
     peak = peak_pss = 0
     while proc.poll() is None:
@@ -133,7 +134,7 @@ def _memory(p, kind: str) -> int:
 
 # ---------------------------------------------------------------- where the time goes
 
-def profile(corpus: Path, chunk: int = 64) -> None:
+def profile(corpus: Path, chunk: int = 64, events_model: str = "shipped") -> None:
     """Per-stage time in one process (each stage over a chunk at a time), then cProfile's top."""
     import cProfile
     import io
@@ -147,7 +148,7 @@ def profile(corpus: Path, chunk: int = 64) -> None:
     from newsevents.settings import Settings
     from newsevents.store import open_store
 
-    settings = Settings(workers=1)
+    settings = Settings(workers=1, events_model=events_model)
     pipeline = get_pipeline(settings)
     spent: dict[str, float] = {}
     n = 0
@@ -223,11 +224,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="rounds; the best of each configuration is shown")
     ap.add_argument("--only", help=f"comma-separated configurations among {', '.join(CONFIGS)}")
     ap.add_argument("--profile", action="store_true", help="also show where the time goes, stage by stage")
+    ap.add_argument("--events-model", default="shipped",
+                    help="Settings.events_model of the pipeline runs: shipped (the default) or none (rules alone)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.corpus, args.texts)))
+        print(json.dumps(one(args.one, args.corpus, args.texts, args.events_model)))
         return
     configs = args.only.split(",") if args.only else list(CONFIGS)
     unknown = set(configs) - set(CONFIGS)
@@ -246,7 +249,7 @@ def main() -> None:
         results = []
         for round_ in range(args.repeat):
             for config in configs:
-                r = measure(config, corpus, texts_path)
+                r = measure(config, corpus, texts_path, args.events_model)
                 results.append(r)
                 print(f"  round {round_ + 1} {config}: {r['articles']} articles in {r['seconds']:.1f} s, peak RSS "
                       f"{r['peak_rss'] / 2**20:.0f} MB (PSS {r['peak_pss'] / 2**20:.0f} MB), load {r['load']:.2f}",
@@ -254,7 +257,7 @@ def main() -> None:
         print()
         print(table(results, words))
         if args.profile:
-            profile(corpus)
+            profile(corpus, events_model=args.events_model)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,21 @@ def test_query_events_by_dyad_as_json_lines(path):
     assert len(rows) == 1 and rows[0]["source_code"] == "RUSGOV" and rows[0]["num_articles"] == 2
 
 
+def test_query_pages_by_keyset_and_store_optimize_keeps_the_answers(path):
+    every = [json.loads(line) for line in run("query", "mentions", "--store", path, "-f", "jsonl").splitlines()]
+    first = [json.loads(line) for line in run("query", "mentions", "--store", path, "-f", "jsonl", "--limit", "1")
+             .splitlines()]
+    key = f"{first[0]['date']}~{first[0]['article_id']}~{first[0]['idx']}"
+    rest = [json.loads(line) for line in run("query", "mentions", "--store", path, "-f", "jsonl", "--after", key)
+            .splitlines()]
+    assert first + rest == every and len(every) > 1
+    before = run("stats", "--store", path, "--per", "none", "-f", "csv")
+    result = runner.invoke(app, ["store", "optimize", "--store", path])
+    assert result.exit_code == 0 and "in date order" in result.output
+    assert run("stats", "--store", path, "--per", "none", "-f", "csv") == before
+    assert [json.loads(line) for line in run("query", "mentions", "--store", path, "-f", "jsonl").splitlines()] == every
+
+
 def test_query_table_and_csv(path, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # rich reads the terminal width from it
     table = run("query", "--store", path, "--actor", "NATO")

@@ -322,7 +322,7 @@ def test_sentence_without_trigger_gets_a_model_class_but_no_event():
     text = "Japanese engineers rebuilt three schools in Haiti with money from Tokyo."
     doc = newsevents.code_document(text, settings=Settings(events_model="shipped"))
     assert doc.events == [] and doc.sentences[0].quad_class == 2  # material cooperation, from the model
-    assert newsevents.code_document(text).sentences[0].quad_class is None  # the default: rules alone
+    assert newsevents.code_document(text, settings=Settings(events_model="none")).sentences[0].quad_class is None
 
 
 def test_consultations_aim_at_counterparts_not_topics():

@@ -128,12 +128,58 @@ def test_malformed_input_gets_no_event_and_no_crash(text):
     assert doc.events == []
 
 
-def test_encoder_pools_a_marked_span_from_its_word_pieces():
-    model = shipped()
+def test_the_model_is_on_by_default():
+    shipped()
+    doc = newsevents.code_document("Israeli jets bombed Hamas positions in Gaza.")
+    assert principal(doc).rule.endswith("|" + typemodel.MODEL_ID)
+    rules = newsevents.code_document("Israeli jets bombed Hamas positions in Gaza.",
+                                     settings=newsevents.Settings(events_model="none"))
+    assert typemodel.MODEL_ID not in principal(rules).rule
+
+
+def test_candidates_pool_the_parses_token_vectors_over_marked_spans():
+    from newsevents.nlp import load
+
     text = "Israeli jets bombed Hamas positions in Gaza."
-    (emb, hidden, offsets), = model.encoder.encode([text])
-    assert emb.shape == (384,) and hidden.shape == (len(offsets), 384)
+    parse = load()(text)
+    hidden, offsets = typemodel.token_vectors(parse[:], 0)
+    assert hidden.shape == (len(parse), typemodel.WIDTHS["tok2vec"]) and offsets[1] == (8, 12)
     jets = typemodel.span_mean(hidden, offsets, (0, 12))
     assert jets is not None and abs(float((jets ** 2).sum()) - 1) < 1e-4
     assert typemodel.span_mean(hidden, offsets, (len(text) + 5, len(text) + 9)) is None
     assert typemodel.span_mean(hidden, offsets, None) is None
+    cand = Candidate(text, {}, {"source": (0, 12), "target": None, "trigger": (13, 19)}, vectors=(hidden, offsets))
+    x = typemodel.dense_part([cand, Candidate(text, {}), Candidate("", {}, vectors=(hidden[:0], []))])
+    width, size = typemodel.WIDTHS["tok2vec"], typemodel.dense_size("tok2vec")
+    assert x.shape == (3, size) and list(x[0, -3:]) == [1, 0, 1]
+    assert abs(float((x[0, width:2 * width] - jets) @ (x[0, width:2 * width] - jets))) < 1e-8
+    assert not x[1:].any()  # no vectors (an empty sentence, a spaCy model without tok2vec): zeros, no error
+
+
+def test_a_model_reading_wider_vectors_than_the_parse_gives_says_to_retrain():
+    import numpy as np
+
+    from newsevents.errors import ModelError
+
+    cand = Candidate("a b", {}, vectors=(np.ones((2, 300), dtype=np.float32), [(0, 1), (2, 3)]))
+    with pytest.raises(ModelError, match="newsevents train events"):
+        typemodel.dense_part([cand], "tok2vec")
+
+
+def test_malformed_sentences_inside_an_article_get_no_event_with_the_model_on():
+    shipped()
+    english = "Israeli jets bombed Hamas positions in Gaza."
+    text = "\n\n".join([english, "?!... --- ;;; !!!", "word " * 5000 + ".",
+                       "Le gouvernement a annoncé hier une nouvelle réforme des retraites.", "...", english])
+    doc = newsevents.code_document(text)
+    assert {e.sentence_index for e in doc.events} <= {doc.sentences[0].index, doc.sentences[-1].index}
+    assert all(e.rule.endswith("|" + typemodel.MODEL_ID) for e in doc.events if e.principal)
+    assert [e.plover for e in doc.events if e.principal] == ["ASSAULT", "ASSAULT"]
+
+
+def test_the_rules_root_stands_where_it_is_the_models_likeliest_root():
+    from newsevents.events.typemodel import decision
+
+    p = probs(r04=0.30, r07=0.25, r06=0.19, r08=0.16)  # material cooperation sums higher than 04 alone
+    assert quad_then_root(p) == ("07", 2)
+    assert decision(p, "04") == ("04", 1) and decision(p, "07") == ("07", 2) and decision(p, None) == ("07", 2)

@@ -261,3 +261,26 @@ def test_parses_do_not_outlive_their_documents(monkeypatch):
         pass
     gc.collect()
     assert len(parses) == 150 and sum(r() is not None for r in parses) <= 64
+
+
+def test_a_worker_of_the_built_in_stages_loads_spacy_without_torch():
+    # in a fresh interpreter: the check marks torch absent for good in the process it runs in
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from newsevents.engines.local import _without_torch
+from newsevents.settings import Settings
+from newsevents.stages import register_stage
+register_stage("mine", lambda settings: (lambda doc: doc), requires=("parse",))
+_without_torch(Settings(stages=("parse", "mine")))
+assert "torch" not in sys.modules or sys.modules["torch"] is not None  # a stage of your own keeps it
+_without_torch(Settings())
+assert "torch" in sys.modules and sys.modules["torch"] is None
+import newsevents
+doc = newsevents.code_document("Israeli jets bombed Hamas positions in Gaza.")
+assert doc.events and "torch" in sys.modules and sys.modules["torch"] is None
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]

@@ -18,17 +18,23 @@ def events(
     gold: Path = typer.Option(Path("../shared/gold/events"), "--gold", exists=True, file_okay=False,
                               help="Folder with the ConfliBERT class and NER files and plv-train.tsv."),
     out: Path = typer.Option(None, "--out", help="The model folder to write (default: the package's own)."),
-    encoder: bool = typer.Option(False, "--encoder", help="Export the MiniLM encoder into it again (needs the train "
-                                 "extra); it is exported anyway where the folder lacks it."),
+    vectors: str = typer.Option("tok2vec", "--vectors", help="The token vectors it reads: tok2vec (the parse's own, "
+                                "free at run time) or minilm (a frozen MiniLM encoder, ~2 ms of CPU a sentence; evtype-v1)."),
+    encoder: bool = typer.Option(False, "--encoder", help="With --vectors minilm: export the MiniLM encoder into it again "
+                                 "(needs the train extra); it is exported anyway where the folder lacks it."),
 ) -> None:
-    """Fit the event type model (frozen MiniLM with the dyad marked + the rules' evidence) on all the event gold.
+    """Fit the event type model (the sentence's token vectors with the dyad marked + the rules' evidence) on all the event gold.
 
     Example: newsevents train events --gold ../shared/gold/events
     """
     from ..evaluation.event_model import cross_validate
+    from ..events.typemodel import WIDTHS
     from ..events.typetrain import train
 
-    path = train(gold, cross_validate, out=out, export_encoder=encoder, log=lambda m: console.print(m, highlight=False))
+    if vectors not in WIDTHS:
+        raise typer.BadParameter(f"{vectors!r}: choose one of {', '.join(WIDTHS)}", param_hint="--vectors")
+    path = train(gold, cross_validate, out=out, export_encoder=encoder, vectors=vectors,
+                 log=lambda m: console.print(m, highlight=False))
     console.print(f"wrote {plain(path)}; score it with `newsevents evaluate events`", highlight=False)
 
 

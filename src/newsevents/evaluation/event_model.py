@@ -116,14 +116,14 @@ def ece(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) ->
 class Runner:
     """Fits on some gold lines and codes others, on the rules' candidates prepared once."""
 
-    def __init__(self, prep: Prepared, encoder):
+    def __init__(self, prep: Prepared, vectors: str = typemodel.DEFAULT_VECTORS, encoder=None):
         self.prep = prep
         flat = [c for cs in prep.cands for c in cs]
         self.rows = [k for k, ex in enumerate(prep.examples) if ex is not None]
         examples = [prep.examples[k][1] for k in self.rows]
-        encoded = typemodel.encode_texts(flat + examples, encoder)
-        self.dense_ex = typemodel.dense_part(examples, encoded)
-        self.dense_all = [typemodel.dense_part(cs, encoded) if cs else None for cs in prep.cands]
+        encoded = typemodel.encode_texts(flat + examples, encoder) if vectors == "minilm" else None
+        self.dense_ex = typemodel.dense_part(examples, vectors, encoder, encoded)
+        self.dense_all = [typemodel.dense_part(cs, vectors, encoder, encoded) if cs else None for cs in prep.cands]
         self.weights = weights([prep.lines[k] for k in self.rows])
         self.saved = [[self._snapshot(c) for c in cs] for cs in prep.cands]
         self.group = [norm(line.text) for line in prep.lines]
@@ -205,11 +205,14 @@ def scores(prep: Prepared, records: dict[int, dict], lines: Sequence[int]) -> di
     return out
 
 
-def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=print) -> ModelEval:
+def cross_validate(prep: Prepared, vectors: str = typemodel.DEFAULT_VECTORS, encoder=None, k: int = K,
+                   loso: bool = True, log=print) -> ModelEval:
+    """The figures of :class:`ModelEval` for a model reading ``vectors`` (``minilm``: through
+    ``encoder``)."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
-    run = Runner(prep, encoder)
+    run = Runner(prep, vectors, encoder)
     text_index = {t: i for i, t in enumerate(prep.texts)}
     everything = list(range(len(prep.lines)))
     rules = run.rules_records()
@@ -234,7 +237,8 @@ def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=p
     for t, attr in ((1.0, "ece_before"), (result.temperature, "ece_after")):
         conf, correct = [], []
         for p, i in zip(softmax(logits / t), oof_rows):
-            root, _ = typemodel.quad_then_root(p)
+            e = prep.examples[i][1].event
+            root, _ = typemodel.decision(p, e.cameo_root if typemodel.decided(e) else None)
             conf.append(float(p[typemodel.ROOTS.index(root)]))
             correct.append(root in prep.lines[i].allowed)
         setattr(result, attr, ece(conf, correct))
@@ -262,16 +266,24 @@ def cross_validate(prep: Prepared, encoder, k: int = K, loso: bool = True, log=p
 def evaluate_model(gold_dir, k: int = K, limit: int | None = None, settings=None, loso: bool = True,
                    log=print) -> ModelEval:
     """``newsevents evaluate events``: the gold coded by the rules, then :func:`cross_validate`
-    over the shipped encoder (``limit``: the first N lines of each set)."""
-    from ..events.encoder import shared_encoder
+    of a model reading the token vectors the shipped one reads (or the folder in
+    ``settings.events_model``'s; ``limit``: the first N lines of each set)."""
+    import json
+
     from ..events.typetrain import prepare, read_gold
 
     lines = read_gold(gold_dir)
     if limit:
         lines = [line for name in SETS for line in [x for x in lines if x.set == name][:limit]]
     folder = typemodel.model_dir(settings.events_model if settings and settings.events_model not in ("", "none", "shipped") else None)
-    encoder = shared_encoder(str(folder.resolve()))
-    return cross_validate(prepare(lines, settings, log=log), encoder, k=k, loso=loso, log=log)
+    vectors, encoder = typemodel.DEFAULT_VECTORS, None
+    if (folder / "head.json").is_file():
+        vectors = typemodel.vectors_of(json.loads((folder / "head.json").read_text(encoding="utf-8")))
+    if vectors == "minilm":
+        from ..events.encoder import shared_encoder
+
+        encoder = shared_encoder(str(folder.resolve()))
+    return cross_validate(prepare(lines, settings, log=log), vectors, encoder, k=k, loso=loso, log=log)
 
 
 __all__ = ["evaluate_model", "ModelEval", "PlvScores", "cross_validate", "score_plv", "ece", "ClassScores"]

@@ -206,19 +206,21 @@ def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Even
     when they proposed none. Spans are character offsets within the sentence text."""
     text = doc.article.body[sentence.start:sentence.end]
     feats = features(sent, m)
+    vectors = typemodel.token_vectors(sent, sentence.start)  # the parse computed them: free
 
     def local(span) -> tuple[int, int] | None:
         return None if span is None else (span.start - sentence.start, span.end - sentence.start)
 
     if not events:
-        return [typemodel.Candidate(text, {**feats, **typemodel.event_features(None)}, sentence=sentence)]
+        return [typemodel.Candidate(text, {**feats, **typemodel.event_features(None)}, sentence=sentence,
+                                    vectors=vectors)]
     # the principal act and its other source/target pairs; a coordinated act or a meeting the
     # subject took part in keeps the rules' code: the model reads the sentence as one act
     # (it recoded "... at the talks with Russia" as the sentence's statement)
     trigger = next((e.trigger for e in events if e.principal), events[0].trigger)
     return [typemodel.Candidate(text, {**feats, **typemodel.event_features(e)},
                                 {"source": local(e.source), "target": local(e.target), "trigger": local(e.trigger)},
-                                event=e, sentence=sentence if e.principal else None)
+                                event=e, sentence=sentence if e.principal else None, vectors=vectors)
             for e in events if (e.trigger.start, e.trigger.end) == (trigger.start, trigger.end)]
 
 

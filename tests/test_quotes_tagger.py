@@ -115,7 +115,7 @@ def test_missing_weights_name_the_file(tmp_path):
 
 
 def test_learned_quotes_carry_a_confidence_and_a_resolved_speaker():
-    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="shipped"))
+    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="crf"))
     doc = pipe(Article(id="t", body="Russian President Vladimir Putin said on Monday that the talks had failed. "
                        "He believes the sanctions will hurt Europe more than Russia.", language="en"))
     said = [q for q in doc.quotes if "talks had failed" in q.content.text]
@@ -129,7 +129,7 @@ def test_learned_quotes_carry_a_confidence_and_a_resolved_speaker():
     assert all(q.confidence >= model.min_confidence for q in doc.quotes if q.rule.startswith("learned"))
 
 
-def test_rules_alone_by_default():
-    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes")))
+def test_rules_alone_on_request():
+    pipe = Pipeline(Settings(stages=("parse", "actors", "quotes"), quotes_model="none"))
     doc = pipe(Article(id="t", body="Smith said the talks had failed.", language="en"))
     assert doc.quotes and not any(q.rule.startswith("learned") for q in doc.quotes)

@@ -265,7 +265,7 @@ def _entry_code(entry: Entry, date: str | None, agent: bool = False) -> tuple[st
         if held is not None and not held.role.startswith("former"):
             return _role_code(held)
     if entry.type == "country":
-        if agent:
+        if agent and entry.country:  # a country entry without a country code (seen on PolNeAR train) stays uncoded as GOV
             return entry.country + "GOV", entry.country, "GOV", None
         return entry.code, entry.country, None, None
     if entry.type == "demonym":

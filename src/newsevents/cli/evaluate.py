@@ -23,8 +23,9 @@ def quotes(
     json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     errors: bool = typer.Option(False, "--errors", help="Print where it goes wrong instead: every gold attribution "
                                 "and predicted quote in one class, the cue words and frames missed, precision by rule."),
-    quotes_model: str = typer.Option("none", "--quotes-model", help="The learned attribution tagger: none (the rules "
-                                     "alone), shipped, or a folder written by `newsevents train quotes`."),
+    quotes_model: str = typer.Option("shipped", "--quotes-model", help="The attribution reading: shipped (the cue "
+                                     "classifier over the rules, the default), crf (the CRF tagger over the rules), "
+                                     "none (the rules alone), or a folder written by `newsevents train quotes`."),
 ) -> None:
     """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),
     cue P/R/F1 and speaker accuracy (see docs/quotes.md for how each is computed).

@@ -61,16 +61,23 @@ def quotes(
                                  help="A PolNeAR split folder (text/ and attributions/) to learn from."),
     out: Path = typer.Option(None, "--out", help="The folder to write the weights to (default: the package's own)."),
     folds: int = typer.Option(3, "--folds", help="Cross-validate by article with this many folds first (0: skip)."),
+    model: str = typer.Option("predicates", "--model", help="predicates: the cue classifier (data/quotes/predicates.json, "
+                              "the default reading); crf: the CRF tagger (data/quotes/attribution.crfsuite)."),
 ) -> None:
-    """Fit the attribution tagger (a CRF over the parse and the rules' reading) on PolNeAR train.
+    """Fit the learned attribution reading on PolNeAR train: the cue classifier over the parse's
+    predicates (default), or the CRF tagger over the parse and the rules' reading.
 
     Example: newsevents train quotes --polnear ../shared/gold/quotes/polnear/train
     """
-    from ..quotes.learn import train
+    from ..quotes.learn import train, train_predicates
 
-    path = train(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
-    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev --quotes-model shipped`",
-                  highlight=False)
+    if model not in ("predicates", "crf"):
+        raise typer.BadParameter(f"--model {model}: use predicates or crf")
+    fit = train_predicates if model == "predicates" else train
+    path = fit(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
+    named = "shipped" if model == "predicates" else "crf"
+    console.print(f"wrote {plain(path)}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev "
+                  f"--quotes-model {named if out is None else plain(out)}`", highlight=False)
 
 
 @train_app.command("spans")

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from ..actors import resolve_span
 from ..model import ActorRef, Document, Quote, Span
 from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
-from . import tagger
+from . import predicates, tagger
 from .marks import Segment, paragraphs, segments
 from .tagger import quote_spans
 
@@ -50,7 +51,9 @@ class QuoteStage:
         self.settings = settings or Settings()
         lexicon()  # load the lexicon now, not on the first article
         self.model = self.settings.quotes_model
-        tagger.load(self.model)  # and the tagger's weights
+        if self.model != "none":  # and the learned weights
+            predicates.load(self.model) if _learned_kind(self.model) == "predicates" else tagger.load(
+                "shipped" if self.model == "crf" else self.model)
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
@@ -80,13 +83,62 @@ class _Draft:
 
 
 def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
-    """The quotes of a parsed Document, in text order: the rules' reading, or with ``model`` (as
-    ``Settings.quotes_model``: "shipped" or a folder) the learned tagger's over it (:mod:`.tagger`)."""
+    """The quotes of a parsed Document, in text order: the rules' reading alone (``model``
+    "none"), with the learned cue classifier over it ("shipped", or a folder holding
+    ``predicates.json``: :mod:`.predicates`), or with the CRF tagger over it ("crf", or a folder
+    holding ``attribution.crfsuite``: :mod:`.tagger`), as ``Settings.quotes_model`` says."""
     rules = rule_quotes(doc)
-    learned = tagger.load(model)
-    if doc.parse is None or learned is None:
+    if doc.parse is None or model == "none":
         return rules
+    if _learned_kind(model) == "predicates":
+        return predicate_quotes(doc, rules, predicates.load(model))
+    learned = tagger.load("shipped" if model == "crf" else model)
     return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
+
+
+def _learned_kind(model: str) -> str:
+    """"predicates" or "crf": which learned reading ``model`` names."""
+    if model == "shipped":
+        return "predicates"
+    if model == "crf":
+        return "crf"
+    return "predicates" if (Path(model) / predicates.WEIGHTS_FILE).is_file() else "crf"
+
+
+def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weights) -> list[Quote]:
+    """The rules' quotes the cue classifier keeps, and the attributions of the predicates it
+    finds that the rules did not take as cues (:mod:`.predicates`), in text order. Every quote's
+    ``confidence`` is the classifier's probability for it."""
+    parse = doc.parse
+    body = doc.article.body
+    in_quote = quoted_tokens(parse, body)
+    ranges = [(q, _token_range(parse, q.content), _token_range(parse, q.cue) if q.cue else None) for q in rules]
+    contents = [c for _, c, _ in ranges if c != (0, 0)]
+    skip = {i for _, _, cu in ranges if cu for i in range(*cu)}
+    sents = sentence_numbers(parse)
+    rule_items = [(q, predicates.rule_features(parse, cu, c, q.rule, q.speaker is not None, weights.rates, in_quote,
+                                               contents, sents)) for q, c, cu in ranges if c != (0, 0)]
+    cands = predicates.candidates(parse, skip, in_quote, contents, weights.rates, weights.min_rate, sents)
+    kept, taken = predicates.select(weights, rule_items, cands)
+    out = []
+    for q, p in kept:
+        q.confidence = round(p, 3)
+        out.append(q)
+    seen = {(q.content.start, q.content.end) for q in out}
+    sent_starts = [s.start for s in doc.sentences]
+    for cand, p in taken:
+        c = cand.cue
+        content = _span(body, _chars(parse, c.content))
+        if (content.start, content.end) in seen:
+            continue
+        seen.add((content.start, content.end))
+        cue = _span(body, _chars(parse, c.cue))
+        sentence = bisect_right(sent_starts, cue.start) - 1 if sent_starts else None
+        kind = "direct" if _mostly_quoted(c.content, in_quote) else "indirect"
+        out.append(Quote(content=content, speaker=_speaker(doc, c.speaker, c.antecedent), cue=cue, kind=kind,
+                         sentence=sentence if sentence is None or sentence >= 0 else None,
+                         rule=f"learned-{c.frame}", confidence=round(p, 3)))
+    return sorted(out, key=lambda q: (q.content.start, q.content.end))
 
 
 def combine(rules: list[Quote], learned: list[Quote]) -> list[Quote]:

@@ -23,7 +23,7 @@ over the article.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -72,7 +72,7 @@ class Lexicon:
     def verb_frames(self, lemma: str) -> list[str]:
         return [f for f in FRAMES if lemma in self.frames[f]]
 
-    @property
+    @cached_property  # read for every candidate predicate: built once
     def verbs(self) -> frozenset[str]:
         out = set(self.prepositions)
         for words in self.frames.values():

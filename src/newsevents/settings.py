@@ -59,7 +59,7 @@ class Settings:
     max_sentence_tokens: int = 150
     actors_files: tuple[str, ...] = ()  # user actor dictionaries (YAML), merged over the shipped one
     # The event type model of the events stage: "shipped" (or "") the shipped model (the default:
-    # it reads the parse's own token vectors, so it costs ~3% of the pipeline's time; see
+    # it reads the parse's own token vectors, so it costs ~4% of the pipeline's CPU; see
     # docs/events.md), "none" the rules alone, or a folder written by `newsevents train events`.
     events_model: str = "shipped"
     # The learned attribution reading of the quotes stage (see docs/quotes.md): "shipped" (the

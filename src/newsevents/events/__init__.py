@@ -181,8 +181,6 @@ class EventStage:
 
 
 HAPPENINGS = {"14", "17", "18", "19", "20"}
-
-
 HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
 
 
@@ -425,12 +423,15 @@ def topic_of(noun, used: set[int]) -> bool:
 UNREALISED_ROLES = {"refuse", "deny", "appeal", "demand", "intent", "threat", "warn", "hope", "consider", "attempt",
                     "future", "order", "allow"}
 UNREALISED_MODALS = {"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll", "wo", "ca"}
+# an accusation (CAMEO 112: accuse, allege, blame) says an act is alleged, not that it happened:
+# "Russia accused Ukraine of shelling villages" is one event, the accusation
+ALLEGING = "112"
 
 
 def factual(t) -> bool:
     """Whether the act of ``t`` is reported as having happened: no negation, modal, "to"
-    infinitive or governing verb or noun of refusal, demand, intent or the like on the way from
-    ``t`` to the root ("rejected holding talks", "called for protests", "to disperse")."""
+    infinitive or governing verb or noun of refusal, demand, intent, accusation or the like on
+    the way from ``t`` to the root ("rejected holding talks", "called for protests", "to disperse")."""
     lex = lexicon()
     node, steps = t, 0
     while steps < 12:
@@ -442,250 +443,7 @@ def factual(t) -> bool:
                 return False
         if node is not t:
             entry = lex.verbs.get(lemma(node)) if node.pos_ in ("VERB", "AUX") else lex.nouns.get(node.lemma_.lower())
-            if entry is not None and entry.role in UNREALISED_ROLES:
-                return False
-        if node.head is node:
-            return True
-        node = node.head
-    return True
-
-
-HAPPENINGS = {"14", "17", "18", "19", "20"}
-
-
-HAPPENING_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
-
-
-def happening(e: Event) -> bool:
-    """A protest, coercion, violence or agreement that happened, whoever's it was ("the peace
-    agreement was signed in the capital")."""
-    return (e.cameo_root in HAPPENINGS or e.cameo in HAPPENING_CODES) and not e.negated
-
-
-def candidates(doc: Document, sentence, sent, m: Match | None, events: list[Event]) -> list[typemodel.Candidate]:
-    """What the type model decides in one sentence: the principal event the rules proposed, each
-    of its source/target pairs (the sentence's class goes with the first), or the sentence itself
-    when they proposed none. Spans are character offsets within the sentence text."""
-    text = doc.article.body[sentence.start:sentence.end]
-    feats = features(sent, m)
-
-    def local(span) -> tuple[int, int] | None:
-        return None if span is None else (span.start - sentence.start, span.end - sentence.start)
-
-    if not events:
-        return [typemodel.Candidate(text, {**feats, **typemodel.event_features(None)}, sentence=sentence)]
-    # the principal act and its other source/target pairs; a coordinated act or a meeting the
-    # subject took part in keeps the rules' code: the model reads the sentence as one act
-    # (it recoded "... at the talks with Russia" as the sentence's statement)
-    trigger = next((e.trigger for e in events if e.principal), events[0].trigger)
-    return [typemodel.Candidate(text, {**feats, **typemodel.event_features(e)},
-                                {"source": local(e.source), "target": local(e.target), "trigger": local(e.trigger)},
-                                event=e, sentence=sentence if e.principal else None)
-            for e in events if (e.trigger.start, e.trigger.end) == (trigger.start, trigger.end)]
-
-
-def settle(sentence, principal: Event | None, quad: int) -> None:
-    """The sentence takes the model's class; the principal event keeps its codebook code but
-    loses half its confidence where the two disagree."""
-    sentence.quad_class = quad
-    if principal is not None and quad != (0 if principal.negated else principal.quad_class):
-        principal.confidence = round(principal.confidence / 2, 2)
-
-
-def unsure(principal: Event | None) -> bool:
-    """The rules found no trigger, only one far from the root, or a report of something uncoded."""
-    if principal is None:
-        return True
-    return "/fallback:" in principal.rule or (principal.cameo == "010" and ":report:" in principal.rule)
-
-
-def type_model_present(path: str) -> bool:
-    return typemodel.present(typemodel.model_dir(path or None))
-
-
-def sentence_match(sent) -> Match | None:
-    """The rules' principal match of a sentence; None for a question, which reports no act
-    ("Will the United States participate ...?")."""
-    if _is_question(sent):
-        return None
-    return code_sentence(sent)
-
-
-def _is_question(sent) -> bool:
-    """Whether ``sent`` ends with "?" before closing quotes, read from its last tokens only
-    (Span.text would make a Token of every word of every sentence)."""
-    tail = ""
-    for i in range(len(sent) - 1, -1, -1):
-        tail = sent[i].text_with_ws + tail
-        bare = tail.rstrip().rstrip('"”’\'')
-        if bare:
-            return bare.endswith("?")
-    return False
-
-
-def code_span(doc: Document, sent, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
-    """Events of one sentence (a spaCy Span over ``doc.parse``); the first is principal.
-
-    Besides the principal event: the speech act of a speaker-first report, and the events of
-    predicates coordinated with the principal one ("calls the demands unacceptable and raises
-    the question of ...").
-    """
-    return code_match(doc, sent, sentence_match(sent), index, first_id, secondary)
-
-
-def code_match(doc: Document, sent, m: Match | None, index: int, first_id: int = 0, secondary: bool = True) -> list[Event]:
-    """:func:`code_span` for a sentence whose principal match the caller already has."""
-    if m is None or not political(sent, m):
-        return []
-    sentence = _trim(span_of(doc.article.body, sent.start_char, sent.end_char), doc.article.body)
-    args = arguments(m)
-    if not args.sources:
-        m, args = _agent_clause(m, args)
-    m = _purpose(m)  # after the arguments: whom the investigators were sent to is the target
-    out = events_of(doc, m, args, sentence, index, first_id, principal=True)
-    if args.reported and args.reporter is not None and _speaker_first(m):
-        out.append(speech_act(doc, m, args, sentence, index, first_id + len(out) + 1))
-    if secondary:
-        for other in coordinated(m):
-            other_args = arguments(other)
-            # only a different kind of act, aimed at someone: "... and raises the question of ..."
-            if political(sent, other) and other.code[:2] != m.code[:2] and other_args.targets:
-                out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
-        meeting = participation(m, args)
-        if meeting is not None:
-            out.extend(events_of(doc, *meeting, sentence, index, first_id + len(out), principal=False))
-        for other, other_args in other_acts(sent, m, out):
-            out.extend(events_of(doc, other, other_args, sentence, index, first_id + len(out), principal=False))
-    return out
-
-
-# The kinds of act a sentence may report beside its principal one, each as an event of its own:
-# a protest and the force used against it, a killing and the arrests after it, an agreement
-# reached at talks. Statements, appeals, comments and the other verbal kinds stay with the
-# principal event: a report frames the sentence rather than happening beside it.
-OTHER_ROOTS = {"04", "14", "15", "17", "18", "19", "20"}
-OTHER_CODES = {"057", "0871"}  # an agreement signed, a ceasefire declared
-# people named by their protest: "fired tear gas at protesters" reports a protest too
-PROTESTERS = {"protester", "protestor", "demonstrator", "marcher", "striker", "rioter", "picketer", "picket"}
-OTHER_AT_MOST = 3  # events per sentence besides the principal chain's, the first of each PLOVER type
-
-
-class _Heads:
-    """Words that can head a lexicon entry, built on first use: a cheap test before the parse is
-    walked (``other_acts`` looks at every word of every sentence)."""
-
-    def __init__(self, build):
-        self.build, self.words = build, None
-
-    def __contains__(self, word: str) -> bool:
-        if self.words is None:
-            self.words = self.build()
-        return word in self.words
-
-
-def _verb_heads() -> frozenset[str]:
-    lex = lexicon()
-    return frozenset({k.split()[0] for k in lex.verbs} | {k.split()[0] for k, _ in lex.verb_objects})
-
-
-def _noun_heads() -> frozenset[str]:
-    from .rules import GENERIC_EVENT_HEADS
-
-    words = set(GENERIC_EVENT_HEADS) | PROTESTERS
-    for k in lexicon().nouns:
-        parts = k.split()
-        words.add(parts[0] if " of " in k else parts[-1])
-        words.add(parts[-1].split("-")[-1])  # "sit-in" is split at the hyphen: its head reads "in"
-    return frozenset(words)
-
-
-VERB_HEADS = _Heads(_verb_heads)
-NOUN_HEADS = _Heads(_noun_heads)
-
-
-def other_acts(sent, m: Match, coded: list[Event]) -> list[tuple[Match, Arguments]]:
-    """Acts of the kinds in ``OTHER_ROOTS`` that the sentence reports outside the chain of its
-    principal event ``m`` (and of the events ``coded`` already), one per PLOVER type not coded
-    yet: verbs in subordinate clauses ("when security forces opened fire"), event nouns ("a
-    protest against fuel prices turned violent"), participles ("the seized weapons") and the
-    protesters an act was aimed at."""
-    lex = lexicon()
-    used = {n.trigger.i for n in m.chain()} | {n.noun.i for n in m.chain() if n.noun is not None}
-    used |= {t.i for n in m.chain() for t in n.extra}
-    for e in coded:  # the coordinated acts and meetings coded beside the principal one
-        used |= {t.i for t in sent if e.trigger.start <= t.idx < e.trigger.end}
-    kinds = {e.plover for e in coded if e.plover}
-    kinds |= {lookup(last(m).code).plover} - {""}
-    out: list[Match] = []
-    protest_of = None
-    for t in sent:
-        if t.i in used or len(out) >= OTHER_AT_MOST:
-            continue
-        r = None
-        seized = participle_of(t) if t.dep_ in ("amod", "acl") else None
-        if seized in SEIZING and weapons_phrase(t.head):
-            # "the seized weapons", "an explosive device found outside the court"
-            r = Match(SEIZING[seized], trigger=t, pred=t, noun=t.head, key=f"{seized} weapon",
-                      rule=f"event:{seized} weapon", base=SEIZING[seized])
-        elif t.pos_ in ("VERB", "AUX") and lemma(t) in VERB_HEADS:
-            r = analyze(t, 0, set(used))
-        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod") and (
-                t.lemma_.lower() in NOUN_HEADS or t.lower_ in NOUN_HEADS):
-            if t.lemma_.lower() in PROTESTERS and protest_of is None:
-                protest_of = t
-                continue
-            if topic_of(t, used):
-                continue
-            ne = noun_entry(t)
-            if ne is not None and ne[0].code and not ne[0].role:
-                r = Match(ne[0].code, trigger=t, pred=t, noun=t, key=ne[0].key, rule=f"event:{ne[0].key}",
-                          negated=negated(t), base=ne[0].code)
-        if r is None or r.negated or (r.role == "light" and r.content is None) or not factual(t):
-            continue
-        inner = last(r)
-        if inner.negated or not (inner.code[:2] in OTHER_ROOTS or inner.code in OTHER_CODES):
-            continue
-        plover = lookup(inner.code).plover
-        if not plover or plover in kinds or not political(sent, r):
-            continue
-        kinds.add(plover)
-        used |= {n.trigger.i for n in r.chain()} | {n.noun.i for n in r.chain() if n.noun is not None}
-        r.rule = "also:" + r.rule
-        # the act and its kind, not who did it to whom: read outside the principal clause, the
-        # arguments were right about half the time on the ConfliBERT NER sentences (and cost
-        # 0.015 exact span F1 there), so they are left to the source/target span tagger
-        out.append((r, Arguments()))
-    if protest_of is not None and "PROTEST" not in kinds and len(out) < OTHER_AT_MOST:
-        # the protesters' own act: who protests is its source
-        out.append((Match("140", trigger=protest_of, pred=protest_of, key=protest_of.lemma_.lower(),
-                          rule=f"also:protesters:{protest_of.lemma_.lower()}", base="140"),
-                    Arguments(sources=split(protest_of))))
-    return out
-
-
-# roles under which an act is not reported as having happened: refused, denied, demanded,
-# intended, threatened, hoped for, considered, attempted, allowed or ordered (one that ended did)
-UNREALISED_ROLES = {"refuse", "deny", "appeal", "demand", "intent", "threat", "warn", "hope", "consider", "attempt",
-                    "future", "order", "allow"}
-UNREALISED_MODALS = {"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll", "wo", "ca"}
-
-
-def factual(t) -> bool:
-    """Whether the act of ``t`` is reported as having happened: no negation, modal, "to"
-    infinitive or governing verb or noun of refusal, demand, intent or the like on the way from
-    ``t`` to the root ("rejected holding talks", "called for protests", "to disperse")."""
-    lex = lexicon()
-    node, steps = t, 0
-    while steps < 12:
-        steps += 1
-        if negated(node):
-            return False
-        for c in node.children:
-            if c.dep_ in ("aux", "auxpass") and (c.lower_ in UNREALISED_MODALS or c.lower_ == "to"):
-                return False
-        if node is not t:
-            entry = lex.verbs.get(lemma(node)) if node.pos_ in ("VERB", "AUX") else lex.nouns.get(node.lemma_.lower())
-            if entry is not None and entry.role in UNREALISED_ROLES:
+            if entry is not None and (entry.role in UNREALISED_ROLES or (entry.code or "").startswith(ALLEGING)):
                 return False
         if node.head is node:
             return True

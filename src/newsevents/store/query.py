@@ -247,8 +247,10 @@ def _any(add, clauses: list[Clause]) -> None:
         add("(" + " OR ".join(c for c, _ in clauses) + ")", *[p for _, ps in clauses for p in ps])
 
 
-def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = False) -> tuple[str, list[Any]]:
-    """SQL for counts and mean Goldstein of merged events per period and dyad (or actor)."""
+def stats_frame(f: Filters, by: str, per: str, by_country: bool, table: str):
+    """What :func:`stats` and its summary-table twin share: the rows of ``table`` that ``f``
+    selects with their ``source``/``target`` (or ``actor``) columns, their parameters, the
+    grouping keys, the period expression and the GROUP BY list."""
     if by not in PERIODS:
         raise SettingsError(f"unknown period {by!r}; valid: {', '.join(PERIODS)}")
     if per not in GROUPINGS:
@@ -256,7 +258,7 @@ def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = F
     check("events", f)
     where, params = where_clause("events", f.unpaged())
     level = "country" if by_country else "code"
-    base = f"SELECT *, source_{level} AS source, target_{level} AS target FROM events{where}"
+    base = f"SELECT *, source_{level} AS source, target_{level} AS target FROM {table}{where}"
     if per == "actor":
         # An event counts once for each side it involves.
         base = (f"SELECT *, source AS actor FROM ({base}) UNION ALL "
@@ -265,7 +267,12 @@ def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = F
     keys = {"dyad": ["source", "target"], "source": ["source"], "target": ["target"], "actor": ["actor"],
             "none": []}[per]
     period = "date" if by == "day" else f"CAST(date_trunc('{by}', date) AS DATE)"
-    group = ", ".join(["period", *keys])
+    return base, params, keys, period, ", ".join(["period", *keys])
+
+
+def stats(f: Filters, by: str = "month", per: str = "dyad", by_country: bool = False) -> tuple[str, list[Any]]:
+    """SQL for counts and mean Goldstein of merged events per period and dyad (or actor)."""
+    base, params, keys, period, group = stats_frame(f, by, per, by_country, "events")
     sql = (
         f"SELECT {period} AS period{''.join(', ' + k for k in keys)}, count(*) AS events, "
         "sum(num_mentions) AS mentions, round(avg(goldstein), 3) AS mean_goldstein, "

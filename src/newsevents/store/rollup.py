@@ -39,9 +39,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from ..errors import SettingsError
-from .filters import Filters, check, resolve_actor, split_dyad
-from .query import GROUPINGS, PERIODS, parse_after, where_clause
+from .filters import Filters, resolve_actor, split_dyad
+from .query import _page, parse_after, stats_frame, where_clause
 from .schema import DAY_KEYS
 
 #: Regroup ``event_days`` once it holds this many times the rows it had after the last regrouping.
@@ -105,22 +104,7 @@ def count_sql(f: Filters) -> tuple[str, list[Any]]:
 
 def stats_sql(f: Filters, by: str, per: str, by_country: bool) -> tuple[str, list[Any]]:
     """:func:`.query.stats` over ``event_days``: the same columns, types and order."""
-    if by not in PERIODS:
-        raise SettingsError(f"unknown period {by!r}; valid: {', '.join(PERIODS)}")
-    if per not in GROUPINGS:
-        raise SettingsError(f"unknown grouping {per!r}; valid: {', '.join(GROUPINGS)}")
-    check("events", f)
-    where, params = where_clause("events", f.unpaged())
-    level = "country" if by_country else "code"
-    base = f"SELECT *, source_{level} AS source, target_{level} AS target FROM event_days{where}"
-    if per == "actor":
-        base = (f"SELECT *, source AS actor FROM ({base}) UNION ALL "
-                f"SELECT *, target AS actor FROM ({base}) WHERE target IS DISTINCT FROM source")
-        params = params + params
-    keys = {"dyad": ["source", "target"], "source": ["source"], "target": ["target"], "actor": ["actor"],
-            "none": []}[per]
-    period = "date" if by == "day" else f"CAST(date_trunc('{by}', date) AS DATE)"
-    group = ", ".join(["period", *keys])
+    base, params, keys, period, group = stats_frame(f, by, per, by_country, "event_days")
     sql = (
         f"SELECT {period} AS period{''.join(', ' + k for k in keys)}, CAST(sum(events) AS BIGINT) AS events, "
         "CAST(sum(mentions) AS HUGEINT) AS mentions, "
@@ -131,10 +115,7 @@ def stats_sql(f: Filters, by: str, per: str, by_country: bool) -> tuple[str, lis
         + f" FROM ({base}) GROUP BY {group} HAVING sum(events) > 0 "
         f"ORDER BY period NULLS LAST, events DESC{''.join(', ' + k for k in keys)}"
     )
-    page = f" LIMIT {int(f.limit)}" if f.limit else ""
-    if f.offset:
-        page += f" OFFSET {int(f.offset)}"
-    return sql + page, params
+    return sql + _page(f), params
 
 
 def span_sql(f: Filters) -> tuple[str, list[Any]]:

@@ -30,6 +30,7 @@ from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
 from . import predicates, tagger
 from .marks import Segment, paragraphs, segments
+from .speakers import label_antecedent, signature, transcript_turns
 from .tagger import quote_spans
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
@@ -112,6 +113,8 @@ def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weig
     parse = doc.parse
     body = doc.article.body
     in_quote = quoted_tokens(parse, body)
+    for t in transcript_turns(parse, body, paragraphs(body)):  # a turn is speech, as a quote is
+        in_quote[t.label[0]:t.span[1]] = [True] * (t.span[1] - t.label[0])
     ranges = [(q, _token_range(parse, q.content), _token_range(parse, q.cue) if q.cue else None) for q in rules]
     contents = [c for _, c, _ in ranges if c != (0, 0)]
     skip = {i for _, _, cu in ranges if cu for i in range(*cu)}
@@ -170,9 +173,16 @@ def rule_quotes(doc: Document) -> list[Quote]:
         return []
     paras = paragraphs(body)
     para_starts = [s for s, _ in paras]
+    # transcript turns ('"WALLACE: ...', 'PENCE: ...'): their quote marks pair across turns, so
+    # the quoted stretches that touch a turn give way to it
+    turns = transcript_turns(parse, body, paras)
+    turn_ranges = [(t.label[0], t.span[1]) for t in turns]
     segs = [s for s in segments(body) if parse.char_span(s.start, s.end, alignment_mode="expand") is not None]
     seg_tokens = [_tokens(parse, s) for s in segs]
-    in_quote = _inside(len(parse), seg_tokens)
+    if turns:
+        keep = [k for k, (a, b) in enumerate(seg_tokens) if not any(a < z and b > s - 1 for s, z in turn_ranges)]
+        segs, seg_tokens = [segs[k] for k in keep], [seg_tokens[k] for k in keep]
+    in_quote = _inside(len(parse), seg_tokens + turn_ranges)
     cues = find_cues(parse)
     used: set[int] = set()  # cues taken by a direct quote or found inside one
     drafts: list[_Draft] = []
@@ -203,6 +213,14 @@ def rule_quotes(doc: Document) -> list[Quote]:
             drafts.append(last)
             continue
         words = seg.words(body)
+        signed = signature(parse, body, seg.end, in_quote) if words >= 2 and seg.closed else None
+        if signed is not None:
+            # '"..." ― Pamela Padilla': the dash is the cue, the name the speaker
+            dash, name = signed
+            last = _Draft((a, b), dash, name, "direct", "direct-signature", 0.9, para,
+                          label_antecedent(doc, name))
+            drafts.append(last)
+            continue
         starts_para = parse[a].idx in para_starts or (a > 0 and parse[a - 1].is_space and "\n" in parse[a - 1].text)
         speechlike = words >= MIN_SPEECH_WORDS and _has_verb(parse, a, b) and _sentence_like(parse, a, b)
         if not speechlike:
@@ -228,6 +246,12 @@ def rule_quotes(doc: Document) -> list[Quote]:
             else:
                 last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
+
+    for t in turns:
+        d = _Draft(t.span, (t.colon, t.colon + 1), t.label, "direct", "direct-label", 0.9, para_of(t.label[0]),
+                   label_antecedent(doc, t.label))
+        d.parts = list(t.parts)
+        drafts.append(d)
 
     nested = _nested(cues, sentence_numbers(parse))
     for ci, c in enumerate(cues):

@@ -192,7 +192,10 @@ def rule_quotes(doc: Document) -> list[Quote]:
 
     by_seg = _attach(parse, seg_tokens, cues, in_quote)
     embedded = {k for k, (_ci, how) in by_seg.items() if how == "embedded"}
-    speakers = sorted((c.head, ci) for ci, c in enumerate(cues) if c.speaker is not None and not in_quote[c.head])
+    nested = _nested(cues, sentence_numbers(parse))
+    # who is reported to speak, in text order: not inside a quote, nor inside another's report
+    speakers = sorted((c.head, ci) for ci, c in enumerate(cues)
+                      if c.speaker is not None and not in_quote[c.head] and ci not in nested)
     last: _Draft | None = None
     for k, seg in enumerate(segs):
         if k in embedded:
@@ -232,14 +235,14 @@ def rule_quotes(doc: Document) -> list[Quote]:
             continue
         intro = _introduced(parse, a, in_quote)
         near = last is not None and para - last.para <= CARRY_PARAGRAPHS
+        prior = _last_speaker(speakers, cues, a)
         if intro is not None:
             # 'He then listed the qualities ... in 2016:' -- whoever's sentence opens on the quote
             verb, who = intro
             last = _Draft((a, b), (verb.i, verb.i + 1), who[0], "direct", "direct-colon", 0.7, para, who[1])
-        elif near and (last.speaker is not None or last.para == para):
+        elif near and (last.speaker is not None or last.para == para) and not _spoke_since(prior, last, para, para_of):
             last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para, last.antecedent)
         else:
-            prior = _last_speaker(speakers, cues, a)
             if prior is not None and para - para_of(prior.head) <= CARRY_PARAGRAPHS:
                 # the last one reported to speak before it, in the paragraphs just above
                 last = _Draft((a, b), None, prior.speaker, "direct", "direct-continued", 0.5, para, prior.antecedent)
@@ -253,7 +256,6 @@ def rule_quotes(doc: Document) -> list[Quote]:
         d.parts = list(t.parts)
         drafts.append(d)
 
-    nested = _nested(cues, sentence_numbers(parse))
     for ci, c in enumerate(cues):
         if ci in used or in_quote[c.head] or ci in nested:
             continue  # reported by a direct quote already, or speech inside someone's quote
@@ -294,6 +296,13 @@ def _nested(cues: list[Cue], sents: list[int]) -> set[int]:
                 out.add(ci)
                 break
     return out
+
+
+def _spoke_since(prior: Cue | None, last: _Draft, para: int, para_of) -> bool:
+    """Someone was reported to speak after the last direct quote and in the paragraphs just
+    above (or in this one): a quote carried over goes to them, the latest speaker ('"A," X
+    said. Y disagreed.' then a paragraph opening on a quote: Y's)."""
+    return prior is not None and prior.head >= last.content[1] and para - para_of(prior.head) <= CARRY_PARAGRAPHS
 
 
 def _last_speaker(speakers: list[tuple[int, int]], cues: list[Cue], before: int) -> Cue | None:

@@ -29,6 +29,7 @@ from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
 from . import predicates, tagger
+from .headline import headline_quotes
 from .marks import Segment, paragraphs, segments
 from .speakers import label_antecedent, signature, transcript_turns
 from .tagger import quote_spans
@@ -58,7 +59,7 @@ class QuoteStage:
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
-            doc.quotes = find_quotes(doc, self.model)
+            doc.quotes = with_headline(doc, find_quotes(doc, self.model), lambda d: find_quotes(d, self.model))
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -95,6 +96,16 @@ def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
         return predicate_quotes(doc, rules, predicates.load(model))
     learned = tagger.load("shipped" if model == "crf" else model)
     return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
+
+
+def with_headline(doc: Document, quotes: list[Quote], find) -> list[Quote]:
+    """The headline's quotes (:mod:`.headline`, read by ``find`` from its own parse) before the
+    body's ``quotes``. A headline that opens the body replaces the body parse's reading of it."""
+    found = headline_quotes(doc, find)
+    head = doc.analysis.get("headline")
+    if head is not None and head.parse is not None and not head.in_title:
+        quotes = [q for q in quotes if q.content.start >= len(head.text)]
+    return found + quotes
 
 
 def _learned_kind(model: str) -> str:
@@ -600,6 +611,9 @@ def _speaker(doc: Document, tokens, antecedent) -> ActorRef | None:
     if tokens is None:
         return None
     parse = doc.parse
+    if "actors" not in doc.analysis:  # a headline's own parse: headline.py identifies its speakers
+        return ActorRef(text=doc.article.body[parse[tokens[0]].idx:_chars(parse, tokens)[1]], start=parse[tokens[0]].idx,
+                        end=_chars(parse, tokens)[1])
     ref = resolve_span(doc, *_chars(parse, tokens))
     if antecedent is not None and not ref.code:
         via = resolve_span(doc, *_chars(parse, antecedent))
@@ -619,4 +633,4 @@ def _span(body: str, chars: tuple[int, int]) -> Span:
     return Span(body[s:e], s, e)
 
 
-__all__ = ["QuoteStage", "find_quotes", "learned_quotes", "quoted_tokens", "rule_quotes", "MIN_SPEECH_WORDS"]
+__all__ = ["QuoteStage", "find_quotes", "with_headline", "learned_quotes", "quoted_tokens", "rule_quotes", "MIN_SPEECH_WORDS"]

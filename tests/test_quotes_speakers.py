@@ -66,7 +66,8 @@ def test_headings_and_single_labels_are_not_transcript_turns():
             "The council met on Tuesday.\n")
     assert not by_rule(run(text), "direct-label")
     # a single 'NAME: ...' paragraph (a headline) keeps its reading as reported speech
-    doc = run("Pat Caddell: Democrat voters are worried about the economy\n\nMore text follows here.")
+    doc = run("The poll came out on Monday.\n\nPat Caddell: Democrat voters are worried about the economy\n\n"
+              "More text follows here.")
     assert [q.rule for q in doc.quotes if q.cue and q.cue.text == ":"] == ["indirect-label"]
 
 

@@ -758,13 +758,16 @@ def _noun(tok) -> Cue | None:
                 comp, cue = objs[:1], (tok.i, preps[0].i + 1)
     if not comp:
         return None
-    if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
-        who = speaker_of(tok.head)  # "X made the claim that ..."
-        speaker = who[0] if who else None
+    antecedent = None
+    if speaker is None:
+        # no owner: whoever the clause it stands in speaks for, as annotators credit it ("X made
+        # the claim that ...", "X entered the debate with an argument that ...")
+        who = speaker_of(tok)
+        speaker, antecedent = who if who else (None, None)
     content = trimmed(doc, *subtree(comp[0]))
     if content is None:
         return None
-    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i)
+    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i, antecedent=antecedent)
 
 
 #: Entity types of a name compounded to a noun cue that owns it ('the Trump claim that').

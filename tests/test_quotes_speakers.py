@@ -88,3 +88,45 @@ def test_a_dash_before_a_clause_is_no_signature():
     assert not by_rule(doc, "direct-signature")
     text = "“The campaign is over for us and we know it.” — it was a long night for the staff.\n"
     assert not by_rule(run(text), "direct-signature")
+
+
+def test_a_name_after_a_dash_labels_the_quote_after_its_colon():
+    text = ("The polls closed late.\n\n"
+            "Pollsters agree - Mary Johnson: “The lesson is simple. You keep calling voters as late as you can.”\n")
+    (q,) = [q for q in run(text).quotes if "lesson" in q.content.text]
+    assert q.rule == "direct-label" and q.speaker.text == "Mary Johnson" and q.cue.text == ":"
+
+
+# --- speakers the parse leaves hard to read (cues.speaker_of, cues.noun_owner) ------------------
+
+def quote_with_cue(text: str, cue: str):
+    doc = run("Some news from the campaign today.\n\n" + text)
+    found = [q for q in doc.quotes if q.cue is not None and q.cue.text == cue]
+    assert found, [(q.rule, q.cue and q.cue.text, q.content.text) for q in doc.quotes]
+    return found[0]
+
+
+def test_a_participle_hanging_from_a_passive_speaks_for_its_subject():
+    q = quote_with_cue("After saying the bridge was unsafe, she was taken to the hospital for tests.", "saying")
+    assert q.speaker.text == "she"
+
+
+def test_a_noun_cue_speaks_for_a_name_compounded_to_it_or_the_clause_subject():
+    assert quote_with_cue("The Trump claim that the vote was rigged spread quickly.", "claim").speaker.text == "Trump"
+    q = quote_with_cue("Cruz entered the debate with an argument that the race is now a two-man contest.", "argument")
+    assert q.speaker.text == "Cruz"
+
+
+def test_a_main_verb_left_without_subject_takes_the_noun_phrase_before_it():
+    q = quote_with_cue("In an interview with the hosts Joe Smith and Mary Jones, the Democratic candidate stated "
+                       "that the comments do not fit with his record.", "stated")
+    assert q.speaker.text == "the Democratic candidate"
+
+
+def test_a_quote_carried_over_goes_to_the_latest_speaker():
+    opening = '"We will win this state easily," Smith said on Monday.'
+    carried = '\n\n"The numbers are not there for anyone this year, and everyone knows it."\n'
+    (q,) = by_rule(run(opening + carried), "direct-continued")
+    assert q.speaker.text == "Smith"
+    (q,) = by_rule(run(opening + " Jones said the polls were wrong." + carried), "direct-continued")
+    assert q.speaker.text == "Jones"

@@ -382,6 +382,24 @@ def _attach(parse, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int
         by_sent.setdefault(parse[c.content[0]].sent.start, []).append(ci)
     sent_starts = sorted(by_sent)
     for k, (a, b) in enumerate(seg_tokens):
+        j = a - 1
+        while j >= 0 and parse[j].is_space:
+            j -= 1
+        who = _dash_label(parse, j) if j >= 0 and parse[j].text == ":" and not in_quote[j] else None
+        if who is not None:
+            # 'Pollsters agree - Carl Bialik: "..."', 'More from Jones: "..."': a name after a
+            # dash or 'from' labels the quote, whatever verb before it the parse links to it
+            label = Cue((j, j + 1), (a, b), who, "label", j)
+            # the verb the parse linked to the quote gives way to the label (no quote of its own)
+            linked = [ci for ci, c in enumerate(cues) if parse[j].sent.start <= c.head < j and c.content[0] < b
+                      and a < c.content[1]]
+            if linked:
+                cues[linked[0]] = label
+                out[k] = (linked[0], "label")
+            else:
+                cues.append(label)
+                out[k] = (len(cues) - 1, "label")
+            continue
         best = None
         lo = bisect_right(sent_starts, parse[a].sent.start) - 2
         near = [ci for st in sent_starts[max(0, lo):bisect_right(sent_starts, b)] for ci in by_sent[st]]
@@ -484,6 +502,20 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
             if who is not None:
                 cues.append(Cue((j, j + 1), (a, b), who, "label", j))
                 return len(cues) - 1, "label"
+    return None
+
+
+#: Words after which a name labels what follows its colon ('- Jane Doe:', 'More from Doe:').
+_LABEL_OPENERS = {"-", "—", "–", "―", "--", "from"}
+
+
+def _dash_label(parse, colon: int) -> tuple[int, int] | None:
+    """The name between a dash or 'from' and the ``colon`` (at most five words), if it is a
+    speaker label; None."""
+    start = parse[colon].sent.start
+    for k in range(colon - 1, max(start, colon - 7) - 1, -1):
+        if parse[k].lower_ in _LABEL_OPENERS:
+            return label_speaker(parse, k + 1, colon) if k + 1 < colon else None
     return None
 
 

@@ -176,8 +176,29 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
             if subj:
                 span = trimmed(doc, *subtree(subj[0]), marks=True)
                 return (span, None) if span else None
+        if tok.dep_ == "ROOT" and tok is verb and tok.pos_ == "VERB":
+            return _left_noun(verb)
         return None
     return None
+
+
+#: Words that may stand between a subject and its verb ('X also said', 'X then revealed').
+_BETWEEN = {"advmod", "aux", "neg", "auxpass"}
+
+
+def _left_noun(verb):
+    """A main verb left without a subject by a misparse ('In an interview with the hosts, the
+    Democratic candidate stated that ...', the subject hung on the hosts as an apposition): the
+    noun phrase right before it, as (speaker range, None), or None."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].dep_ in _BETWEEN and doc[k].head.i == verb.i:
+        k -= 1
+    if k < 0 or doc[k].pos_ not in ("NOUN", "PROPN") or doc[k].head.i > verb.i:
+        return None
+    left = doc[k].left_edge.i
+    span = trimmed(doc, left, k + 1, marks=True)
+    return (span, None) if span else None
 
 
 def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int, int]] | None:

@@ -84,7 +84,7 @@ def test_probability_reads_binary_and_rate_features():
 def test_select_keeps_the_likeliest_frame_of_each_predicate_above_the_threshold():
     parse, found = cands("Smith accused the minister of lying about the budget.")
     weights = predicates.Weights({"bias": -5.0, "f=object": 6.0, "f=prepositions": 5.5}, {"bias": 0.0}, {}, 0.5, 0.6, 0.0, {})
-    kept, taken = predicates.select(weights, [("rule quote", ["bias"], None)], found)
+    kept, taken = predicates.select(weights, [("rule quote", ["bias"])], found)
     assert kept == []  # 0.5 < the rule threshold 0.6
     # 'accused' keeps its likeliest frame only ('lying about the budget' is another predicate's)
     assert [c.cue.frame for c, _ in taken if parse[c.cue.head].text == "accused"] == ["object"]

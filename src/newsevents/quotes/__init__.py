@@ -128,8 +128,7 @@ def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weig
     skip = {i for _, _, cu in ranges if cu for i in range(*cu)}
     sents = sentence_numbers(parse)
     rule_items = [(q, predicates.rule_features(parse, cu, c, q.rule, q.speaker is not None, weights.rates, in_quote,
-                                               contents, sents), predicates.vector_of(parse, _cue_head(parse, cu), c))
-                  for q, c, cu in ranges if c != (0, 0)]
+                                               contents, sents)) for q, c, cu in ranges if c != (0, 0)]
     cands = predicates.candidates(parse, skip, in_quote, contents, weights.rates, weights.min_rate, sents)
     kept, taken = predicates.select(weights, rule_items, cands)
     out = []
@@ -151,13 +150,6 @@ def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weig
                          sentence=sentence if sentence is None or sentence >= 0 else None,
                          rule=f"learned-{c.frame}", confidence=round(p, 3)))
     return sorted(out, key=lambda q: (q.content.start, q.content.end))
-
-
-def _cue_head(parse, cue: tuple[int, int] | None) -> int | None:
-    """The token heading a cue's range (its last word for 'according to'), or None."""
-    if cue is None:
-        return None
-    return parse[cue[0]:cue[1]].root.i if cue[1] - cue[0] > 1 else cue[0]
 
 
 def combine(rules: list[Quote], learned: list[Quote]) -> list[Quote]:

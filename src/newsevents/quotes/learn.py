@@ -232,8 +232,6 @@ RULE_THRESHOLDS = (0.0, 0.2, 0.3, 0.4)
 #: cue lexicon): on PolNeAR dev this left content F1 as it was (0.753 at 0.05 against 0.754 with
 #: every predicate) with 60% of the candidates, and keeps the stage's cost down.
 MIN_RATE = 0.05
-#: Whether the classifier also reads the parse's token vectors (predicates.vector_of).
-USE_VECTORS = True
 
 
 @dataclass
@@ -246,7 +244,6 @@ class PredicateItem:
     label: bool
     kind: str  # "rule" or "new"
     quote: object  # the rules' Quote, or a predicates.Candidate
-    vector: object = None  # predicates.vector_of the cue and content, or None
 
 
 def _token_range(parse, s: int, e: int):
@@ -296,8 +293,7 @@ def predicate_items(parse, rule_quotes, gold: GoldArticle) -> list[PredicateItem
     at most, and the scorer counts only best matches as right)."""
     from ..evaluation.quotes import content_matches, words
     from . import quoted_tokens
-    from . import _cue_head
-    from .predicates import candidates, rule_features, vector_of
+    from .predicates import candidates, rule_features
 
     body = parse.text
     in_quote = quoted_tokens(parse, body)
@@ -318,21 +314,17 @@ def predicate_items(parse, rule_quotes, gold: GoldArticle) -> list[PredicateItem
     out = []
     for i, (q, c, cu) in enumerate(ranges):
         f = rule_features(parse, cu, c, q.rule, q.speaker is not None, {}, in_quote, contents)
-        out.append(PredicateItem(f, i in right_rules, "rule", q, vector_of(parse, _cue_head(parse, cu), c)))
+        out.append(PredicateItem(f, i in right_rules, "rule", q))
     for cand in candidates(parse, skip, in_quote, contents, {}):
         a, b = cand.cue.content
         w = words(body[parse[a].idx:parse[b - 1].idx + len(parse[b - 1].text)])
-        out.append(PredicateItem(cand.features, any(content_matches(g, w) for g in open_gold), "new", cand, cand.vector))
+        out.append(PredicateItem(cand.features, any(content_matches(g, w) for g in open_gold), "new", cand))
     return out
 
 
-def fit_logistic(rows: list[tuple[list[str], bool]], c: float = PREDICATE_C,
-                 vectors: list | None = None) -> tuple[dict[str, float], list[float] | None]:
-    """A logistic regression over binary features (and the numeric ``rate_v``), and the rows'
-    token ``vectors`` when given: (feature -> weight, the intercept folded into ``bias``;
-    the vector's weights or None)."""
-    import numpy as np
-    from scipy import sparse
+def fit_logistic(rows: list[tuple[list[str], bool]], c: float = PREDICATE_C) -> dict[str, float]:
+    """A logistic regression over binary features (and the numeric ``rate_v``): feature -> weight,
+    the intercept folded into ``bias``."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -341,17 +333,13 @@ def fit_logistic(rows: list[tuple[list[str], bool]], c: float = PREDICATE_C,
 
     dv = DictVectorizer()
     x = dv.fit_transform([vec(f) for f, _ in rows]).tocsr()
-    n = len(dv.feature_names_)
-    dense = vectors is not None and all(v is not None for v in vectors) and len(vectors) == len(rows)
-    if dense:
-        x = sparse.hstack([x, sparse.csr_matrix(np.vstack(vectors))]).tocsr()
     # liblinear takes 32-bit indices only (DictVectorizer gives 64-bit)
     x.indices, x.indptr = x.indices.astype('int32'), x.indptr.astype('int32')
     lr = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
     lr.fit(x, [y for _, y in rows])
     w = {name: round(float(v), 4) for name, v in zip(dv.feature_names_, lr.coef_[0]) if abs(v) >= 1e-3}
     w["bias"] = round(w.get("bias", 0.0) + float(lr.intercept_[0]), 4)
-    return w, ([round(float(v), 4) for v in lr.coef_[0][n:]] if dense else None)
+    return w
 
 
 def _decode_scores(pairs, item_lists, weights) -> "QuoteScores":
@@ -363,7 +351,7 @@ def _decode_scores(pairs, item_lists, weights) -> "QuoteScores":
 
     scores = QuoteScores()
     for (parse, gold), items in zip(pairs, item_lists):
-        rule_items = [(it.quote, with_rates(it.features, weights.rates), it.vector) for it in items if it.kind == "rule"]
+        rule_items = [(it.quote, with_rates(it.features, weights.rates)) for it in items if it.kind == "rule"]
         cands = [it.quote for it in items if it.kind == "new"]
         for c, it in zip(cands, [it for it in items if it.kind == "new"]):
             c.features = with_rates(it.features, weights.rates)
@@ -381,23 +369,15 @@ def _decode_scores(pairs, item_lists, weights) -> "QuoteScores":
     return scores
 
 
-def fit_predicates(pairs, item_lists, c: float = PREDICATE_C, vectors: bool = USE_VECTORS):
+def fit_predicates(pairs, item_lists, c: float = PREDICATE_C):
     """A predicates.Weights fitted on ``pairs`` ((parse, GoldArticle)) and their items, with
-    the thresholds still at 0.5 and 0 (the cross-validation tunes them); with the token
-    vectors as features when ``vectors``."""
-    import numpy as np
-
+    the thresholds still at 0.5 and 0 (the cross-validation tunes them)."""
     from .predicates import Weights
 
     rates = cue_rates(*rate_counts(pairs))
-    fitted = {}
-    for kind in ("rule", "new"):
-        items = [it for its in item_lists for it in its if it.kind == kind]
-        fitted[kind] = fit_logistic([(with_rates(it.features, rates), it.label) for it in items], c,
-                                    [it.vector for it in items] if vectors else None)
-    (cand, cand_v), (rule, rule_v) = fitted["new"], fitted["rule"]
-    return Weights(cand, rule, rates, 0.5, 0.0, 0.0, {}, *(np.asarray(v, dtype=np.float32) if v else None
-                                                           for v in (cand_v, rule_v)))
+    rule = fit_logistic([(with_rates(it.features, rates), it.label) for items in item_lists for it in items if it.kind == "rule"], c)
+    cand = fit_logistic([(with_rates(it.features, rates), it.label) for items in item_lists for it in items if it.kind == "new"], c)
+    return Weights(cand, rule, rates, 0.5, 0.0, 0.0, {})
 
 
 def cross_validate_predicates(pairs, item_lists, k: int = FOLDS, log: Callable[[str], None] = print):
@@ -455,8 +435,7 @@ def train_predicates(split_dir: Path, out: Path | None = None, folds_k: int = FO
         "data_sha256": digest(files),
         "files": len(files),
         "command": f"newsevents train quotes --polnear {split_dir} --folds {folds_k}",
-        "params": {"C": PREDICATE_C, "solver": "liblinear", "rate_min_count": RATE_MIN_COUNT,
-                   "vectors": "spaCy tok2vec (doc.tensor) of the cue and mean of the content" if w.candidate_vector is not None else None},
+        "params": {"C": PREDICATE_C, "solver": "liblinear", "rate_min_count": RATE_MIN_COUNT},
         "threshold": threshold,
         "rule_threshold": rule_threshold,
         "min_rate": MIN_RATE,
@@ -464,8 +443,6 @@ def train_predicates(split_dir: Path, out: Path | None = None, folds_k: int = FO
         "rates": w.rates,
         "rule_weights": w.rule,
         "candidate_weights": w.candidate,
-        "candidate_vector": None if w.candidate_vector is None else [round(float(v), 4) for v in w.candidate_vector],
-        "rule_vector": None if w.rule_vector is None else [round(float(v), 4) for v in w.rule_vector],
     }
     path = out / WEIGHTS_FILE
     path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")

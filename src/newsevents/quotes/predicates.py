@@ -51,22 +51,6 @@ class Candidate:
 
     cue: Cue
     features: list[str]
-    vector: object = None  # :func:`vector_of` its predicate and content, or None
-
-
-def vector_of(doc, head: int | None, content: tuple[int, int]):
-    """The parse's own token vectors (spaCy's tok2vec output, ``doc.tensor``, computed by the
-    parse anyway) of a predicate and, averaged, of its content: what the words mean beyond their
-    lemma, so that a predicate never seen on train is judged by those like it. None when the
-    parse has no tensor."""
-    import numpy as np
-
-    t = getattr(doc, "tensor", None)
-    if t is None or not getattr(t, "size", 0) or t.shape[0] != len(doc):
-        return None
-    a, b = content
-    own = t[head] if head is not None else np.zeros(t.shape[1], dtype=t.dtype)
-    return np.concatenate([own, t[a:b].mean(axis=0)])
 
 
 def _bucket(n: int) -> str:
@@ -226,7 +210,7 @@ def candidates(doc, skip: set[int], in_quote: list[bool], contents: list[tuple[i
                 f.append("that")
             if sents[content[0]] != sents[content[1] - 1]:
                 f.append("crosses")
-            out.append(Candidate(Cue(cue, content, speaker, frame, i, antecedent), f, vector_of(doc, i, content)))
+            out.append(Candidate(Cue(cue, content, speaker, frame, i, antecedent), f))
     return out
 
 
@@ -305,12 +289,9 @@ def rule_features(doc, quote_cue: tuple[int, int] | None, content: tuple[int, in
     return f
 
 
-def probability(weights: dict[str, float], features: list[str], vector=None, vector_weights=None) -> float:
-    """The logistic regression's probability for ``features`` (binary, and ``rate_v:VALUE``) and
-    the token ``vector`` (:func:`vector_of`), when the weights have a part for it."""
+def probability(weights: dict[str, float], features: list[str]) -> float:
+    """The logistic regression's probability for ``features`` (binary, and ``rate_v:VALUE``)."""
     z = 0.0
-    if vector is not None and vector_weights is not None and len(vector_weights) == len(vector):
-        z += float(vector @ vector_weights)
     for name in features:
         if name.startswith("rate_v:"):
             z += weights.get("rate_v", 0.0) * float(name[7:])
@@ -330,23 +311,20 @@ class Weights:
     rule_threshold: float  # a rule's quote is dropped below this probability
     min_rate: float  # words seen on train with a lower cue rate are no candidates
     info: dict
-    candidate_vector: object = None  # weights of the candidates' token vectors (numpy), or None
-    rule_vector: object = None  # weights of the rule quotes' token vectors, or None
 
 
-def select(weights: Weights, rule_items: list[tuple[object, list[str], object]],
+def select(weights: Weights, rule_items: list[tuple[object, list[str]]],
            cands: list[Candidate]) -> tuple[list[tuple[object, float]], list[tuple[Candidate, float]]]:
     """The rule quotes kept (with their probability) and the candidates taken: at most one
-    frame per predicate, the likeliest, if it reaches the threshold. ``rule_items``: (quote,
-    features, vector) of each rule quote."""
+    frame per predicate, the likeliest, if it reaches the threshold."""
     kept = []
-    for q, f, v in rule_items:
-        p = probability(weights.rule, f, v, weights.rule_vector)
+    for q, f in rule_items:
+        p = probability(weights.rule, f)
         if p >= weights.rule_threshold:
             kept.append((q, p))
     best: dict[int, tuple[Candidate, float]] = {}
     for c in cands:
-        p = probability(weights.candidate, c.features, c.vector, weights.candidate_vector)
+        p = probability(weights.candidate, c.features)
         if p >= weights.threshold and (c.cue.head not in best or best[c.cue.head][1] < p):
             best[c.cue.head] = (c, p)
     return kept, sorted(best.values(), key=lambda cp: cp[0].cue.content)
@@ -361,15 +339,10 @@ def load(folder: str = "shipped") -> Weights | None:
     path = data_path("quotes", WEIGHTS_FILE) if folder == "shipped" else Path(folder) / WEIGHTS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no attribution cue weights (rebuild them with `newsevents train quotes`)")
-    import numpy as np
-
     data = json.loads(path.read_text(encoding="utf-8"))
-    vectors = [np.asarray(data[k], dtype=np.float32) if data.get(k) else None for k in ("candidate_vector", "rule_vector")]
     return Weights(data["candidate_weights"], data["rule_weights"], data["rates"], data["threshold"],
                    data["rule_threshold"], data["min_rate"],
-                   {k: v for k, v in data.items() if k not in (
-                       "candidate_weights", "rule_weights", "rates", "candidate_vector", "rule_vector")}, *vectors)
+                   {k: v for k, v in data.items() if k not in ("candidate_weights", "rule_weights", "rates")})
 
 
-__all__ = ["Candidate", "Weights", "WEIGHTS_FILE", "candidates", "load", "probability", "rate_features", "rule_features",
-           "select", "vector_of"]
+__all__ = ["Candidate", "Weights", "WEIGHTS_FILE", "candidates", "load", "probability", "rate_features", "rule_features", "select"]

@@ -224,7 +224,7 @@ def test_reported_speech(text, cue, speaker, content):
 
 @pytest.mark.parametrize("text, rule, cue, speaker, content", [
     ("The economy seemed fixated on China.", "indirect-seem", "seemed", None, "The economy seemed fixated on China"),
-    ("Pat Caddell: Democrat voters are worried about Clinton's health\n\nMore text.", "indirect-label", ":",
+    ("Pat Caddell: Democrat voters are worried about Clinton's health\n\nMore text.", "headline-indirect-label", ":",
      "Pat Caddell", "Democrat voters are worried about Clinton's health"),
     ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",
      "about the deal"),

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from newsevents.model import ActorRef, Article, Document, Event, Sentence, Span
-from newsevents.store import DuckDBStore, MemoryStore, SharedReads, rollup
+from newsevents.model import ActorRef, Article, Document, Event, Quote, Sentence, Span
+from newsevents.store import DuckDBStore, MemoryStore, SharedReads, rollup, schema
 from newsevents.store import query as q
 from newsevents.store.filters import Filters
 from newsevents.store.schema import EVENT_DAYS_OF_EVENTS
@@ -167,10 +167,29 @@ def test_a_version_1_store_gets_its_event_days(tmp_path):
         s.write(articles(30))
         want = [s.count("events", f) for f in FILTERS]
         s._con.execute("DROP TABLE event_days")
+        s._con.execute("ALTER TABLE quotes DROP COLUMN in_title")
         s._con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with DuckDBStore(path) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == schema.SCHEMA_VERSION == 3
         assert [s.count("events", f) for f in FILTERS] == want == [plain_count(s, f) for f in FILTERS]
+
+
+def test_a_version_2_store_gets_quotes_in_title(tmp_path):
+    path = tmp_path / "old.duckdb"
+    docs = articles(12)
+    for doc in docs:
+        doc.quotes = [Quote(content=Span(doc.article.body[:9], 0, 9))]
+    with DuckDBStore(path, commit_every=8) as s:
+        s.write(docs[:10])
+        s._con.execute("ALTER TABLE quotes DROP COLUMN in_title")
+        s._con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    docs[11].article.title = "Pence: a title"
+    docs[11].quotes[0] = Quote(content=Span("a title", 7, 14), in_title=True)
+    with DuckDBStore(path) as s:
+        assert s.schema_version() == 3
+        s.write(docs[10:])  # and it takes new rows with the column
+        rows = s.sql("SELECT content, in_title FROM quotes ORDER BY in_title")
+        assert list(rows.in_title) == [False] * 11 + [True] and rows.content.iloc[-1] == "a title"
 
 
 WRITER = """

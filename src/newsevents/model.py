@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: quotes.in_title
 
 Modality = Literal["asserted", "reported", "hoped", "demanded", "hypothetical", "future"]
 MODALITIES: tuple[str, ...] = ("asserted", "reported", "hoped", "demanded", "hypothetical", "future")
@@ -152,6 +152,9 @@ class Quote:
     # the quoted pieces when the quote is split around its attribution ('"A," he said, "B."'):
     # content then runs from the first piece to the last; empty for a quote in one piece
     parts: list[Span] = field(default_factory=list)
+    # a quote in the article's headline when it is its title (``article.title``): its spans are
+    # offsets into the title, and it has no sentence and no events
+    in_title: bool = False
 
 
 @dataclass

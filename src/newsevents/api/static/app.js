@@ -102,6 +102,7 @@ function renderDocument(doc, container, { select = null, selectQuote = null, onS
   const marks = [];
   doc.actors.forEach((m, i) => marks.push({ start: m.start, end: m.end, kind: 'actor', i }));
   doc.quotes.forEach((q, i) => {
+    if (q.in_title) return; // its offsets are into the title, not the body shown
     for (const part of (q.parts && q.parts.length ? q.parts : [q.content])) marks.push({ start: part.start, end: part.end, kind: 'quote', i });
   });
   (doc.locations || []).forEach((p, i) => marks.push({ start: p.start, end: p.end, kind: 'place', i }));
@@ -319,7 +320,7 @@ function quoteList(doc, onSelect) {
     h('button', { type: 'button', class: 'link', onclick: () => onSelect(i) },
       h('span', { class: 'speaker' }, q.speaker ? actorLabel(q.speaker) : 'unattributed'),
       q.speaker && q.speaker.code ? h('span', { class: 'code' }, ` ${q.speaker.code}`) : null,
-      h('span', { class: 'muted' }, ` · ${q.kind}${q.cue ? ` · “${q.cue.text}”` : ''}`)),
+      h('span', { class: 'muted' }, ` · ${q.kind}${q.cue ? ` · “${q.cue.text}”` : ''}${q.in_title ? ' · headline' : ''}`)),
     h('blockquote', {}, short(q.content.text, 300)))));
 }
 

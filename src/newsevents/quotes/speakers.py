@@ -95,13 +95,17 @@ def transcript_turns(parse, body: str, paras: list[tuple[int, int]]) -> list[Tur
     """The speaker turns of the paragraphs ``paras`` ((start, end) characters, in order).
 
     A paragraph opening on a quote mark and a label is a turn wherever it stands. An unquoted
-    one is a turn only where the article has two of them or more (a transcript): a single
-    ``NAME: ...`` paragraph is a headline, which :mod:`.cues` reads as before."""
+    one is a turn only with a label in capitals and where the article has two of them or more
+    (a transcript): a single ``NAME: ...`` paragraph is a headline, and title-case labels are
+    as often section headings; :mod:`.cues` reads those as before."""
     found = []  # (paragraph index, turn, caps)
     for k, para in enumerate(paras):
         got = _label_at(parse, body, para)
         if got is not None:
             found.append((k, *got))
+    # unquoted, only a transcript's labels in capitals ('TAPPER:'): title-case ones are as often
+    # section headings ('Jeb Bush: Student loans ...') or headlines, read by cues.py as before
+    found = [f for f in found if f[1].quoted or f[2]]
     if sum(1 for _, t, _ in found if not t.quoted) < 2:
         found = [f for f in found if f[1].quoted]
     turns = []

@@ -231,9 +231,9 @@ def test_reported_speech(text, cue, speaker, content):
      "about the deal"),
     ("Trump kept his promise to build a wall.", "indirect-nouns", "promise", "his", "to build a wall"),
     ("Graham called both Trump and Clinton “crazy” and said more.", "indirect-naming", "called", "Graham",
-     "both Trump and Clinton “crazy"),  # the parser hangs the object under the name
+     "both Trump and Clinton “crazy”"),  # the parser hangs the object under the name; the quotation whole
     ("She called his executive actions “a crucial step forward.”", "indirect-naming", "called", "She",
-     "his executive actions “a crucial step forward"),  # the name as an apposition
+     "his executive actions “a crucial step forward.”"),  # the name as an apposition
     ("Kaine's full embrace of the pro-choice position is new.", "indirect-nouns", "embrace of", "Kaine",
      "the pro-choice position"),
     ("In a new poll, Clinton leads Trump by five points.", "indirect-in", "In", "a new poll",
@@ -299,6 +299,35 @@ def test_object_leaves_out_a_trailing_relative_clause():
 def test_object_leaves_out_the_occasion_it_was_said_on():
     doc = run("Trump praised Matthew Boyle at a press conference in Hanahan on Monday.")
     assert [q.content.text for q in doc.quotes] == ["Matthew Boyle"]
+
+
+def test_reported_content_goes_on_past_a_colon_that_closes_it():
+    doc = run("The senator argued that the bill has three flaws: it costs too much, it helps too few and it "
+              "comes too late.")
+    assert [q.content.text for q in doc.quotes] == [
+        "that the bill has three flaws: it costs too much, it helps too few and it comes too late"]
+
+
+def test_reported_content_runs_to_the_closing_mark_of_a_quotation_it_opens():
+    text = ('The mayor said the city had spent "twenty years arguing about the bridge. We are tired of it."'
+            "\n\nThe council meets on Monday.")
+    (q,) = run(text).quotes
+    assert q.cue.text == "said" and q.speaker.text == "The mayor"
+    assert q.content.text == 'the city had spent "twenty years arguing about the bridge. We are tired of it."'
+
+
+def test_a_quote_ending_a_clause_its_cue_follows_takes_the_clause():
+    doc = run('Voters in the county are "tired of waiting for the bridge," the mayor said.')
+    assert [(q.cue.text, q.speaker.text, q.content.text) for q in doc.quotes] == [
+        ("said", "the mayor", 'Voters in the county are "tired of waiting for the bridge,"')]
+    doc = run('"We will win," the coach said.')  # a quote that is the whole clause stays as it is
+    assert [q.content.text for q in doc.quotes] == ['"We will win,"']
+
+
+def test_object_keeps_an_infinitive_the_parser_hangs_on_the_verb():
+    doc = run("The union backed his call to raise the minimum wage to fifteen dollars.")
+    (q,) = [q for q in doc.quotes if q.cue.text == "backed"]
+    assert q.content.text == "his call to raise the minimum wage to fifteen dollars"
 
 
 def test_a_cue_inside_what_another_cue_reports_is_part_of_that_statement():

@@ -223,7 +223,8 @@ def rule_quotes(doc: Document) -> list[Quote]:
                 last.parts.append((a, b))
                 last.content = (last.content[0], b)
                 continue
-            last = _Draft((a, b), c.cue, c.speaker, "direct", f"direct-{how}", 0.9, para, c.antecedent)
+            content = _mixed(parse, c, a, b) if how == "parse" else (a, b)
+            last = _Draft(content, c.cue, c.speaker, "direct", f"direct-{how}", 0.9, para, c.antecedent)
             drafts.append(last)
             continue
         words = seg.words(body)
@@ -270,8 +271,9 @@ def rule_quotes(doc: Document) -> list[Quote]:
     for ci, c in enumerate(cues):
         if ci in used or in_quote[c.head] or ci in nested:
             continue  # reported by a direct quote already, or speech inside someone's quote
-        kind = "direct" if _mostly_quoted(c.content, in_quote) else "indirect"
-        drafts.append(_Draft(c.content, c.cue, c.speaker, kind, f"{kind}-{c.frame}", 0.7 if kind == "indirect" else 0.8,
+        content = _to_closing_mark(c.content, seg_tokens)
+        kind = "direct" if _mostly_quoted(content, in_quote) else "indirect"
+        drafts.append(_Draft(content, c.cue, c.speaker, kind, f"{kind}-{c.frame}", 0.7 if kind == "indirect" else 0.8,
                              para_of(c.head), c.antecedent))
 
     return _to_quotes(doc, drafts)
@@ -334,6 +336,33 @@ def _inside(n: int, ranges: list[tuple[int, int]]) -> list[bool]:
         for i in range(a, b):
             flags[i] = True
     return flags
+
+
+def _mixed(parse, c: Cue, a: int, b: int) -> tuple[int, int]:
+    """The quoted stretch ``[a, b)`` with the words of the cue's clause before it, when the cue
+    comes after the quote and its clause opens before the quote ('Teachers who met him are
+    "very, very pro-Bernie," she said'): the quote is the end of a statement reported in part in
+    the writer's words, and the statement is what was said."""
+    start = c.content[0]
+    if start >= a or c.head < b or parse[start].sent.start != parse[a].sent.start:
+        return a, b
+    if sum(1 for t in parse[start:a] if not (t.is_punct or t.is_space)) < 2:
+        return a, b
+    return start, b
+
+
+def _to_closing_mark(content: tuple[int, int], seg_tokens: list[tuple[int, int]]) -> tuple[int, int]:
+    """``content`` running on to the closing mark of a quotation that opens inside it and closes
+    after it ('said the country has spent "hundreds of years ..., young people do not want to
+    see that. They're way beyond that."'): a quotation is reported whole, over as many sentences
+    as it runs (as annotators mark it), not cut where the parse's clause ends."""
+    s, e = content
+    k = bisect_right(seg_tokens, (e, -1)) - 1  # the last quotation opening before the content's end
+    if k >= 0:
+        a, b = seg_tokens[k]
+        if s <= a < e < b:
+            return s, b
+    return content
 
 
 def _has_verb(parse, a: int, b: int) -> bool:

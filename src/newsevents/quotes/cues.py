@@ -351,11 +351,25 @@ def _occasion(prep) -> bool:
     return bool(objs) and (lemma(objs[0]) in _OCCASIONS or objs[0].ent_type_ in ("DATE", "TIME"))
 
 
+def _object_modifier(c) -> bool:
+    """An infinitive or participle the parser hung on the verb that modifies its object
+    ('backed his call to raise the wage', 'recalled her father teaching her to shoot'), which
+    annotators keep with the object: not one set off by a comma or opened by a conjunction
+    ('..., saying ...', 'because ...')."""
+    if c.dep_ != "advcl":
+        return False
+    doc = c.doc
+    if doc[c.left_edge.i - 1].text in _TRIM or any(m.dep_ == "mark" for m in c.children):
+        return False
+    return c.tag_ == "VBG" or _has_child(c, "aux", "to")
+
+
 def _right_side(verb) -> tuple[int, int]:
     """The verb's complements to its right ("criticized Clinton for supporting the bill"),
-    without a coordinated verb, an adverbial clause or a phrase of time and place."""
+    without a coordinated verb, an adverbial clause (but for an object's infinitive or participle
+    the parser hung on the verb) or a phrase of time and place."""
     doc = verb.doc
-    args = [c for c in verb.children if c.i > verb.i and c.dep_ in _ARGUMENTS
+    args = [c for c in verb.children if c.i > verb.i and (c.dep_ in _ARGUMENTS or _object_modifier(c))
             and not (c.dep_ == "prep" and (c.lower_ in _CIRCUMSTANCE or _occasion(c)))]
     if not args:  # the object stands before the verb ("the plan, which he criticized")
         obj = [c for c in verb.children if c.dep_ == "dobj"]
@@ -363,6 +377,21 @@ def _right_side(verb) -> tuple[int, int]:
     start = min(c.left_edge.i for c in args)
     end = max(c.right_edge.i for c in args) + 1
     return start, end
+
+
+#: Frames whose content goes on past a colon that closes it: "suggested that she has three tasks: ..."
+_COLON_FRAMES = {"clause", "object", "infinitive", "prepositions"}
+
+
+def _through_colon(doc, content: tuple[int, int]) -> tuple[int, int]:
+    """``content`` with what follows a colon right after it, to the end of the sentence: annotators
+    take the list or statement the colon announces as part of what was said."""
+    end = content[1]
+    if end < len(doc) and doc[end].text == ":":
+        longer = trimmed(doc, content[0], doc[end].sent.end)
+        if longer is not None and longer[1] > end + 1:
+            return longer
+    return content
 
 
 def _prepositional(verb, preps: frozenset[str]):
@@ -494,6 +523,8 @@ def _verb(tok, lex: Lexicon) -> Cue | None:
     content = trimmed(doc, *content)
     if content is None:
         return None
+    if frame in _COLON_FRAMES:
+        content = _through_colon(doc, content)
     who = speaker_of(tok)
     return Cue(cue, content, who[0] if who else None, frame, tok.i, who[1] if who else None)
 

@@ -27,12 +27,14 @@ from ..vocab import QUOTE_MARKS
 from .cues import label_speaker
 
 #: Up to five words before a colon at the start of a paragraph, after an optional quote mark.
-_LABEL = re.compile(r"[ \t\u00a0]*([\"“”'‘]?)[ \t\u00a0]*([A-Z][\w.'’\-]*(?:[ \t\u00a0]+[\w.'’\-]+){0,4})[ \t\u00a0]*:[ \t\u00a0]+\S")
+_LABEL = re.compile(r"[ \t\u00a0]*([\"“”'‘]?)[ \t\u00a0]*"
+                    r"([A-Z][\w.'’\-]*(?:[ \t\u00a0]+[\w.'’\-]+){0,4})[ \t\u00a0]*:[ \t\u00a0]+\S")
 _OPENS_QUOTE = re.compile(r"[ \t\u00a0]*[\"“]")
 #: A paragraph that is only a stage direction: "(CROSSTALK.)", "[inaudible]".
 _DIRECTION = re.compile(r"[ \t\u00a0]*[\"“]?[ \t\u00a0]*[(\[][^)\]]*[)\]][.\s\"”]*$")
 #: A dash, a name, an optional ", 34, of Ohio" and the paragraph's end.
-_SIGNED = re.compile(r"[ \t\u00a0]*(―|—|–|‒|-{1,3})[ \t\u00a0]*([^\n,]{1,60}?)[ \t\u00a0.]*(?:,[^\n]{0,60}?)?[ \t\u00a0.]*(?:\r?\n|\Z)")
+_SIGNED = re.compile(r"[ \t\u00a0]*(―|—|–|‒|-{1,3})[ \t\u00a0]*([^\n,]{1,60}?)[ \t\u00a0.]*"
+                     r"(?:,[^\n]{0,60}?)?[ \t\u00a0.]*(?:\r?\n|\Z)")
 #: A signature is a name of at most this many words (then an optional ", 34, of Ohio").
 MAX_NAME_WORDS = 5
 #: Unlabelled paragraphs of an unquoted transcript continue a turn when at most this many

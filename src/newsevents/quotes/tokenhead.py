@@ -156,29 +156,43 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
 
 
-def _gru(w: Weights, x: np.ndarray, lengths: list[int], suffix: str, reverse: bool) -> np.ndarray:
-    """One direction of torch's GRU over a padded batch ``x`` (batch, time, in) of sequences of
-    ``lengths``; padding steps leave the state as it is."""
-    b, t, _ = x.shape
-    w_ih, w_hh = w[f"gru.weight_ih_l0{suffix}"], w[f"gru.weight_hh_l0{suffix}"]
-    b_ih, b_hh = w[f"gru.bias_ih_l0{suffix}"], w[f"gru.bias_hh_l0{suffix}"]
-    hid = w_hh.shape[1]
-    gates_x = x @ w_ih.T + b_ih  # (b, t, 3h): the input's part of every gate, at once
-    h = np.zeros((b, hid), dtype=np.float32)
-    out = np.zeros((b, t, hid), dtype=np.float32)
-    lens = np.asarray(lengths)
-    steps = range(t - 1, -1, -1) if reverse else range(t)
-    for s in steps:
-        gx = gates_x[:, s]
-        gh = h @ w_hh.T + b_hh
-        r = _sigmoid(gx[:, :hid] + gh[:, :hid])
-        z = _sigmoid(gx[:, hid:2 * hid] + gh[:, hid:2 * hid])
-        nn = np.tanh(gx[:, 2 * hid:] + r * gh[:, 2 * hid:])
-        new = (1 - z) * nn + z * h
-        live = (s < lens)[:, None]
-        h = np.where(live, new, h)
-        out[:, s] = h
-    return out
+def _bigru(w: Weights, seqs: list[np.ndarray]) -> list[np.ndarray]:
+    """torch's bidirectional GRU (one layer) over each of ``seqs`` (time x in): the forward and
+    the backward direction step together, and the sequences, longest first, drop out of the batch
+    as they end (no padding is computed; a paragraph batch is mostly short sequences)."""
+    order = sorted(range(len(seqs)), key=lambda k: -len(seqs[k]))
+    lengths = [len(seqs[k]) for k in order]
+    b, t = len(order), lengths[0]
+    hid = w["gru.weight_hh_l0"].shape[1]
+    w_ih = np.stack([w["gru.weight_ih_l0"].T, w["gru.weight_ih_l0_reverse"].T])  # (2, in, 3h)
+    w_hh = np.stack([w["gru.weight_hh_l0"].T, w["gru.weight_hh_l0_reverse"].T])  # (2, h, 3h)
+    b_ih = np.stack([w["gru.bias_ih_l0"], w["gru.bias_ih_l0_reverse"]])[:, None]  # (2, 1, 3h)
+    b_hh = np.stack([w["gru.bias_hh_l0"], w["gru.bias_hh_l0_reverse"]])[:, None]
+    x = np.zeros((2, b, t, seqs[0].shape[1]), dtype=np.float32)
+    for r, k in enumerate(order):  # direction 1 reads each sequence from its own end
+        x[0, r, :lengths[r]] = seqs[k]
+        x[1, r, :lengths[r]] = seqs[k][::-1]
+    # the input's part of every gate, at once
+    gates_x = (np.matmul(x.reshape(2, b * t, -1), w_ih) + b_ih).reshape(2, b, t, -1)
+    h = np.zeros((2, b, hid), dtype=np.float32)
+    out = np.zeros((2, b, t, hid), dtype=np.float32)
+    live = b
+    for s in range(t):
+        while lengths[live - 1] <= s:
+            live -= 1
+        hl = h[:, :live]
+        gx = gates_x[:, :live, s]
+        gh = np.matmul(hl, w_hh) + b_hh
+        r = _sigmoid(gx[..., :hid] + gh[..., :hid])
+        z = _sigmoid(gx[..., hid:2 * hid] + gh[..., hid:2 * hid])
+        nn = np.tanh(gx[..., 2 * hid:] + r * gh[..., 2 * hid:])
+        h[:, :live] = (1 - z) * nn + z * hl
+        out[:, :live, s] = h[:, :live]
+    got: list[np.ndarray] = [np.empty(0)] * len(seqs)
+    for r, k in enumerate(order):
+        n = lengths[r]
+        got[k] = np.concatenate([out[0, r, :n], out[1, r, n - 1::-1]], axis=1)
+    return got
 
 
 def forward(w: Weights, feats: np.ndarray, blocks: list[tuple[int, int]]) -> np.ndarray:
@@ -186,28 +200,15 @@ def forward(w: Weights, feats: np.ndarray, blocks: list[tuple[int, int]]) -> np.
     sequences ``blocks`` ([start, end) token ranges, a paragraph each)."""
     x = (feats - w["mean"]) / w["scale"]
     x = np.maximum(0.0, x @ w["proj.weight"].T + w["proj.bias"]).astype(np.float32)
-    lengths = [b - a for a, b in blocks]
-    t = max(lengths)
-    batch = np.zeros((len(blocks), t, x.shape[1]), dtype=np.float32)
-    for k, (a, b) in enumerate(blocks):
-        batch[k, :b - a] = x[a:b]
-    fw = _gru(w, batch, lengths, "", False)
-    # the backward direction reads each sequence from its own end: reverse within its length
-    rev = np.zeros_like(batch)
-    for k, n in enumerate(lengths):
-        rev[k, :n] = batch[k, n - 1::-1]
-    bw_rev = _gru(w, rev, lengths, "_reverse", False)
-    bw = np.zeros_like(bw_rev)
-    for k, n in enumerate(lengths):
-        bw[k, :n] = bw_rev[k, n - 1::-1]
-    h = np.concatenate([fw, bw], axis=2)
-    logits = h @ w["out.weight"].T + w["out.bias"]
-    logits -= logits.max(axis=2, keepdims=True)
-    p = np.exp(logits)
-    p /= p.sum(axis=2, keepdims=True)
+    blocks = [(a, b) for a, b in blocks if b > a]
     out = np.zeros((len(feats), len(LABELS)), dtype=np.float32)
-    for k, (a, b) in enumerate(blocks):
-        out[a:b] = p[k, :b - a]
+    if not blocks:
+        return out
+    for (a, b), h in zip(blocks, _bigru(w, [x[a:b] for a, b in blocks])):
+        logits = h @ w["out.weight"].T + w["out.bias"]
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        out[a:b] = p / p.sum(axis=1, keepdims=True)
     return out
 
 

@@ -223,7 +223,8 @@ def test_reported_speech(text, cue, speaker, content):
 
 
 @pytest.mark.parametrize("text, rule, cue, speaker, content", [
-    ("The economy seemed fixated on China.", "indirect-seem", "seemed", None, "The economy seemed fixated on China"),
+    ("The economy seemed fixated on China.", "indirect-seem", "seemed", "The economy",
+     "The economy seemed fixated on China"),  # the one who seems is the source, inside the content
     ("Pat Caddell: Democrat voters are worried about Clinton's health\n\nMore text.", "headline-indirect-label", ":",
      "Pat Caddell", "Democrat voters are worried about Clinton's health"),
     ("Republicans raised questions about the deal.", "indirect-light", "raised questions", "Republicans",

@@ -65,8 +65,9 @@ class Settings:
     # The learned attribution reading of the quotes stage (see docs/quotes.md): "shipped" (the
     # default) the cue classifier over the parse's predicates and the rules' quotes
     # (data/quotes/predicates.json; PolNeAR dev content F1 0.754 against 0.736 for the rules
-    # alone), "crf" the CRF tagger over the rules (0.742), "none" the rules alone, or a folder
-    # written by `newsevents train quotes` (either kind).
+    # alone), "crf" the CRF tagger over the rules (0.742), "tensor" the token head over the
+    # parse's own vectors, over the rules, "none" the rules alone, or a folder written by
+    # `newsevents train quotes` (any kind).
     quotes_model: str = "shipped"
     # The learned source/target span tagger of the events stage (a CRF over the parse and the rules'
     # reading, see docs/events.md): "none" the rules' spans alone, "shipped" the shipped weights, or

@@ -24,7 +24,8 @@ def quotes(
     errors: bool = typer.Option(False, "--errors", help="Print where it goes wrong instead: every gold attribution "
                                 "and predicted quote in one class, the cue words and frames missed, precision by rule."),
     quotes_model: str = typer.Option("shipped", "--quotes-model", help="The attribution reading: shipped (the cue "
-                                     "classifier over the rules, the default), crf (the CRF tagger over the rules), "
+                                     "classifier over the rules, the default), crf (the CRF tagger over the rules), tensor (the "
+                                     "token head over the parse's vectors, over the rules), "
                                      "none (the rules alone), or a folder written by `newsevents train quotes`."),
 ) -> None:
     """Score quotes against PolNeAR attributions: content P/R/F1 (exact and by token overlap),

@@ -62,20 +62,25 @@ def quotes(
     out: Path = typer.Option(None, "--out", help="The folder to write the weights to (default: the package's own)."),
     folds: int = typer.Option(3, "--folds", help="Cross-validate by article with this many folds first (0: skip)."),
     model: str = typer.Option("predicates", "--model", help="predicates: the cue classifier (data/quotes/predicates.json, "
-                              "the default reading); crf: the CRF tagger (data/quotes/attribution.crfsuite)."),
+                              "the default reading); crf: the CRF tagger (data/quotes/attribution.crfsuite); tensor: "
+                              "the token head over the parse's own vectors (data/quotes/tokenhead.npz; needs torch)."),
 ) -> None:
     """Fit the learned attribution reading on PolNeAR train: the cue classifier over the parse's
-    predicates (default), or the CRF tagger over the parse and the rules' reading.
+    predicates (default), the CRF tagger over the parse and the rules' reading, or the token head
+    (a small GRU) over the parse's own token vectors.
 
     Example: newsevents train quotes --polnear ../shared/gold/quotes/polnear/train
     """
     from ..quotes.learn import train, train_predicates
 
-    if model not in ("predicates", "crf"):
-        raise typer.BadParameter(f"--model {model}: use predicates or crf")
-    fit = train_predicates if model == "predicates" else train
+    if model not in ("predicates", "crf", "tensor"):
+        raise typer.BadParameter(f"--model {model}: use predicates, crf or tensor")
+    if model == "tensor":
+        from ..quotes.tokenhead_train import train as fit
+    else:
+        fit = train_predicates if model == "predicates" else train
     path = fit(polnear, out=out, folds_k=folds, log=lambda m: console.print(m, highlight=False))
-    named = "shipped" if model == "predicates" else "crf"
+    named = {"predicates": "shipped"}.get(model, model)
     console.print(f"wrote {plain(path)}; score it with `newsevents evaluate quotes --polnear ../shared/gold/quotes/polnear/dev "
                   f"--quotes-model {named if out is None else plain(out)}`", highlight=False)
 

@@ -28,7 +28,7 @@ from ..model import ActorRef, Document, Quote, Span
 from ..nlp import sentence_numbers
 from ..settings import Settings
 from .cues import Cue, find_cues, label_speaker, lexicon, put_it, speaker_of
-from . import predicates, tagger
+from . import predicates, tagger, tokenhead
 from .headline import headline_quotes
 from .marks import Segment, paragraphs, segments
 from .speakers import label_antecedent, signature, transcript_turns
@@ -54,8 +54,7 @@ class QuoteStage:
         lexicon()  # load the lexicon now, not on the first article
         self.model = self.settings.quotes_model
         if self.model != "none":  # and the learned weights
-            predicates.load(self.model) if _learned_kind(self.model) == "predicates" else tagger.load(
-                "shipped" if self.model == "crf" else self.model)
+            _load_learned(self.model)
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
@@ -88,13 +87,15 @@ def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
     """The quotes of a parsed Document, in text order: the rules' reading alone (``model``
     "none"), with the learned cue classifier over it ("shipped", or a folder holding
     ``predicates.json``: :mod:`.predicates`), or with the CRF tagger over it ("crf", or a folder
-    holding ``attribution.crfsuite``: :mod:`.tagger`), as ``Settings.quotes_model`` says."""
+    holding ``attribution.crfsuite``: :mod:`.tagger`), or with the token head over the parse's
+    own vectors over it ("tensor", or a folder holding ``tokenhead.npz``: :mod:`.tokenhead`), as
+    ``Settings.quotes_model`` says."""
     rules = rule_quotes(doc)
     if doc.parse is None or model == "none":
         return rules
-    if _learned_kind(model) == "predicates":
-        return predicate_quotes(doc, rules, predicates.load(model))
-    learned = tagger.load("shipped" if model == "crf" else model)
+    learned = _load_learned(model)
+    if isinstance(learned, predicates.Weights):
+        return predicate_quotes(doc, rules, learned)
     return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
 
 
@@ -109,12 +110,24 @@ def with_headline(doc: Document, quotes: list[Quote], find) -> list[Quote]:
 
 
 def _learned_kind(model: str) -> str:
-    """"predicates" or "crf": which learned reading ``model`` names."""
+    """"predicates", "crf" or "tensor": which learned reading ``model`` names."""
     if model == "shipped":
         return "predicates"
-    if model == "crf":
-        return "crf"
+    if model in ("crf", "tensor"):
+        return model
+    if (Path(model) / tokenhead.WEIGHTS_FILE).is_file():
+        return "tensor"
     return "predicates" if (Path(model) / predicates.WEIGHTS_FILE).is_file() else "crf"
+
+
+def _load_learned(model: str):
+    """The learned reading ``model`` names: predicates.Weights, tagger.Model or tokenhead.Model."""
+    kind = _learned_kind(model)
+    if kind == "predicates":
+        return predicates.load(model)
+    if kind == "tensor":
+        return tokenhead.load(model)
+    return tagger.load("shipped" if model == "crf" else model)
 
 
 def predicate_quotes(doc: Document, rules: list[Quote], weights: predicates.Weights) -> list[Quote]:
@@ -603,7 +616,7 @@ def _to_quotes(doc: Document, drafts: list[_Draft]) -> list[Quote]:
     return out
 
 
-def learned_quotes(doc: Document, rules: list[Quote], model: tagger.Model) -> list[Quote]:
+def learned_quotes(doc: Document, rules: list[Quote], model: tagger.Model | tokenhead.Model) -> list[Quote]:
     """The tagger's attributions as Quotes. Speakers come from the parse as the rules read them
     (a relative pronoun with its antecedent, a pronoun with its coreferent) where the rules
     found the same speaker; a content without cue or source (a quote going on from the one
@@ -613,7 +626,8 @@ def learned_quotes(doc: Document, rules: list[Quote], model: tagger.Model) -> li
     sents = sentence_numbers(parse)
     in_quote = quoted_tokens(parse, body)
     rule_spans = quote_spans(parse, rules)
-    tags = tagger.tag(model, parse, rule_spans, in_quote)
+    tags = model.tag(parse, rule_spans, in_quote) if isinstance(model, tokenhead.Model) else tagger.tag(
+        model, parse, rule_spans, in_quote)
     rule_tokens = [(_token_range(parse, q.content), q) for q in rules]
     drafts = []
     for att in tagger.decode(parse, tags, sents):

@@ -557,12 +557,12 @@ def _as_host(verb):
     return ((verb.i, verb.i + 1), content) if content else None
 
 
-#: Verbs of appearance: "Trump seemed fixated on China" attributes a view to nobody named.
+#: Verbs of appearance: "Trump seemed fixated on China" attributes a view of Trump, to Trump as annotators mark it.
 _SEEM = {"seem", "appear"}
 
 
 def _seeming(verb) -> Cue | None:
-    """'X seemed (to be) Y': the content is X with Y, round the cue; no speaker."""
+    """'X seemed (to be) Y': the content is X with Y, round the cue; X is the speaker."""
     comp = [c for c in verb.children if c.dep_ in ("xcomp", "oprd", "acomp", "attr", "ccomp")]
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     if not comp:
@@ -570,7 +570,11 @@ def _seeming(verb) -> Cue | None:
     start = min([c.left_edge.i for c in subj + comp])
     end = max(c.right_edge.i for c in comp) + 1
     content = trimmed(verb.doc, start, end)
-    return Cue((verb.i, verb.i + 1), content, None, "seem", verb.i) if content else None
+    # the one who seems is its source, as annotators mark it ('Stumpf appeared to blame ...'),
+    # though it stands inside the content; not 'it', 'there' or 'what'
+    who = [c for c in subj if c.dep_ != "expl" and c.lower_ not in ("it", "there", "what", "which", "this", "that")]
+    speaker = trimmed(verb.doc, *subtree(who[0]), marks=True) if who else None
+    return Cue((verb.i, verb.i + 1), content, speaker, "seem", verb.i) if content else None
 
 
 def _light(verb, nouns: frozenset[str]):

@@ -27,12 +27,14 @@ from ..vocab import QUOTE_MARKS
 from .cues import label_speaker
 
 #: Up to five words before a colon at the start of a paragraph, after an optional quote mark.
-_LABEL = re.compile(r"[ \t\u00a0]*([\"“”'‘]?)[ \t\u00a0]*([A-Z][\w.'’\-]*(?:[ \t\u00a0]+[\w.'’\-]+){0,4})[ \t\u00a0]*:[ \t\u00a0]+\S")
+_LABEL = re.compile(r"[ \t\u00a0]*([\"“”'‘]?)[ \t\u00a0]*"
+                    r"([A-Z][\w.'’\-]*(?:[ \t\u00a0]+[\w.'’\-]+){0,4})[ \t\u00a0]*:[ \t\u00a0]+\S")
 _OPENS_QUOTE = re.compile(r"[ \t\u00a0]*[\"“]")
 #: A paragraph that is only a stage direction: "(CROSSTALK.)", "[inaudible]".
 _DIRECTION = re.compile(r"[ \t\u00a0]*[\"“]?[ \t\u00a0]*[(\[][^)\]]*[)\]][.\s\"”]*$")
 #: A dash, a name, an optional ", 34, of Ohio" and the paragraph's end.
-_SIGNED = re.compile(r"[ \t\u00a0]*(―|—|–|‒|-{1,3})[ \t\u00a0]*([^\n,]{1,60}?)[ \t\u00a0.]*(?:,[^\n]{0,60}?)?[ \t\u00a0.]*(?:\r?\n|\Z)")
+_SIGNED = re.compile(r"[ \t\u00a0]*(―|—|–|‒|-{1,3})[ \t\u00a0]*([^\n,]{1,60}?)[ \t\u00a0.]*"
+                     r"(?:,[^\n]{0,60}?)?[ \t\u00a0.]*(?:\r?\n|\Z)")
 #: A signature is a name of at most this many words (then an optional ", 34, of Ohio").
 MAX_NAME_WORDS = 5
 #: Unlabelled paragraphs of an unquoted transcript continue a turn when at most this many
@@ -95,13 +97,17 @@ def transcript_turns(parse, body: str, paras: list[tuple[int, int]]) -> list[Tur
     """The speaker turns of the paragraphs ``paras`` ((start, end) characters, in order).
 
     A paragraph opening on a quote mark and a label is a turn wherever it stands. An unquoted
-    one is a turn only where the article has two of them or more (a transcript): a single
-    ``NAME: ...`` paragraph is a headline, which :mod:`.cues` reads as before."""
+    one is a turn only with a label in capitals and where the article has two of them or more
+    (a transcript): a single ``NAME: ...`` paragraph is a headline, and title-case labels are
+    as often section headings; :mod:`.cues` reads those as before."""
     found = []  # (paragraph index, turn, caps)
     for k, para in enumerate(paras):
         got = _label_at(parse, body, para)
         if got is not None:
             found.append((k, *got))
+    # unquoted, only a transcript's labels in capitals ('TAPPER:'): title-case ones are as often
+    # section headings ('Jeb Bush: Student loans ...') or headlines, read by cues.py as before
+    found = [f for f in found if f[1].quoted or f[2]]
     if sum(1 for _, t, _ in found if not t.quoted) < 2:
         found = [f for f in found if f[1].quoted]
     turns = []

@@ -8,7 +8,8 @@ from typing import Any
 def span_problems(doc: dict[str, Any]) -> list[str]:
     """Each span (any object with ``text``, ``start`` and ``end``, at any depth: sentences,
     actors, events' trigger/sentence/source/target/reporter/places/date span, quotes' content,
-    cue, speaker and parts) whose text is not ``body[start:end]``; empty when all are."""
+    cue, speaker and parts) whose text is not ``body[start:end]`` (``title[start:end]`` for the
+    title's quotes); empty when all are."""
     body = doc["article"]["body"]
     problems: list[str] = []
 
@@ -25,6 +26,8 @@ def span_problems(doc: dict[str, Any]) -> list[str]:
                 walk(inner, f"{where}[{i}]")
 
     for key, value in doc.items():
-        if key != "article":
+        if key not in ("article", "title_quotes"):
             walk(value, key)
+    body = doc["article"].get("title") or ""  # the title's quotes point into the title
+    walk(doc.get("title_quotes", []), "title_quotes")
     return problems

@@ -46,30 +46,29 @@ def test_headline_is_the_title_or_a_title_case_first_line():
 def test_a_label_title_is_what_the_named_speaker_said():
     doc = run("Mike Pence told Fox News on Sunday that the invitation was a joke. Pence spoke for ten minutes.",
               title="Pence: Trump Was ‘Mocking’ Clinton Camp With Invitation")
-    head = [q for q in doc.quotes if q.in_title]
-    assert len(head) == 1, [q.content.text for q in doc.quotes]
+    head = doc.title_quotes
+    assert len(head) == 1 and all(not q.in_title for q in doc.quotes), [q.content.text for q in head]
     q = head[0]
     title = doc.article.title
     assert q.content.text == "Trump Was ‘Mocking’ Clinton Camp With Invitation" == title[q.content.start:q.content.end]
     assert q.speaker.text == "Pence" == title[q.speaker.start:q.speaker.end]
     assert q.speaker.name == "Mike Pence" and q.cue.text == ":"
-    assert q.sentence is None and q.events == [] and q.rule == "headline-label"
-    assert doc.to_dict()["quotes"][0]["in_title"] is True
-    body = [q for q in doc.quotes if not q.in_title]
-    assert body and all(doc.article.body[q.content.start:q.content.end] == q.content.text for q in body)
+    assert q.in_title and q.sentence is None and q.events == [] and q.rule == "headline-label"
+    assert doc.to_dict()["title_quotes"][0]["in_title"] is True
+    assert doc.quotes and all(doc.article.body[q.content.start:q.content.end] == q.content.text for q in doc.quotes)
 
 
 def test_a_verb_in_a_title_case_title_is_read_as_a_cue():
     doc = run("Senator Jane Holt spoke in Denver on Tuesday.",
               title="Holt Urges Congress To Raise Spending On Wildfire Crews")
-    q = [q for q in doc.quotes if q.in_title]
+    q = doc.title_quotes
     assert q and q[0].speaker.name == "Jane Holt" and "Raise Spending" in q[0].content.text
 
 
 def test_section_labels_and_datelines_name_no_speaker():
     for title in ("The Latest: Storm Moves North Along The Coast", "WASHINGTON: Storm Moves North Along The Coast"):
         doc = run("A storm moved north along the coast on Friday.", title=title)
-        assert not [q for q in doc.quotes if q.rule == "headline-label"], title
+        assert not [q for q in doc.quotes + doc.title_quotes if q.rule == "headline-label"], title
 
 
 def test_a_headline_opening_the_body_gives_body_offsets():
@@ -79,3 +78,4 @@ def test_a_headline_opening_the_body_gives_body_offsets():
     assert [q.content.text for q in head] == ["Most Voters Want A Cleaner River"]
     assert head[0].speaker.text == "Poll" and not head[0].in_title and body[head[0].content.start:head[0].content.end] == head[0].content.text
     assert [q for q in doc.quotes if q.content.start > len("Poll: Most Voters Want A Cleaner River.")]
+    assert doc.title_quotes == []

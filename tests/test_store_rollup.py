@@ -184,12 +184,12 @@ def test_a_version_2_store_gets_quotes_in_title(tmp_path):
         s._con.execute("ALTER TABLE quotes DROP COLUMN in_title")
         s._con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     docs[11].article.title = "Pence: a title"
-    docs[11].quotes[0] = Quote(content=Span("a title", 7, 14), in_title=True)
+    docs[11].title_quotes = [Quote(content=Span("a title", 7, 14), in_title=True)]
     with DuckDBStore(path) as s:
         assert s.schema_version() == 3
         s.write(docs[10:])  # and it takes new rows with the column
         rows = s.sql("SELECT content, in_title FROM quotes ORDER BY in_title")
-        assert list(rows.in_title) == [False] * 11 + [True] and rows.content.iloc[-1] == "a title"
+        assert list(rows.in_title) == [False] * 12 + [True] and rows.content.iloc[-1] == "a title"
 
 
 WRITER = """

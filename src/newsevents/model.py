@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.1"  # 1.1: quotes.in_title
+SCHEMA_VERSION = "1.1"  # 1.1: title_quotes, quotes[].in_title
 
 Modality = Literal["asserted", "reported", "hoped", "demanded", "hypothetical", "future"]
 MODALITIES: tuple[str, ...] = ("asserted", "reported", "hoped", "demanded", "hypothetical", "future")
@@ -152,8 +152,8 @@ class Quote:
     # the quoted pieces when the quote is split around its attribution ('"A," he said, "B."'):
     # content then runs from the first piece to the last; empty for a quote in one piece
     parts: list[Span] = field(default_factory=list)
-    # a quote in the article's headline when it is its title (``article.title``): its spans are
-    # offsets into the title, and it has no sentence and no events
+    # a quote of the article's title (Document.title_quotes): its spans are offsets into
+    # ``article.title``, and it has no sentence and no events
     in_title: bool = False
 
 
@@ -228,6 +228,9 @@ class Document:
     actors: list[Mention] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    # the quotes of ``article.title`` (offsets into the title, so apart from ``quotes``, whose
+    # offsets are all into the body)
+    title_quotes: list[Quote] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     tone: Tone | None = None
@@ -267,6 +270,7 @@ class Document:
             actors=[Mention(**m) for m in data.get("actors", [])],
             entities=[Entity(**e) for e in data.get("entities", [])],
             quotes=[_quote(q) for q in data.get("quotes", [])],
+            title_quotes=[_quote(q) for q in data.get("title_quotes", [])],
             locations=[Location(**loc) for loc in data.get("locations", [])],
             events=[_event(e) for e in data.get("events", [])],
             tone=Tone(**data["tone"]) if data.get("tone") else None,

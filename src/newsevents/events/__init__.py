@@ -791,8 +791,6 @@ def link_quotes(doc: Document) -> None:
     order = sorted(range(len(doc.events)), key=lambda i: doc.events[i].trigger.start)
     starts = [doc.events[i].trigger.start for i in order]
     for qi, q in enumerate(doc.quotes):
-        if q.in_title:
-            continue  # its offsets are into the title, where no events are coded
         reach = [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue is not None else [])
         near = sorted({order[k] for lo, hi in reach for k in range(bisect_left(starts, lo), bisect_left(starts, hi + 1))})
         for e in (doc.events[i] for i in near):

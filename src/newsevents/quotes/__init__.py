@@ -47,7 +47,7 @@ class QuoteStage:
     name = "quotes"
     language_bound = True  # reads English (see pipeline.py)
     requires = ("parse", "sentences", "actors", "analysis.actors")  # speakers are coded by resolve_span
-    assigns = ("quotes",)
+    assigns = ("quotes", "title_quotes")
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
@@ -58,7 +58,8 @@ class QuoteStage:
 
     def __call__(self, doc: Document) -> Document:
         if doc.parse is not None:
-            doc.quotes = with_headline(doc, find_quotes(doc, self.model), lambda d: find_quotes(d, self.model))
+            doc.title_quotes, doc.quotes = with_headline(doc, find_quotes(doc, self.model),
+                                                         lambda d: find_quotes(d, self.model))
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -99,14 +100,15 @@ def find_quotes(doc: Document, model: str = "none") -> list[Quote]:
     return combine(rules, [q for q in learned_quotes(doc, rules, learned) if q.confidence >= learned.min_confidence])
 
 
-def with_headline(doc: Document, quotes: list[Quote], find) -> list[Quote]:
-    """The headline's quotes (:mod:`.headline`, read by ``find`` from its own parse) before the
-    body's ``quotes``. A headline that opens the body replaces the body parse's reading of it."""
+def with_headline(doc: Document, quotes: list[Quote], find) -> tuple[list[Quote], list[Quote]]:
+    """(the title's quotes, the body's quotes) from the body's ``quotes`` and the headline's
+    (:mod:`.headline`, read by ``find`` from its own parse). A headline that opens the body
+    replaces the body parse's reading of it."""
     found = headline_quotes(doc, find)
     head = doc.analysis.get("headline")
-    if head is not None and head.parse is not None and not head.in_title:
-        quotes = [q for q in quotes if q.content.start >= len(head.text)]
-    return found + quotes
+    if head is None or head.parse is None or head.in_title:
+        return found, quotes
+    return [], found + [q for q in quotes if q.content.start >= len(head.text)]
 
 
 def _learned_kind(model: str) -> str:

@@ -53,7 +53,7 @@ def document_rows(doc: Document, added_at: datetime, document_json: str | None =
             role=e.role, n_mentions=len(e.mentions), published_date=published,
         ))
     mention_ids = {e.id: mention_id(a.id, i) for i, e in enumerate(doc.events)}
-    for i, q in enumerate(doc.quotes):
+    for i, q in enumerate(doc.quotes + doc.title_quotes):
         rows["quotes"].append(dict(
             article_id=a.id, idx=i, kind=q.kind, content=q.content.text, content_start=q.content.start,
             content_end=q.content.end, **actor_columns("speaker", q.speaker), cue=q.cue.text if q.cue else None,

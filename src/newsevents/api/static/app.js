@@ -102,7 +102,6 @@ function renderDocument(doc, container, { select = null, selectQuote = null, onS
   const marks = [];
   doc.actors.forEach((m, i) => marks.push({ start: m.start, end: m.end, kind: 'actor', i }));
   doc.quotes.forEach((q, i) => {
-    if (q.in_title) return; // its offsets are into the title, not the body shown
     for (const part of (q.parts && q.parts.length ? q.parts : [q.content])) marks.push({ start: part.start, end: part.end, kind: 'quote', i });
   });
   (doc.locations || []).forEach((p, i) => marks.push({ start: p.start, end: p.end, kind: 'place', i }));
@@ -119,7 +118,7 @@ function renderDocument(doc, container, { select = null, selectQuote = null, onS
   const placesList = placeList(doc, (idx) => flashMarks(idx.flatMap((i) => markEls.place[i] || [])));
   const panels = tabs([
     [`Events (${doc.events.length})`, eventsTable],
-    [`Quotes (${doc.quotes.length})`, quotesList],
+    [`Quotes (${doc.quotes.length + (doc.title_quotes || []).length})`, quotesList],
     [`Actors (${doc.entities.length || doc.actors.length})`, actorsList],
     [`Places (${new Set((doc.locations || []).map((p) => `${p.name || p.text}|${p.country || ''}`)).size})`, placesList],
   ]);
@@ -315,13 +314,19 @@ function eventTable(doc, onSelect) {
 }
 
 function quoteList(doc, onSelect) {
-  if (!doc.quotes.length) return h('p', { class: 'muted' }, 'No quotes found.');
-  return h('ol', { class: 'quotes' }, doc.quotes.map((q, i) => h('li', {},
-    h('button', { type: 'button', class: 'link', onclick: () => onSelect(i) },
-      h('span', { class: 'speaker' }, q.speaker ? actorLabel(q.speaker) : 'unattributed'),
-      q.speaker && q.speaker.code ? h('span', { class: 'code' }, ` ${q.speaker.code}`) : null,
-      h('span', { class: 'muted' }, ` · ${q.kind}${q.cue ? ` · “${q.cue.text}”` : ''}${q.in_title ? ' · headline' : ''}`)),
-    h('blockquote', {}, short(q.content.text, 300)))));
+  const inTitle = doc.title_quotes || [];
+  if (!doc.quotes.length && !inTitle.length) return h('p', { class: 'muted' }, 'No quotes found.');
+  const about = (q) => [
+    h('span', { class: 'speaker' }, q.speaker ? actorLabel(q.speaker) : 'unattributed'),
+    q.speaker && q.speaker.code ? h('span', { class: 'code' }, ` ${q.speaker.code}`) : null,
+    h('span', { class: 'muted' }, ` · ${q.kind}${q.cue ? ` · “${q.cue.text}”` : ''}`)];
+  // the title's quotes first: their offsets are into the title, so they mark nothing in the body
+  return h('div', {},
+    inTitle.length ? h('ul', { class: 'quotes title-quotes' }, inTitle.map((q) => h('li', {},
+      h('span', { class: 'muted' }, 'headline · '), ...about(q), h('blockquote', {}, short(q.content.text, 300))))) : null,
+    h('ol', { class: 'quotes' }, doc.quotes.map((q, i) => h('li', {},
+      h('button', { type: 'button', class: 'link', onclick: () => onSelect(i) }, ...about(q)),
+      h('blockquote', {}, short(q.content.text, 300))))));
 }
 
 /** The article's places, one row per place (its mentions counted; a click flashes them all). */

@@ -128,3 +128,20 @@ def test_tensor_reading_runs_without_torch():
             "print([q.content.text for q in d.quotes])")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "the plan would work" in got.stdout
+
+
+def test_training_gives_weights_the_numpy_reader_runs():
+    pytest.importorskip("torch")
+    from newsevents.quotes.tokenhead_train import Item, fit
+
+    items = []
+    for k, text in enumerate(["The senator said the vote would fail.", "Analysts expect prices to rise again."]):
+        parse = nlp()(text)
+        words = [t.text for t in parse]
+        cue = 2 if "said" in words else 1
+        gold = [([("CON", cue + 1, len(parse) - 1)], [("CUE", cue, cue + 1)], [("SRC", 0, cue)])]
+        items.append(Item(f"t{k}", parse, [], [], [False] * len(parse), gold).prepare())
+    w = fit(items, {"epochs": 1, "proj": 8, "hidden": 4}, log=lambda m: None)
+    probs = tokenhead.forward(w, items[0].feats, items[0].blocks)
+    assert probs.shape == (len(items[0].parse), len(LABELS)) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    assert w["proj.weight"].shape == (8, tokenhead.TENSOR_WIDTH + tokenhead.PARSE_WIDTH)

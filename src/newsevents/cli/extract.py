@@ -121,11 +121,12 @@ def print_document(doc: Document) -> None:
         for m in doc.actors:
             t.add_row(*texts(m.text, m.name, m.code, m.country, m.sector))
         console.print(t)
-    if doc.quotes:
+    if doc.quotes or doc.title_quotes:
         t = fold_table("kind", "speaker", "cue", "content", title="Quotes")
-        for q in doc.quotes:
+        for q in doc.title_quotes + doc.quotes:
             speaker = f"{q.speaker.text} → {q.speaker.name}" if q.speaker else ""
-            t.add_row(*texts(q.kind, speaker, q.cue.text if q.cue else "", q.content.text[:120]))
+            kind = f"{q.kind} (title)" if q.in_title else q.kind
+            t.add_row(*texts(kind, speaker, q.cue.text if q.cue else "", q.content.text[:120]))
         console.print(t)
     if doc.locations:
         t = fold_table("place", "name", "country", "lat", "lon", title="Places")

@@ -4,15 +4,18 @@ The headline goes through the same rules and cue classifier as the body, over it
 parse, plus one reading of its own: the label headline ``Pence: Trump Was 'Mocking' Clinton``
 (also ``Obama on Climate Change: The Trends Are 'Terrifying'``), where what follows the colon is
 what the name before it said. Texts are taken from the headline as written. A speaker is
-identified with the body's entity whose name holds the speaker's words ("Pence" -> Mike Pence),
-as the headline has no actor mentions of its own.
+identified with the body's named mention that holds the speaker's words ("Pence" -> Mike
+Pence), as the headline has no actor mentions of its own.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..model import ActorRef, Article, Document, Quote, Span
 from ..nlp import sentences_of
 from ..nlp.headline import Headline
+from .speakers import named_in_full
 
 #: Words before a headline's colon that label a section or a format, not a speaker
 #: ("The Latest:", "Exclusive:", "Watch:"). Polls, reports and outlets do speak in headlines.
@@ -32,8 +35,7 @@ def label_quote(parse) -> tuple[tuple[int, int], tuple[int, int], int] | None:
     colon = next((t.i for t in parse if t.text == ":"), None)
     if colon is None or not 0 < colon <= _MAX_LABEL_WORDS + 4:
         return None
-    left = [t for t in parse[:colon]]
-    stop = next((t.i for t in left if t.pos_ == "ADP" and t.i > 0), colon)
+    stop = next((t.i for t in parse[:colon] if t.pos_ == "ADP" and t.i > 0), colon)
     who = [t for t in parse[:stop] if not t.is_punct]
     content = [t for t in parse[colon + 1:] if not t.is_space]
     if not who or len(who) > _MAX_LABEL_WORDS or sum(not t.is_punct for t in content) < _MIN_CONTENT_WORDS:
@@ -92,15 +94,13 @@ def _written(head: Headline, span):
 
 
 def _identified(doc: Document, span: Span) -> ActorRef:
-    """The speaker as the body's entity whose name holds all the speaker's name words
-    ("PENCE", "Pence" -> Mike Pence), the one mentioned most when several do; else unidentified."""
+    """The speaker as the body's person or body named in full with all the speaker's name words
+    ("PENCE", "Pence" -> Mike Pence: :func:`.speakers.named_in_full`); else unidentified."""
     ref = span if isinstance(span, ActorRef) else ActorRef(text=span.text, start=span.start, end=span.end)
-    words = {w.lower().strip(".,'’") for w in span.text.split() if w[:1].isupper()}
-    words.discard("")
-    found = [e for e in doc.entities if words and words <= {w.lower().strip(".,'’") for w in e.name.split()}]
-    if found:
-        e = max(found, key=lambda e: len(e.mentions))
-        ref.name, ref.code, ref.country, ref.sector, ref.entity = e.name, e.code, e.country, e.sector, e.id
+    words = {w for word in span.text.split() if word[:1].isupper() for w in re.findall(r"[a-z]+", word.lower())}
+    m = named_in_full(doc, words)
+    if m is not None:
+        ref.name, ref.code, ref.country, ref.sector, ref.entity = m.name, m.code, m.country, m.sector, m.entity
     return ref
 
 

@@ -157,22 +157,27 @@ def label_antecedent(doc, label: tuple[int, int]) -> tuple[int, int] | None:
     ``Pence`` -> ``Gov. Mike Pence``), preferring a coded one and then the longest name; None
     when the article names no one so."""
     parse = doc.parse
-    words = {t.lower_ for t in parse[label[0]:label[1]] if t.is_alpha}
+    start, end = parse[label[0]].idx, parse[label[1] - 1].idx + len(parse[label[1] - 1].text)
+    found = named_in_full(doc, {t.lower_ for t in parse[label[0]:label[1]] if t.is_alpha}, (start, end))
+    return None if found is None else _tokens(parse, found.start, found.end)
+
+
+def named_in_full(doc, words: set[str], skip: tuple[int, int] = (0, 0)):
+    """The article's named mention (a Mention) whose name holds every one of ``words`` (lower
+    case), outside the characters ``skip``: a coded one first, then the longest name, then the
+    first; None when there is none or ``words`` is empty."""
     if not words:
         return None
-    start, end = parse[label[0]].idx, parse[label[1] - 1].idx + len(parse[label[1] - 1].text)
     best = None
     for m in doc.actors:
-        if m.kind != "name" or not m.name or start <= m.start < end:
+        if m.kind != "name" or not m.name or skip[0] <= m.start < skip[1]:
             continue
         if not words <= set(re.findall(r"[a-z]+", m.name.lower())):
             continue
         key = (m.code is not None, len(m.name.split()), -m.start)
         if best is None or key > best[0]:
             best = (key, m)
-    if best is None:
-        return None
-    return _tokens(parse, best[1].start, best[1].end)
+    return None if best is None else best[1]
 
 
-__all__ = ["Turn", "label_antecedent", "signature", "transcript_turns"]
+__all__ = ["Turn", "label_antecedent", "named_in_full", "signature", "transcript_turns"]

@@ -175,6 +175,18 @@ def digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
+def trained_on(split_dir: Path, articles: list[GoldArticle]) -> dict[str, object]:
+    """What a model learned from, for its provenance: the PolNeAR split, its size and the sha256
+    of its files."""
+    files = sorted((split_dir / "attributions").glob("*.ann")) + sorted((split_dir / "text").glob("*.txt"))
+    return {
+        "trained_on": f"PolNeAR {split_dir.name} split ({len(articles)} articles, "
+                      f"{sum(len(a.attributions) for a in articles)} attributions); networkdynamics/PolNeAR @ c3eee83",
+        "data_sha256": digest(files),
+        "files": len(files),
+    }
+
+
 def train(split_dir: Path, out: Path | None = None, folds_k: int = FOLDS,
           log: Callable[[str], None] = print) -> Path:
     """Fit the tagger on a PolNeAR split folder and write it (and its provenance) to ``out``
@@ -196,14 +208,10 @@ def write_model(pairs: list[tuple[Example, object]], articles: list[GoldArticle]
     out.mkdir(parents=True, exist_ok=True)
     log("fitting on all of them")
     fit(exs, out / MODEL_FILE)
-    files = sorted((split_dir / "attributions").glob("*.ann")) + sorted((split_dir / "text").glob("*.txt"))
     provenance = {
         "model": MODEL_FILE,
-        "trained_on": f"PolNeAR {split_dir.name} split ({len(articles)} articles, {sum(len(a.attributions) for a in articles)} "
-                      "attributions); networkdynamics/PolNeAR @ c3eee83",
-        "data_sha256": digest(files),
-        "files": len(files),
-        "command": f"newsevents train quotes --polnear {split_dir} --folds {folds_k}",
+        **trained_on(split_dir, articles),
+        "command": f"newsevents train quotes --model crf --polnear {split_dir} --folds {folds_k}",
         "params": PARAMS,
         "model_sha256": hashlib.sha256((out / MODEL_FILE).read_bytes()).hexdigest(),
         "cross_validation": cv,
@@ -427,13 +435,9 @@ def train_predicates(split_dir: Path, out: Path | None = None, folds_k: int = FO
     w = fit_predicates(pairs, item_lists)
     out = Path(out) if out else data_path("quotes", WEIGHTS_FILE).parent
     out.mkdir(parents=True, exist_ok=True)
-    files = sorted((split_dir / "attributions").glob("*.ann")) + sorted((split_dir / "text").glob("*.txt"))
     data = {
         "model": "logistic regressions over predicates and rule quotes (newsevents.quotes.predicates)",
-        "trained_on": f"PolNeAR {split_dir.name} split ({len(articles)} articles, "
-                      f"{sum(len(a.attributions) for a in articles)} attributions); networkdynamics/PolNeAR @ c3eee83",
-        "data_sha256": digest(files),
-        "files": len(files),
+        **trained_on(split_dir, articles),
         "command": f"newsevents train quotes --polnear {split_dir} --folds {folds_k}",
         "params": {"C": PREDICATE_C, "solver": "liblinear", "rate_min_count": RATE_MIN_COUNT},
         "threshold": threshold,

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import data_path
-from .learn import digest, folds, gold_tags
+from .learn import folds, gold_tags, trained_on
 from .tagger import LABELS, bucket, decode
 from .tokenhead import PROVENANCE_FILE, WEIGHTS_FILE, Model, Weights, blocks_of, drop_short_contents, forward, token_features
 
@@ -248,13 +248,9 @@ def write_model(items: list[Item], articles, split_dir: Path, out: Path | None =
     out.mkdir(parents=True, exist_ok=True)
     path = out / WEIGHTS_FILE
     np.savez_compressed(path, **{k: v.astype(np.float32) for k, v in w.arrays.items()})
-    files = sorted((split_dir / "attributions").glob("*.ann")) + sorted((split_dir / "text").glob("*.txt"))
     provenance = {
         "model": "token head: a bidirectional GRU over en_core_web_sm's doc.tensor and parse features (newsevents.quotes.tokenhead)",
-        "trained_on": f"PolNeAR {split_dir.name} split ({len(articles)} articles, "
-                      f"{sum(len(a.attributions) for a in articles)} attributions); networkdynamics/PolNeAR @ c3eee83",
-        "data_sha256": digest(files),
-        "files": len(files),
+        **trained_on(split_dir, articles),
         "command": f"newsevents train quotes --model tensor --polnear {split_dir} --folds {folds_k}",
         "params": {**PARAMS, **(params or {})},
         "parameters": int(sum(v.size for k, v in w.arrays.items() if k not in ("mean", "scale"))),
